@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
+
+/** Every migration, in order. A new migration file is added here too (explicit lists work the same in ESM, jest and dist). */
+export const migrations = [InitialSchema1764000000000];

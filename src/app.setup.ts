@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+
+/** Webhook bodies may be up to 1 MiB (API.md); larger ones get 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Builds the application exactly as production runs it. main.ts and the e2e tests both call this, so tests
+ * exercise the same pipes, filters, guards, body limits and prefix.
+ */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: true,
+    forceCloseConnections: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.setGlobalPrefix('api', { exclude: [] });
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}
+
+function setupOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('crm-inbox')
+      .setDescription('Omnichannel CRM inbox: REST API, realtime event stream and platform webhooks')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}

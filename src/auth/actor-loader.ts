@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { UsersRepository } from '../users/users.repository.js';
+import type { AccessTokenClaims, AuthUser } from './auth-user.js';
+
+/**
+ * Turns verified token claims into the actor, from the database: a deleted user's token stops working at
+ * once, and the role is the current one, not the one at login.
+ */
+@Injectable()
+export class ActorLoader {
+  constructor(private readonly users: UsersRepository) {}
+
+  async load(claims: AccessTokenClaims): Promise<AuthUser | null> {
+    const user = await this.users.getById(claims.sub);
+    if (!user || user.workspaceId !== claims.wid) return null;
+    return {
+      id: user.id,
+      workspaceId: user.workspaceId,
+      role: user.role,
+      email: user.email,
+      name: user.name,
+      tokenExpiresAt: (claims.exp ?? 0) * 1000,
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { UsersModule } from '../users/users.module.js';
+import { ActorLoader } from './actor-loader.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { JwtAuthGuard, RolesGuard } from './guards.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { LoginAttempts } from './login-attempts.js';
+import { SeedAdminService } from './seed-admin.service.js';
+import { TokenService } from './token.service.js';
+
+@Global()
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    TokenService,
+    ActorLoader,
+    JwtStrategy,
+    LoginAttempts,
+    SeedAdminService,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [TokenService, ActorLoader, UsersModule],
+})
+export class AuthModule {}

@@ -1,0 +1,72 @@
+import type { EntityManager } from 'typeorm';
+import type { ConversationView } from '../conversations/conversation.view.js';
+import type { CustomerView } from '../customers/customer.view.js';
+import type { MessageView } from '../messages/message.view.js';
+
+/**
+ * The one typed map of domain events: internal name → payload. The payload is exactly the `data` of the
+ * event on the wire (API.md "Realtime stream"); WIRE_EVENT_TYPES gives its wire name.
+ */
+export interface DomainEventPayloads {
+  'customer.created': CustomerView;
+  'customer.updated': CustomerView;
+  'customer.deleted': { id: string };
+  'conversation.started': ConversationView;
+  'conversation.updated': ConversationView;
+  /** A customer message, or an echo of a message the page sent from elsewhere. */
+  'message.received': MessageView;
+  /** An agent reply created here, and each later delivery-status change of it. */
+  'message.sent': MessageView;
+  /** Who may see what changed: logged in order with the data so every instance updates its streams at once. */
+  'access.changed': AccessChange;
+}
+
+export type AccessChange =
+  | { kind: 'channel_members'; channelId: string; userIds: string[] }
+  | { kind: 'channel_deleted'; channelId: string }
+  | { kind: 'user_changed'; userId: string };
+
+export type DomainEventName = keyof DomainEventPayloads;
+
+export const WIRE_EVENT_TYPES = {
+  'customer.created': 'customer_created',
+  'customer.updated': 'customer_updated',
+  'customer.deleted': 'customer_deleted',
+  'conversation.started': 'new_conversation',
+  'conversation.updated': 'conversation_updated',
+  'message.received': 'new_message',
+  'message.sent': 'message_sent',
+  'access.changed': 'access_changed',
+} as const satisfies Record<DomainEventName, string>;
+
+export type WireEventType = (typeof WIRE_EVENT_TYPES)[DomainEventName];
+
+/** Wire types that clients may receive (and filter on with `types=`). `access_changed` stays internal. */
+export const CLIENT_EVENT_TYPES: readonly WireEventType[] = [
+  'new_message',
+  'message_sent',
+  'new_conversation',
+  'conversation_updated',
+  'customer_created',
+  'customer_updated',
+  'customer_deleted',
+];
+export const INTERNAL_EVENT_TYPES: readonly WireEventType[] = ['access_changed'];
+
+/** Who may see an event: the workspace, and the channel when it belongs to one (null = workspace-wide). */
+export interface EventScope {
+  workspaceId: string;
+  channelId: string | null;
+  conversationId: string | null;
+}
+
+export interface DomainEvent<K extends DomainEventName = DomainEventName> extends EventScope {
+  name: K;
+  data: DomainEventPayloads[K];
+}
+
+/** What every @OnEvent handler of a domain event receives: the event and the transaction it belongs to. */
+export interface DomainEventEnvelope<K extends DomainEventName = DomainEventName> {
+  event: DomainEvent<K>;
+  manager: EntityManager;
+}

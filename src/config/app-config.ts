@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Typed, validated configuration. Built once at boot from the environment (see README "Configuration"). */
+export interface AppConfig {
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  credentialsKey: Buffer;
+  jwtExpiresInSeconds: number;
+  seedAdminEmail: string;
+  seedAdminPassword: string | undefined;
+  sseHeartbeatMs: number;
+  sseRetryMs: number;
+  sseMaxConnectionsPerUser: number;
+  sseMaxBufferBytes: number;
+  eventRetentionHours: number;
+  allowSignup: boolean;
+  facebookGraphUrl: string;
+  zaloApiUrl: string;
+  tiktokApiUrl: string;
+  metricsToken: string | undefined;
+  /** How often the relay re-reads the log when no NOTIFY arrives (safety net). */
+  relayPollMs: number;
+  logLevel: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+const MIN_JWT_SECRET_LENGTH = 32;
+const CREDENTIALS_KEY_BYTES = 32;
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Parses "1h", "15m", "3600" or "2d" into seconds. */
+export function parseDuration(name: string, raw: string): number {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(raw.trim());
+  if (!match) throw new ConfigError(name, `must be a duration like 3600, 15m, 1h or 7d, got "${raw}"`);
+  const seconds = Number(match[1]) * DURATION_UNITS[match[2] || 's'];
+  if (seconds <= 0) throw new ConfigError(name, 'must be positive');
+  return seconds;
+}
+
+export function parseCredentialsKey(name: string, raw: string): Buffer {
+  const text = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== CREDENTIALS_KEY_BYTES || (!/^[0-9a-fA-F]{64}$/.test(text) && !/^[A-Za-z0-9+/]+=*$/.test(text))) {
+    throw new ConfigError(name, 'must be 32 bytes written as 64 hex characters or as base64');
+  }
+  return key;
+}
+
+/** Reads a generated secret from DATA_DIR, creating it (0600) the first time. */
+function generatedSecret(dataDir: string, file: string, make: () => string): string {
+  const path = join(dataDir, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  writeFileSync(path, value + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const dataDir = resolve(env.DATA_DIR?.trim() || './.data');
+  const jwtSecret = env.JWT_SECRET ?? generatedSecret(dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url'));
+  if (jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new ConfigError('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
+  }
+  const credentialsKey = parseCredentialsKey(
+    'CREDENTIALS_KEY',
+    env.CREDENTIALS_KEY ?? generatedSecret(dataDir, 'credentials-key', () => randomBytes(32).toString('hex')),
+  );
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  const seedAdminEmail = env.SEED_ADMIN_EMAIL?.trim() || 'admin@example.com';
+  if (!/^[^@\s]+@[^@\s]+$/.test(seedAdminEmail)) throw new ConfigError('SEED_ADMIN_EMAIL', 'must be an email address');
+  const seedAdminPassword = env.SEED_ADMIN_PASSWORD || undefined;
+  if (seedAdminPassword !== undefined && seedAdminPassword.length < 8) {
+    throw new ConfigError('SEED_ADMIN_PASSWORD', 'must be at least 8 characters');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl,
+    dataDir,
+    jwtSecret,
+    credentialsKey,
+    jwtExpiresInSeconds: parseDuration('JWT_EXPIRES_IN', env.JWT_EXPIRES_IN || '1h'),
+    seedAdminEmail,
+    seedAdminPassword,
+    sseHeartbeatMs: integer(env, 'SSE_HEARTBEAT_MS', 15000, 100),
+    sseRetryMs: integer(env, 'SSE_RETRY_MS', 3000, 0),
+    sseMaxConnectionsPerUser: integer(env, 'SSE_MAX_CONNECTIONS_PER_USER', 10, 1),
+    sseMaxBufferBytes: integer(env, 'SSE_MAX_BUFFER_BYTES', 1048576, 1024),
+    eventRetentionHours: integer(env, 'EVENT_RETENTION_HOURS', 72, 1),
+    allowSignup: boolean(env, 'ALLOW_SIGNUP', true),
+    facebookGraphUrl: url(env, 'FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v25.0'),
+    zaloApiUrl: url(env, 'ZALO_API_URL', 'https://openapi.zalo.me'),
+    tiktokApiUrl: url(env, 'TIKTOK_API_URL', 'https://business-api.tiktok.com'),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    relayPollMs: integer(env, 'RELAY_POLL_MS', 1000, 10, 1000),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  };
+}

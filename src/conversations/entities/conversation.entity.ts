@@ -1,0 +1,47 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import type { Platform } from '../../channels/entities/channel.entity.js';
+import { CustomerEntity } from '../../customers/entities/customer.entity.js';
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'resolved'];
+
+@Entity('conversations')
+export class ConversationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId!: string;
+
+  @Column('uuid', { name: 'customer_id' })
+  customerId!: string;
+
+  @ManyToOne(() => CustomerEntity)
+  @JoinColumn({ name: 'customer_id' })
+  customer?: Relation<CustomerEntity>;
+
+  @Column('text')
+  platform!: Platform;
+
+  /** The platform thread: the customer's platform user id (Facebook, Zalo) or TikTok's conversation_id. */
+  @Column('text', { name: 'thread_key' })
+  threadKey!: string;
+
+  @Column('text')
+  status!: ConversationStatus;
+
+  @Column('uuid', { name: 'assignee_id', nullable: true })
+  assigneeId!: string | null;
+
+  @Column('timestamptz', { name: 'last_message_at' })
+  lastMessageAt!: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,64 @@
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user.js';
+import { hashPassword } from '../auth/password-hasher.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import { toUserView, type UserView } from './user.view.js';
+import { UsersRepository } from './users.repository.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async createUser(actor: AuthUser, dto: CreateUserDto): Promise<UserView> {
+    const passwordHash = await hashPassword(dto.password);
+    return this.transactions.run(async ({ manager }) => {
+      if (await this.users.emailTaken(dto.email, manager)) throw new ConflictException('Email is already registered');
+      const user = await this.users.insert(
+        { workspaceId: actor.workspaceId, email: dto.email.trim(), name: dto.name.trim(), role: dto.role, passwordHash },
+        manager,
+      );
+      return toUserView(user);
+    });
+  }
+
+  async listUsers(actor: AuthUser): Promise<UserView[]> {
+    return (await this.users.listInWorkspace(actor.workspaceId)).map(toUserView);
+  }
+
+  async getUser(actor: AuthUser, id: string): Promise<UserView> {
+    const user = await this.users.getInWorkspace(actor.workspaceId, id);
+    if (!user) throw new NotFoundException('User not found');
+    return toUserView(user);
+  }
+
+  /** A role change takes effect on the user's open streams at once (they are closed; the client reconnects). */
+  async updateUser(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
+    return this.transactions.run(async (tx) => {
+      const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
+      if (!user) throw new NotFoundException('User not found');
+      if (dto.role === 'agent' && user.id === actor.id) {
+        throw new UnprocessableEntityException('An admin cannot demote themselves');
+      }
+      const updated = await this.users.update(id, { name: dto.name?.trim() ?? user.name, role: dto.role ?? user.role }, tx.manager);
+      if (updated.role !== user.role) {
+        tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
+      }
+      return toUserView(updated);
+    });
+  }
+
+  async deleteUser(actor: AuthUser, id: string): Promise<void> {
+    if (id === actor.id) throw new UnprocessableEntityException('An admin cannot delete themselves');
+    await this.transactions.run(async (tx) => {
+      const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
+      if (!user) throw new NotFoundException('User not found');
+      await this.users.delete(id, tx.manager);
+      tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
+    });
+  }
+}
