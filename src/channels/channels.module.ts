@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CredentialsCipher } from './credentials-cipher.js';
 
-@Module({})
+@Module({
+  providers: [CredentialsCipher],
+  exports: [CredentialsCipher],
+})
 export class ChannelsModule {}
