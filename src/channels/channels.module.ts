@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ChannelsController } from './channels.controller.js';
+import { ChannelsRepository } from './channels.repository.js';
+import { ChannelsService } from './channels.service.js';
 import { CredentialsCipher } from './credentials-cipher.js';
 
 @Module({
-  providers: [CredentialsCipher],
-  exports: [CredentialsCipher],
+  controllers: [ChannelsController],
+  providers: [CredentialsCipher, ChannelsRepository, ChannelsService],
+  exports: [CredentialsCipher, ChannelsRepository],
 })
 export class ChannelsModule {}
