@@ -11,15 +11,20 @@ export class ActorLoader {
   constructor(private readonly users: UsersRepository) {}
 
   async load(claims: AccessTokenClaims): Promise<AuthUser | null> {
-    const user = await this.users.getById(claims.sub);
-    if (!user || user.workspaceId !== claims.wid) return null;
+    const actor = await this.loadById(claims.sub, (claims.exp ?? 0) * 1000);
+    return actor && actor.workspaceId === claims.wid ? actor : null;
+  }
+
+  async loadById(userId: string, tokenExpiresAt: number): Promise<AuthUser | null> {
+    const user = await this.users.getById(userId);
+    if (!user) return null;
     return {
       id: user.id,
       workspaceId: user.workspaceId,
       role: user.role,
       email: user.email,
       name: user.name,
-      tokenExpiresAt: (claims.exp ?? 0) * 1000,
+      tokenExpiresAt,
     };
   }
 }

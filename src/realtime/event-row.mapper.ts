@@ -1,0 +1,22 @@
+import { INTERNAL_EVENT_TYPES, type AccessChange, type WireEventType } from '../common/domain-events.js';
+import type { EventRow, RelayedEvent } from './relayed-event.js';
+import { eventFrame } from './sse-frames.js';
+
+const EMPTY_FRAME = Buffer.alloc(0);
+
+export function toRelayedEvent(row: EventRow): RelayedEvent {
+  const id = Number(row.id);
+  const type = row.type as WireEventType;
+  const internal = INTERNAL_EVENT_TYPES.includes(type);
+  return {
+    id,
+    type,
+    workspaceId: row.workspace_id,
+    channelId: row.channel_id,
+    conversationId: row.conversation_id,
+    dataJson: row.data,
+    createdAt: row.created_at.getTime(),
+    frame: internal ? EMPTY_FRAME : Buffer.from(eventFrame(id, type, row.data), 'utf8'),
+    accessChange: internal ? (JSON.parse(row.data) as AccessChange) : undefined,
+  };
+}

@@ -1,0 +1,38 @@
+import type { ServerResponse } from 'node:http';
+import type { StreamAccess } from '../access/access.service.js';
+import type { StreamFilters } from './stream-filters.js';
+
+export type CloseReason = 'client' | 'slow_consumer' | 'token_expired' | 'access_changed' | 'shutdown' | 'error';
+
+/** One open event stream: who it is for, what it asked for, how far it has got, and its response. */
+export class StreamConnection {
+  /** False while the stream replays from its resume point; live events are written only once it is true. */
+  live = false;
+  closed = false;
+  /** Events with an id up to here have been offered to this stream (written or filtered out). */
+  cursor: number;
+
+  constructor(
+    readonly id: string,
+    readonly access: StreamAccess,
+    readonly filters: StreamFilters,
+    readonly response: ServerResponse,
+    readonly expiresAt: number,
+    startCursor: number,
+  ) {
+    this.cursor = startCursor;
+  }
+
+  get userId(): string {
+    return this.access.userId;
+  }
+
+  get workspaceId(): string {
+    return this.access.workspaceId;
+  }
+
+  /** Bytes written but not yet taken by the client's socket. */
+  get unsentBytes(): number {
+    return this.response.writableLength;
+  }
+}

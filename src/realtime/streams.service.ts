@@ -1,0 +1,93 @@
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { EMPTY, type Observable } from 'rxjs';
+import type { AuthUser } from '../auth/auth-user.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { StreamQueryDto } from './dto/stream-query.dto.js';
+import { EVENT_ID_PATTERN } from './dto/stream-query.dto.js';
+import { EventCursorsService } from './event-cursors.service.js';
+import { EventLogRepository } from './event-log.repository.js';
+import { connectedFrame, resyncFrame } from './sse-frames.js';
+import { StreamAccessLoader } from './stream-access.loader.js';
+import { StreamConnection } from './stream-connection.js';
+import { parseFilters } from './stream-filters.parser.js';
+import { StreamHub } from './stream-hub.js';
+
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+};
+
+type ResumePoint = { kind: 'live' } | { kind: 'resume'; after: number } | { kind: 'resync'; reason: 'retention' | 'unknown_id' };
+
+/** Opens event streams: resolves the resume point, answers errors before any byte, then hands over to the hub. */
+@Injectable()
+export class StreamsService {
+  constructor(
+    private readonly hub: StreamHub,
+    private readonly log: EventLogRepository,
+    private readonly cursors: EventCursorsService,
+    private readonly accessLoader: StreamAccessLoader,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Writes the stream straight to the response (one shared frame per event, see StreamHub) and resolves once
+   * the connection is gone, so the @Sse() route stays open exactly as long as the stream.
+   */
+  async open(actor: AuthUser, query: StreamQueryDto, request: Request, response: Response): Promise<Observable<never>> {
+    const filters = parseFilters(query);
+    this.assertBelowLimit(actor);
+    const resume = await this.resumePoint(actor, request, query);
+    const access = await this.accessLoader.load(actor);
+    this.assertBelowLimit(actor);
+    if (request.socket.destroyed) return EMPTY;
+
+    const connection = new StreamConnection(randomUUID(), access, filters, response, actor.tokenExpiresAt, 0);
+    request.socket.setNoDelay(true);
+    response.shouldKeepAlive = false;
+    response.writeHead(200, STREAM_HEADERS);
+    const resumeFrom = resume.kind === 'resume' ? resume.after : undefined;
+    // Registration and the first frames happen in one tick, so the cursor announced is exactly where delivery starts.
+    const startId = resumeFrom ?? this.hub.headId;
+    response.write(connectedFrame(connection.id, String(startId), this.config.sseHeartbeatMs, this.config.sseRetryMs));
+    if (resume.kind === 'resync') response.write(resyncFrame(startId, resume.reason));
+    this.hub.register(connection, resumeFrom);
+    await new Promise<void>((resolve) => (response.destroyed ? resolve() : response.once('close', resolve)));
+    return EMPTY;
+  }
+
+  private assertBelowLimit(actor: AuthUser): void {
+    if (this.hub.countForUser(actor.id) >= this.config.sseMaxConnectionsPerUser) {
+      throw new HttpException(
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `At most ${this.config.sseMaxConnectionsPerUser} open streams per user`,
+          retryAfterSeconds: Math.ceil(this.config.sseRetryMs / 1000),
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+  }
+
+  /** Last-Event-ID header, then ?lastEventId=, then the clientId's acknowledged cursor; none → live. */
+  private async resumePoint(actor: AuthUser, request: Request, query: StreamQueryDto): Promise<ResumePoint> {
+    const header = request.headers['last-event-id'];
+    let raw = typeof header === 'string' && header.trim() !== '' ? header.trim() : query.lastEventId;
+    if (raw !== undefined && !EVENT_ID_PATTERN.test(raw)) throw new BadRequestException('Last-Event-ID must be a non-negative integer');
+    if (raw === undefined && query.clientId) {
+      const cursor = await this.cursors.cursorOf(actor, query.clientId);
+      if (cursor !== undefined) raw = String(cursor);
+    }
+    if (raw === undefined) return { kind: 'live' };
+    const after = Number(raw);
+    if (!Number.isSafeInteger(after)) return { kind: 'resync', reason: 'unknown_id' };
+    if (after < (await this.log.prunedThrough())) return { kind: 'resync', reason: 'retention' };
+    // An id this instance has not relayed yet may still exist (another instance is ahead): ask the log.
+    if (after > this.hub.headId && after > (await this.log.headId())) return { kind: 'resync', reason: 'unknown_id' };
+    return { kind: 'resume', after };
+  }
+}
