@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CustomersController } from './customers.controller.js';
+import { CustomersRepository } from './customers.repository.js';
+import { CustomersService } from './customers.service.js';
 
-@Module({})
+@Module({
+  controllers: [CustomersController],
+  providers: [CustomersRepository, CustomersService],
+  exports: [CustomersRepository],
+})
 export class CustomersModule {}

@@ -1,0 +1,80 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { EventScope } from '../common/domain-events.js';
+import { pageSize, type Page } from '../common/pagination.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { toCustomerView, type CustomerView } from './customer.view.js';
+import { CustomersRepository, type CustomerFields } from './customers.repository.js';
+import type { CreateCustomerDto } from './dto/create-customer.dto.js';
+import type { ListCustomersQueryDto } from './dto/list-customers-query.dto.js';
+import type { UpdateCustomerDto } from './dto/update-customer.dto.js';
+
+type EditableField = 'name' | 'phone' | 'email' | 'notes';
+const EDITABLE_FIELDS: readonly EditableField[] = ['name', 'phone', 'email', 'notes'];
+
+/** Absent stays absent; null and blank strings clear the field; other strings are trimmed. */
+function normalizedChanges(dto: CreateCustomerDto): Partial<Pick<CustomerFields, EditableField>> {
+  const changes: Partial<Pick<CustomerFields, EditableField>> = {};
+  for (const field of EDITABLE_FIELDS) {
+    const value = dto[field];
+    if (value === undefined) continue;
+    const trimmed = value === null ? '' : value.trim();
+    changes[field] = trimmed === '' ? null : trimmed;
+  }
+  return changes;
+}
+
+/** Customer events are workspace-wide: every user of the workspace may see customers. */
+function customerScope(actor: AuthUser): EventScope {
+  return { workspaceId: actor.workspaceId, channelId: null, conversationId: null };
+}
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    private readonly customers: CustomersRepository,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async listCustomers(actor: AuthUser, query: ListCustomersQueryDto): Promise<Page<CustomerView>> {
+    const page = await this.customers.list(actor.workspaceId, query.q?.trim() || undefined, pageSize(query), query.cursor);
+    return { items: page.items.map(toCustomerView), nextCursor: page.nextCursor };
+  }
+
+  async getCustomer(actor: AuthUser, id: string): Promise<CustomerView> {
+    const customer = await this.customers.getWithIdentities(actor.workspaceId, id);
+    if (!customer) throw new NotFoundException('Customer not found');
+    return toCustomerView(customer);
+  }
+
+  async createCustomer(actor: AuthUser, dto: CreateCustomerDto): Promise<CustomerView> {
+    return this.transactions.run(async (tx) => {
+      const customer = toCustomerView(await this.customers.insert(actor.workspaceId, normalizedChanges(dto), tx.manager));
+      tx.emit('customer.created', customerScope(actor), customer);
+      return customer;
+    });
+  }
+
+  /** Emits customer.updated only when a field actually changes. */
+  async updateCustomer(actor: AuthUser, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
+    return this.transactions.run(async (tx) => {
+      const current = await this.customers.getForUpdate(actor.workspaceId, id, tx.manager);
+      if (!current) throw new NotFoundException('Customer not found');
+      const changes = normalizedChanges(dto);
+      const changed = EDITABLE_FIELDS.some((field) => field in changes && changes[field] !== current[field]);
+      if (!changed) return toCustomerView((await this.customers.getWithIdentities(actor.workspaceId, id, tx.manager)) ?? current);
+      const customer = toCustomerView(await this.customers.update(id, changes, tx.manager));
+      tx.emit('customer.updated', customerScope(actor), customer);
+      return customer;
+    });
+  }
+
+  async deleteCustomer(actor: AuthUser, id: string): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      const customer = await this.customers.getForUpdate(actor.workspaceId, id, tx.manager);
+      if (!customer) throw new NotFoundException('Customer not found');
+      await this.customers.softDelete(id, tx.manager);
+      tx.emit('customer.deleted', customerScope(actor), { id });
+    });
+  }
+}
