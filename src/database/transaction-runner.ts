@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DomainEvent, DomainEventName, DomainEventPayloads, EventScope } from '../common/domain-events.js';
+import type { DomainEvent, DomainEventEnvelope, DomainEventName, DomainEventPayloads, EventScope } from '../common/domain-events.js';
 
 /** The unit of work handed to a transaction: its EntityManager, and where its domain events are recorded. */
 export class Transaction {
@@ -50,7 +50,11 @@ export class TransactionRunner {
       transaction = new Transaction(manager);
       const value = await work(transaction);
       for (const event of transaction.events) {
-        await this.emitter.emitAsync(event.name, { event, manager });
+        // Listeners run one after another and each is awaited: with emitAsync (Promise.all) a failing
+        // listener would let the transaction roll back while another's query is still on its way.
+        for (const listener of this.emitter.listeners(event.name)) {
+          await (listener as (envelope: DomainEventEnvelope) => unknown)({ event, manager });
+        }
       }
       return value;
     });
