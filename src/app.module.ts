@@ -18,6 +18,7 @@ import { MessagesModule } from './messages/messages.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { WebConsoleModule } from './web-console/web-console.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         MessagesModule,
         RealtimeModule,
         WebhooksModule,
+        WebConsoleModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe() },

@@ -1,0 +1,15 @@
+import type { ConversationFilters } from '../api/types';
+
+/** Every cached REST answer the console keeps, and the stream updates in place. */
+export const queryKeys = {
+  me: ['me'] as const,
+  users: ['users'] as const,
+  channels: ['channels'] as const,
+  conversationLists: ['conversations'] as const,
+  conversations: (filters: ConversationFilters) => ['conversations', filters] as const,
+  conversation: (id: string) => ['conversation', id] as const,
+  threads: ['messages'] as const,
+  messages: (conversationId: string) => ['messages', conversationId] as const,
+  customerLists: ['customers'] as const,
+  customers: (search: string) => ['customers', search] as const,
+};

@@ -1,0 +1,131 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { api } from '../api/endpoints';
+import type { Channel, Conversation, ConversationStatus, Message } from '../api/types';
+import { useCurrentUser } from '../auth/auth-provider';
+import { threadMessages } from '../cache/message-thread';
+import { queryKeys } from '../cache/query-keys';
+import { applyConversation } from '../cache/stream-cache-effects';
+import { customerLabel } from './format';
+import { MessageBubble } from './message-bubble';
+import { ReplyBox } from './reply-box';
+import { useAssignableUsers } from './use-directory';
+import { isLocalMessage, useSendMessage } from './use-send-message';
+
+const STATUSES: ConversationStatus[] = ['open', 'pending', 'resolved'];
+const UNASSIGNED = '';
+
+function ConversationControls({ conversation }: { conversation: Conversation }) {
+  const queryClient = useQueryClient();
+  const me = useCurrentUser();
+  const users = useAssignableUsers();
+  const update = useMutation({
+    mutationFn: (change: { status?: ConversationStatus; assigneeId?: string | null }) =>
+      api.updateConversation(conversation.id, change),
+    onSuccess: (updated) => applyConversation(queryClient, updated),
+  });
+  const assigneeKnown = conversation.assigneeId === null || users.some((u) => u.id === conversation.assigneeId);
+  return (
+    <div className="controls">
+      <label>
+        Status{' '}
+        <select
+          aria-label="Status"
+          value={conversation.status}
+          disabled={update.isPending}
+          onChange={(event) => update.mutate({ status: event.target.value as ConversationStatus })}
+        >
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {status}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Assignee{' '}
+        <select
+          aria-label="Assignee"
+          value={conversation.assigneeId ?? UNASSIGNED}
+          disabled={update.isPending}
+          onChange={(event) => update.mutate({ assigneeId: event.target.value || null })}
+        >
+          <option value={UNASSIGNED}>Unassigned</option>
+          {users.map((user) => (
+            <option key={user.id} value={user.id}>
+              {user.id === me.id ? `Me (${user.name})` : user.name}
+            </option>
+          ))}
+          {!assigneeKnown && conversation.assigneeId && <option value={conversation.assigneeId}>Another agent</option>}
+        </select>
+      </label>
+      {update.isError && <span className="error">{update.error.message}</span>}
+    </div>
+  );
+}
+
+interface Props {
+  conversationId: string;
+  conversation: Conversation | undefined;
+  channels: Channel[];
+}
+
+export function ConversationThread({ conversationId, conversation, channels }: Props) {
+  const query = useInfiniteQuery({
+    queryKey: queryKeys.messages(conversationId),
+    queryFn: ({ pageParam }) => api.listMessages(conversationId, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const send = useSendMessage(conversationId);
+  const messages = threadMessages(query.data);
+  const bottom = useRef<HTMLDivElement>(null);
+  const lastId = messages.at(-1)?.id;
+  useEffect(() => {
+    bottom.current?.scrollIntoView?.({ block: 'end' });
+  }, [lastId]);
+
+  const retry = (message: Message): void => {
+    // A POST that never reached the server is retried under the same clientMessageId (sent at most once);
+    // a send the platform refused is a new attempt.
+    if (isLocalMessage(message) && message.clientMessageId) void send(message.content, message.clientMessageId);
+    else void send(message.content);
+  };
+  const channel = channels.find((c) => c.id === conversation?.channelId);
+
+  return (
+    <section className="thread" aria-label="Conversation" data-testid="thread">
+      <header className="thread-header">
+        <div>
+          <h2>{customerLabel(conversation?.customer)}</h2>
+          <span className="muted small">
+            {conversation?.platform}
+            {channel ? ` · ${channel.name}` : ''}
+          </span>
+        </div>
+        {conversation && <ConversationControls conversation={conversation} />}
+      </header>
+      <div className="messages">
+        {query.hasNextPage && (
+          <button
+            type="button"
+            className="secondary wide"
+            disabled={query.isFetchingNextPage}
+            onClick={() => void query.fetchNextPage()}
+          >
+            {query.isFetchingNextPage ? 'Loading…' : 'Load older messages'}
+          </button>
+        )}
+        {query.isPending && <p className="muted pad">Loading messages…</p>}
+        {query.isError && <p className="error pad">Could not load messages: {query.error.message}</p>}
+        <ul>
+          {messages.map((message) => (
+            <MessageBubble key={message.clientMessageId ?? message.id} message={message} onRetry={retry} />
+          ))}
+        </ul>
+        <div ref={bottom} />
+      </div>
+      <ReplyBox onSend={(content) => void send(content)} />
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useSyncExternalStore } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import { api } from '../api/endpoints';
+import type { Conversation, ConversationFilters, ConversationStatus } from '../api/types';
+import { useCurrentUser } from '../auth/auth-provider';
+import { findInList, type PagedList } from '../cache/infinite-lists';
+import { queryKeys } from '../cache/query-keys';
+import { ConversationList } from './conversation-list';
+import { ConversationThread } from './conversation-thread';
+import { useChannels } from './use-directory';
+
+const STATUS_FILTERS: Array<{ value: '' | ConversationStatus; label: string }> = [
+  { value: '', label: 'All statuses' },
+  { value: 'open', label: 'Open' },
+  { value: 'pending', label: 'Pending' },
+  { value: 'resolved', label: 'Resolved' },
+];
+
+/** Filters live in the URL (`?status=&channel=&mine=1`), so they survive reloads and can be shared. */
+function useConversationFilters(): [ConversationFilters, (name: string, value: string) => void, string] {
+  const [params, setParams] = useSearchParams();
+  const me = useCurrentUser();
+  const status = params.get('status') as ConversationStatus | null;
+  const filters: ConversationFilters = {
+    ...(status ? { status } : {}),
+    ...(params.get('channel') ? { channelId: params.get('channel') ?? undefined } : {}),
+    ...(params.get('mine') === '1' ? { assigneeId: me.id } : {}),
+  };
+  const setFilter = (name: string, value: string): void => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next);
+  };
+  const search = params.toString();
+  return [filters, setFilter, search ? `?${search}` : ''];
+}
+
+/** The open conversation: from a cached list when it is in one (kept live there), else asked for once. */
+function useConversation(id: string | undefined): Conversation | undefined {
+  const queryClient = useQueryClient();
+  const findCached = useCallback((): Conversation | undefined => {
+    if (!id) return undefined;
+    for (const [, data] of queryClient.getQueriesData<PagedList<Conversation>>({ queryKey: queryKeys.conversationLists })) {
+      const found = findInList(data, id);
+      if (found) return found;
+    }
+    return undefined;
+  }, [id, queryClient]);
+  const cached = useSyncExternalStore(
+    useCallback((onChange) => queryClient.getQueryCache().subscribe(onChange), [queryClient]),
+    findCached,
+  );
+  const single = useQuery({
+    queryKey: queryKeys.conversation(id ?? ''),
+    queryFn: () => api.getConversation(id ?? ''),
+    enabled: id !== undefined && cached === undefined,
+  });
+  return cached ?? single.data;
+}
+
+/** The inbox: filtered conversation list, the open thread with its reply box, all kept live by the stream. */
+export function MessageManagementClient() {
+  const { conversationId } = useParams();
+  const [filters, setFilter, search] = useConversationFilters();
+  const channels = useChannels();
+  const conversation = useConversation(conversationId);
+
+  return (
+    <div className="inbox">
+      <aside className="inbox-list">
+        <div className="filters" role="group" aria-label="Filters">
+          <select
+            aria-label="Status filter"
+            value={filters.status ?? ''}
+            onChange={(event) => setFilter('status', event.target.value)}
+          >
+            {STATUS_FILTERS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="Channel filter"
+            value={filters.channelId ?? ''}
+            onChange={(event) => setFilter('channel', event.target.value)}
+          >
+            <option value="">All channels</option>
+            {channels.map((channel) => (
+              <option key={channel.id} value={channel.id}>
+                {channel.name} ({channel.platform})
+              </option>
+            ))}
+          </select>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={filters.assigneeId !== undefined}
+              onChange={(event) => setFilter('mine', event.target.checked ? '1' : '')}
+            />
+            Assigned to me
+          </label>
+        </div>
+        <ConversationList filters={filters} selectedId={conversationId} channels={channels} search={search} />
+      </aside>
+      {conversationId ? (
+        <ConversationThread
+          key={conversationId}
+          conversationId={conversationId}
+          conversation={conversation}
+          channels={channels}
+        />
+      ) : (
+        <section className="thread empty">
+          <p className="muted">Select a conversation.</p>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../api/endpoints';
+import { AckBatcher } from './ack-batcher';
+import { StreamConnection, type ConnectionStatus, type EventSourceFactory } from './stream-connection';
+import { isNewerEventId, type StreamEvent, type StreamEventOf, type StreamEventType } from './stream-events';
+import { StreamRelay, type RelayMessage } from './stream-relay';
+import { readLastEventId, streamClientId, writeLastEventId } from './stream-storage';
+import { joinLeaderElection } from './tab-leadership';
+
+/** Leader: this tab holds the stream. Follower: another tab does and relays its events here. */
+export type StreamRole = 'leader' | 'follower';
+
+export interface UseSSEConnectionOptions {
+  /** The signed-in user; null keeps everything closed. */
+  userId: string | null;
+  /** Refetch what is on screen (after `resync`). */
+  onResync: () => Promise<unknown> | void;
+  fetchTicket?: () => Promise<string>;
+  ack?: (clientId: string, lastEventId: string, keepalive: boolean) => Promise<void>;
+  createEventSource?: EventSourceFactory;
+  random?: () => number;
+}
+
+type AnyHandler = (event: StreamEvent) => void;
+
+export interface SSEConnection {
+  status: ConnectionStatus;
+  role: StreamRole;
+  subscribe<K extends StreamEventType>(type: K, handler: (event: StreamEventOf<K>) => void): () => void;
+  subscribeAll(handler: AnyHandler): () => void;
+}
+
+const INITIAL_STATUS: ConnectionStatus = { state: 'connecting', nextRetryAt: null, attempt: 0, lastEventId: null };
+
+const defaultFetchTicket = async (): Promise<string> => (await api.createStreamTicket()).ticket;
+const defaultAck = (clientId: string, lastEventId: string, keepalive: boolean): Promise<void> =>
+  api.ackEvents(clientId, lastEventId, keepalive);
+
+/**
+ * The console's one realtime connection, shared by all tabs of a user: the elected leader tab opens the
+ * stream (ticket → EventSource, resume, backoff, acks) and relays every event and status change to the
+ * other tabs over a BroadcastChannel; when it closes another tab takes over from its own last applied id.
+ * Every tab dispatches each event once, in order, to the subscribers of its type.
+ */
+export function useSSEConnection(options: UseSSEConnectionOptions): SSEConnection {
+  const { userId } = options;
+  const optionsRef = useRef(options);
+  optionsRef.current = options;
+  const subscribers = useRef(new Map<StreamEventType, Set<AnyHandler>>());
+  const allSubscribers = useRef(new Set<AnyHandler>());
+  const [status, setStatus] = useState<ConnectionStatus>(INITIAL_STATUS);
+  const [role, setRole] = useState<StreamRole>('follower');
+
+  useEffect(() => {
+    if (!userId) return undefined;
+    const { fetchTicket = defaultFetchTicket, ack = defaultAck, createEventSource, random } = optionsRef.current;
+    let lastEventId = readLastEventId(userId);
+    let connection: StreamConnection | null = null;
+    const clientId = streamClientId(userId);
+    setStatus({ ...INITIAL_STATUS, lastEventId });
+    setRole('follower');
+
+    const dispatch = (event: StreamEvent): void => {
+      if (!isNewerEventId(event.id, lastEventId)) return;
+      lastEventId = event.id;
+      writeLastEventId(userId, event.id);
+      const handlers = [...(subscribers.current.get(event.type) ?? []), ...allSubscribers.current];
+      for (const handler of handlers) {
+        try {
+          handler(event);
+        } catch (error) {
+          console.error(`stream subscriber failed on ${event.type}`, error);
+        }
+      }
+    };
+
+    const relay = new StreamRelay(`crm-inbox.stream.${userId}`, (message: RelayMessage) => {
+      switch (message.kind) {
+        case 'event':
+          if (!connection) dispatch(message.event);
+          break;
+        case 'status':
+          if (!connection) setStatus(message.status);
+          break;
+        case 'resync':
+          if (!connection) void optionsRef.current.onResync();
+          break;
+        case 'status-request':
+          if (connection) relay.post({ kind: 'status', status: connection.getStatus() });
+          break;
+      }
+    });
+
+    const leave = joinLeaderElection(`crm-inbox.stream-leader.${userId}`, () => {
+      const acks = new AckBatcher((id, keepalive) => ack(clientId, id, keepalive));
+      const leading = new StreamConnection({
+        fetchTicket,
+        clientId,
+        lastEventId,
+        createEventSource,
+        random,
+        onEvent: (event) => {
+          dispatch(event);
+          relay.post({ kind: 'event', event });
+        },
+        onApplied: (id) => acks.note(id),
+        onResync: () => {
+          relay.post({ kind: 'resync' });
+          return optionsRef.current.onResync();
+        },
+        onStatus: (next) => {
+          setStatus(next);
+          relay.post({ kind: 'status', status: next });
+        },
+      });
+      connection = leading;
+      setRole('leader');
+      leading.start();
+      return () => {
+        leading.stop();
+        acks.dispose();
+        connection = null;
+      };
+    });
+    relay.post({ kind: 'status-request' });
+
+    // A closing tab unmounts nothing: step down (and flush acks) as it goes, so another tab takes over at once.
+    const flushAcksOnClose = (event: PageTransitionEvent): void => {
+      if (!event.persisted) leave();
+    };
+    window.addEventListener('pagehide', flushAcksOnClose);
+    return () => {
+      window.removeEventListener('pagehide', flushAcksOnClose);
+      leave();
+      relay.close();
+    };
+  }, [userId]);
+
+  const subscribe = useCallback(
+    <K extends StreamEventType>(type: K, handler: (event: StreamEventOf<K>) => void): (() => void) => {
+      const anyHandler = handler as AnyHandler;
+      let handlers = subscribers.current.get(type);
+      if (!handlers) {
+        handlers = new Set();
+        subscribers.current.set(type, handlers);
+      }
+      handlers.add(anyHandler);
+      return () => {
+        subscribers.current.get(type)?.delete(anyHandler);
+      };
+    },
+    [],
+  );
+
+  const subscribeAll = useCallback((handler: AnyHandler): (() => void) => {
+    allSubscribers.current.add(handler);
+    return () => {
+      allSubscribers.current.delete(handler);
+    };
+  }, []);
+
+  return useMemo(() => ({ status, role, subscribe, subscribeAll }), [status, role, subscribe, subscribeAll]);
+}
