@@ -1,0 +1,98 @@
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { spawnNode } from '../lib/spawn-node.js';
+import type { AwaitCommand, ClientCommand, ClientReport, DeliveryReport, OpenCommand, OpenedReport } from './protocol.js';
+
+const WORKER_SCRIPT = fileURLToPath(new URL('./stream-client.js', import.meta.url));
+const WORKER_EXIT_WAIT_MS = 5000;
+
+/** Several load-client processes sharing the streams of one run; all talk to the runner over IPC. */
+export class ClientPool {
+  private readonly workers: ChildProcess[];
+
+  constructor(processes: number) {
+    this.workers = Array.from({ length: processes }, () => spawnNode([WORKER_SCRIPT], { ipc: true }));
+  }
+
+  get pids(): number[] {
+    return this.workers.map((worker) => worker.pid ?? 0);
+  }
+
+  /** Opens `streams` streams spread evenly across the processes. */
+  async open(command: Omit<OpenCommand, 'command'>): Promise<OpenedReport> {
+    const shares = split(command.streams, this.workers.length);
+    const reports = await Promise.all(
+      this.workers.map((worker, index) =>
+        this.ask<OpenedReport>(worker, { command: 'open', ...command, streams: shares[index] }, command.timeoutMs + 10_000),
+      ),
+    );
+    return {
+      report: 'opened',
+      opened: sum(reports.map((r) => r.opened)),
+      failed: sum(reports.map((r) => r.failed)),
+      badHandshakes: sum(reports.map((r) => r.badHandshakes)),
+      errors: reports.flatMap((r) => r.errors),
+    };
+  }
+
+  /** Waits until every stream has every event (or the timeout), then gathers the checks and latencies. */
+  async awaitDeliveries(command: Omit<AwaitCommand, 'command'>): Promise<DeliveryReport[]> {
+    return Promise.all(
+      this.workers.map((worker) => this.ask<DeliveryReport>(worker, { command: 'await', ...command }, command.timeoutMs + 30_000)),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+            const timer = setTimeout(() => {
+              worker.kill('SIGKILL');
+              resolve();
+            }, WORKER_EXIT_WAIT_MS);
+            worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            if (worker.connected) worker.send({ command: 'close' } satisfies ClientCommand);
+            else worker.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+
+  private ask<T extends ClientReport>(worker: ChildProcess, command: ClientCommand, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`load client ${worker.pid} did not answer "${command.command}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onMessage = (message: ClientReport): void => {
+        cleanup();
+        resolve(message as T);
+      };
+      const onExit = (code: number | null): void => {
+        cleanup();
+        reject(new Error(`load client ${worker.pid} exited (${code}) during "${command.command}"`));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', onExit);
+      worker.send(command);
+    });
+  }
+}
+
+function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, index) => Math.floor(total / parts) + (index < total % parts ? 1 : 0));
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

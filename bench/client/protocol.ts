@@ -1,0 +1,68 @@
+/** Messages between the benchmark runner and its load-client processes (IPC, structured clone). */
+
+/** Where the publish timestamp and sequence number sit inside an event's `data`. */
+export type PayloadShape =
+  /** `data` is `{t, seq, ...}` (the baselines). */
+  | 'data'
+  /** `data` is a customer whose `notes` is the JSON string `{"t":...,"seq":...}` (the app). */
+  | 'notes';
+
+export interface OpenCommand {
+  command: 'open';
+  port: number;
+  path: string;
+  headers: Record<string, string>;
+  streams: number;
+  /** Streams whose connection is being set up at the same time. */
+  concurrency: number;
+  /** The domain event type carrying the benchmark payload; every other event type is ignored. */
+  eventType: string;
+  payloadShape: PayloadShape;
+  /** Upper bound of events this run publishes (sizes the per-stream bookkeeping). */
+  maxEvents: number;
+  timeoutMs: number;
+}
+
+export interface AwaitCommand {
+  command: 'await';
+  /** Number of events published (sequence numbers 0..events-1). */
+  events: number;
+  timeoutMs: number;
+}
+
+export interface CloseCommand {
+  command: 'close';
+}
+
+export type ClientCommand = OpenCommand | AwaitCommand | CloseCommand;
+
+export interface OpenedReport {
+  report: 'opened';
+  opened: number;
+  failed: number;
+  errors: string[];
+  /** Streams whose first frame was not `retry:` + `event: connected`. */
+  badHandshakes: number;
+}
+
+export interface DeliveryReport {
+  report: 'delivered';
+  streams: number;
+  /** Streams that received every event exactly once, in strictly increasing id order. */
+  completeStreams: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+  /** Frames whose data was not one line of valid JSON with the expected payload. */
+  badFrames: number;
+  /** Streams the server closed before the end of the run. */
+  closedEarly: number;
+  /** Same sequence number arrived with different ids on different streams. */
+  idMismatches: number;
+  /** Receive time minus publish time, ms, one per delivery. */
+  latenciesMs: Float64Array;
+  errors: string[];
+}
+
+export type ClientReport = OpenedReport | DeliveryReport;

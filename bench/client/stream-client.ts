@@ -1,0 +1,246 @@
+/**
+ * Load-client process: opens many SSE streams with a bare `node:http` reader (the `eventsource` package is too
+ * heavy for 10k streams), parses frames, timestamps every event on arrival and checks each stream for order,
+ * loss and duplicates. Driven by its parent over IPC (see protocol.ts); never run in the server's process.
+ */
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
+import { SseFrameParser, type SseFrame } from '../lib/sse-frame-parser.js';
+import { epochMs, sleep } from '../lib/stats.js';
+import type { AwaitCommand, ClientCommand, ClientReport, OpenCommand, PayloadShape } from './protocol.js';
+
+const MAX_ERRORS_REPORTED = 5;
+const AWAIT_POLL_MS = 20;
+
+interface StreamState {
+  request: ClientRequest;
+  response: IncomingMessage | undefined;
+  handshakeSeen: boolean;
+  lastId: number;
+  received: number;
+  seen: Uint8Array;
+  closed: boolean;
+}
+
+const streams: StreamState[] = [];
+
+/**
+ * Chunks are only timestamped when they arrive and parsed later in the same loop turn (setImmediate), so the
+ * receive time of the thousandth socket read in one poll does not include parsing the 999 before it.
+ */
+interface PendingChunk {
+  chunk: Buffer;
+  receivedAt: number;
+  decoder: StringDecoder;
+  parser: SseFrameParser;
+  setTime: (time: number) => void;
+}
+let pending: PendingChunk[] = [];
+let parseScheduled = false;
+
+function parsePending(): void {
+  parseScheduled = false;
+  const batch = pending;
+  pending = [];
+  for (const item of batch) {
+    item.setTime(item.receivedAt);
+    item.parser.push(item.decoder.write(item.chunk));
+  }
+}
+const errors: string[] = [];
+let settings: OpenCommand | undefined;
+let latencies = new Float64Array(0);
+let latencyCount = 0;
+let duplicates = 0;
+let outOfOrder = 0;
+let badFrames = 0;
+let badHandshakes = 0;
+let idMismatches = 0;
+/** Event id seen for each sequence number (first stream wins), to check every stream got the same id. */
+let idBySeq = new Float64Array(0);
+
+function noteError(message: string): void {
+  if (errors.length < MAX_ERRORS_REPORTED) errors.push(message);
+}
+
+function send(report: ClientReport): void {
+  process.send!(report);
+}
+
+function readPayload(data: string, shape: PayloadShape): { t: number; seq: number } | undefined {
+  try {
+    const parsed = JSON.parse(data) as Record<string, unknown>;
+    const payload = (shape === 'notes' ? JSON.parse(String(parsed.notes)) : parsed) as Record<string, unknown>;
+    if (typeof payload.t !== 'number' || typeof payload.seq !== 'number') return undefined;
+    return { t: payload.t, seq: payload.seq };
+  } catch {
+    return undefined;
+  }
+}
+
+function onFrame(state: StreamState, frame: SseFrame, receivedAt: number, config: OpenCommand): void {
+  if (!state.handshakeSeen) {
+    state.handshakeSeen = true;
+    if (frame.retry === undefined || frame.event !== 'connected') badHandshakes += 1;
+    return;
+  }
+  if (frame.event !== config.eventType) return;
+  const id = Number(frame.id);
+  const payload = frame.data.includes('\n') ? undefined : readPayload(frame.data, config.payloadShape);
+  if (!payload || !Number.isSafeInteger(id) || payload.seq < 0 || payload.seq >= config.maxEvents) {
+    badFrames += 1;
+    noteError(`bad frame: ${JSON.stringify(frame).slice(0, 200)}`);
+    return;
+  }
+  if (id <= state.lastId) outOfOrder += 1;
+  state.lastId = Math.max(state.lastId, id);
+  if (state.seen[payload.seq] === 1) {
+    duplicates += 1;
+    return;
+  }
+  state.seen[payload.seq] = 1;
+  state.received += 1;
+  if (idBySeq[payload.seq] === 0) idBySeq[payload.seq] = id;
+  else if (idBySeq[payload.seq] !== id) idMismatches += 1;
+  if (latencyCount < latencies.length) latencies[latencyCount++] = receivedAt - payload.t;
+}
+
+function openOne(config: OpenCommand): Promise<boolean> {
+  return new Promise((resolve) => {
+    const state: StreamState = {
+      request: undefined as unknown as ClientRequest,
+      response: undefined,
+      handshakeSeen: false,
+      lastId: 0,
+      received: 0,
+      seen: new Uint8Array(config.maxEvents),
+      closed: false,
+    };
+    let settled = false;
+    let currentChunkTime = 0;
+    const settle = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      if (ok) streams.push(state);
+      resolve(ok);
+    };
+    const parser = new SseFrameParser((frame) => {
+      const wasOpen = state.handshakeSeen;
+      onFrame(state, frame, currentChunkTime, config);
+      if (!wasOpen) settle(true);
+    });
+    state.request = request(
+      {
+        host: '127.0.0.1',
+        port: config.port,
+        path: config.path,
+        method: 'GET',
+        agent: false,
+        headers: { accept: 'text/event-stream', ...config.headers },
+      },
+      (res) => {
+        state.response = res;
+        if (res.statusCode !== 200 || !String(res.headers['content-type']).startsWith('text/event-stream')) {
+          noteError(`stream answered ${res.statusCode} ${String(res.headers['content-type'])}`);
+          res.resume();
+          state.request.destroy();
+          settle(false);
+          return;
+        }
+        if (res.headers['content-encoding']) noteError(`stream is compressed: ${res.headers['content-encoding']}`);
+        const decoder = new StringDecoder('utf8');
+        const setTime = (time: number): void => {
+          currentChunkTime = time;
+        };
+        res.on('data', (chunk: Buffer) => {
+          pending.push({ chunk, receivedAt: epochMs(), decoder, parser, setTime });
+          if (!parseScheduled) {
+            parseScheduled = true;
+            setImmediate(parsePending);
+          }
+        });
+        res.once('close', () => {
+          state.closed = true;
+          settle(false);
+        });
+      },
+    );
+    state.request.once('error', (error) => {
+      state.closed = true;
+      noteError(`stream error: ${error.message}`);
+      settle(false);
+    });
+    state.request.end();
+  });
+}
+
+async function openAll(config: OpenCommand): Promise<void> {
+  settings = config;
+  latencies = new Float64Array(config.streams * config.maxEvents);
+  idBySeq = new Float64Array(config.maxEvents);
+  let next = 0;
+  let opened = 0;
+  let failed = 0;
+  const deadline = Date.now() + config.timeoutMs;
+  const lane = async (): Promise<void> => {
+    while (next < config.streams && Date.now() < deadline) {
+      next += 1;
+      if (await openOne(config)) opened += 1;
+      else failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(config.concurrency, config.streams) }, lane));
+  send({ report: 'opened', opened, failed: failed + (config.streams - opened - failed), errors, badHandshakes });
+}
+
+async function awaitDeliveries(command: AwaitCommand): Promise<void> {
+  const deadline = Date.now() + command.timeoutMs;
+  const done = (): boolean => streams.every((state) => state.received >= command.events || state.closed);
+  while (!done() && Date.now() < deadline) await sleep(AWAIT_POLL_MS);
+  let completeStreams = 0;
+  let delivered = 0;
+  let lost = 0;
+  let closedEarly = 0;
+  for (const state of streams) {
+    delivered += state.received;
+    lost += command.events - state.received;
+    if (state.closed) closedEarly += 1;
+    if (state.received === command.events) completeStreams += 1;
+  }
+  const clean = outOfOrder === 0 && duplicates === 0;
+  send({
+    report: 'delivered',
+    streams: streams.length,
+    completeStreams: clean ? completeStreams : 0,
+    delivered,
+    lost,
+    duplicates,
+    outOfOrder,
+    badFrames,
+    closedEarly,
+    idMismatches,
+    latenciesMs: latencies.slice(0, latencyCount),
+    errors,
+  });
+}
+
+function closeAll(): void {
+  for (const state of streams) state.request.destroy();
+  process.exit(0);
+}
+
+process.on('message', (message: ClientCommand) => {
+  switch (message.command) {
+    case 'open':
+      void openAll(message);
+      break;
+    case 'await':
+      if (!settings) throw new Error('await before open');
+      void awaitDeliveries(message);
+      break;
+    case 'close':
+      closeAll();
+      break;
+  }
+});
+process.once('disconnect', () => process.exit(0));

@@ -1,0 +1,109 @@
+import type { ChildProcess } from 'node:child_process';
+import { createServer, request } from 'node:http';
+import { spawnNode } from './spawn-node.js';
+import { sleep } from './stats.js';
+
+const READY_POLL_MS = 200;
+const GRACEFUL_STOP_MS = 15_000;
+const OUTPUT_TAIL_CHARS = 4000;
+
+/** A server under test, started in its own process group so nothing it spawns (embedded Postgres) outlives it. */
+export class ServerProcess {
+  private output = '';
+  private exited = false;
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer): void => {
+      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('exit', () => {
+      this.exited = true;
+    });
+  }
+
+  static start(name: string, args: string[], env: NodeJS.ProcessEnv, port: number): ServerProcess {
+    const child = spawnNode(args, { env: { ...process.env, ...env, PORT: String(port) }, detached: true });
+    return new ServerProcess(name, port, child);
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error(`${this.name} did not start`);
+    return this.child.pid;
+  }
+
+  /** Last lines the server printed (for error messages). */
+  get recentOutput(): string {
+    return this.output;
+  }
+
+  /** Waits until `GET path` answers `expectedStatus`. */
+  async waitReady(path: string, timeoutMs: number, expectedStatus = 200): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastProblem = 'no answer';
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`${this.name} exited during start-up:\n${this.output}`);
+      try {
+        const status = await getStatus(this.port, path);
+        if (status === expectedStatus) return;
+        lastProblem = `status ${status}`;
+      } catch (error) {
+        lastProblem = (error as Error).message;
+      }
+      await sleep(READY_POLL_MS);
+    }
+    throw new Error(`${this.name} not ready after ${timeoutMs} ms (${lastProblem}):\n${this.output}`);
+  }
+
+  /** SIGTERM, then SIGKILL to the whole process group if it does not exit in time. */
+  async stop(): Promise<void> {
+    if (this.exited || this.child.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const inTime = await Promise.race([exited.then(() => true), sleep(GRACEFUL_STOP_MS).then(() => false)]);
+    if (!inTime) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
+    }
+    // Whatever the server left in its group (it should be nothing) goes too.
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // nothing left: the normal case
+    }
+  }
+}
+
+function getStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('timeout', () => req.destroy(new Error('timeout')));
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** A TCP port that was free a moment ago on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

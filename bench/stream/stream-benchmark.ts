@@ -1,0 +1,167 @@
+import { ClientPool } from '../client/client-pool.js';
+import type { DeliveryReport } from '../client/protocol.js';
+import { publisherAgent } from '../lib/http-json.js';
+import { cpuMicros, descendantsCpuMicros, rssKib } from '../lib/process-stats.js';
+import { mergeSorted, percentile, sleep } from '../lib/stats.js';
+import type { StreamTarget } from '../targets/stream-target.js';
+
+/** One (stream count, event count, rate) combination, run against every target. */
+export interface StreamScenario {
+  streams: number;
+  events: number;
+  eventsPerSecond: number;
+}
+
+export interface StreamRunResult {
+  target: StreamTarget['key'];
+  label: string;
+  scenario: StreamScenario;
+  skipped?: string;
+  failed?: string;
+  opened?: number;
+  openFailures?: number;
+  openSeconds?: number;
+  delivered?: number;
+  expectedDeliveries?: number;
+  lost?: number;
+  duplicates?: number;
+  outOfOrder?: number;
+  badFrames?: number;
+  badHandshakes?: number;
+  closedEarly?: number;
+  idMismatches?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+  cpuMicrosPerDelivery?: number;
+  /** CPU of the server's child processes (the app's embedded Postgres) per delivery. */
+  childCpuMicrosPerDelivery?: number;
+  /** CPU of the load-client processes per delivery (they share the machine with the server). */
+  clientCpuMicrosPerDelivery?: number;
+  /** Server CPU use during the event phase, in % of one core. */
+  cpuPercent?: number;
+  rssBeforeKib?: number;
+  rssIdleKib?: number;
+  kibPerIdleStream?: number;
+  eventPhaseSeconds?: number;
+  clientErrors?: string[];
+}
+
+/** Streams set up at the same time per client process: well under the listen backlog. */
+const OPEN_CONCURRENCY = 100;
+const OPEN_TIMEOUT_MS = 180_000;
+/** Quiet time before each RSS reading, so start-up and connection set-up garbage has settled. */
+const SETTLE_MS = 3000;
+/** Publish requests in flight at once (open-loop publishing at a steady rate, bounded). */
+const MAX_PUBLISHES_IN_FLIGHT = 8;
+const DELIVERY_TIMEOUT_MS = 90_000;
+/** One client process per this many streams (at least one): 10k streams are read by two processes. */
+const STREAMS_PER_CLIENT_PROCESS = 5000;
+
+export async function runStreamScenario(target: StreamTarget, scenario: StreamScenario, log: (line: string) => void): Promise<StreamRunResult> {
+  const base: StreamRunResult = { target: target.key, label: target.label, scenario };
+  let pool: ClientPool | undefined;
+  try {
+    const started = await target.start();
+    if ('skipped' in started) return { ...base, skipped: started.skipped };
+    const pid = started.server.pid;
+
+    await sleep(SETTLE_MS);
+    const rssBeforeKib = rssKib(pid);
+
+    pool = new ClientPool(Math.max(1, Math.ceil(scenario.streams / STREAMS_PER_CLIENT_PROCESS)));
+    const openStarted = Date.now();
+    const { path, headers } = target.streamRequest();
+    const opened = await pool.open({
+      port: started.server.port,
+      path,
+      headers,
+      streams: scenario.streams,
+      concurrency: OPEN_CONCURRENCY,
+      eventType: target.eventType,
+      payloadShape: target.payloadShape,
+      maxEvents: scenario.events,
+      timeoutMs: OPEN_TIMEOUT_MS,
+    });
+    const openSeconds = (Date.now() - openStarted) / 1000;
+    log(`  ${opened.opened}/${scenario.streams} streams open in ${openSeconds.toFixed(1)} s`);
+    if (opened.opened === 0) return { ...base, failed: `no stream opened: ${opened.errors.join('; ')}`, clientErrors: opened.errors };
+
+    await sleep(SETTLE_MS);
+    const rssIdleKib = rssKib(pid);
+
+    const cpuBefore = cpuMicros(pid);
+    const childCpuBefore = descendantsCpuMicros(pid);
+    const clientCpu = (): number => pool!.pids.reduce((sum, clientPid) => sum + cpuMicros(clientPid), 0);
+    const clientCpuBefore = clientCpu();
+    const phaseStarted = performance.now();
+    await publishAtRate(target, scenario);
+    const reports = await pool.awaitDeliveries({ events: scenario.events, timeoutMs: DELIVERY_TIMEOUT_MS });
+    const eventPhaseSeconds = (performance.now() - phaseStarted) / 1000;
+    const cpuUsed = cpuMicros(pid) - cpuBefore;
+    const childCpuUsed = descendantsCpuMicros(pid) - childCpuBefore;
+    const clientCpuUsed = clientCpu() - clientCpuBefore;
+
+    const total = (pick: (report: DeliveryReport) => number): number => reports.reduce((sum, report) => sum + pick(report), 0);
+    const latencies = mergeSorted(reports.map((report) => report.latenciesMs));
+    const delivered = total((r) => r.delivered);
+    return {
+      ...base,
+      opened: opened.opened,
+      openFailures: opened.failed,
+      openSeconds,
+      badHandshakes: opened.badHandshakes,
+      delivered,
+      expectedDeliveries: scenario.streams * scenario.events,
+      lost: total((r) => r.lost) + opened.failed * scenario.events,
+      duplicates: total((r) => r.duplicates),
+      outOfOrder: total((r) => r.outOfOrder),
+      badFrames: total((r) => r.badFrames),
+      closedEarly: total((r) => r.closedEarly),
+      idMismatches: total((r) => r.idMismatches),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: latencies.length > 0 ? latencies[latencies.length - 1] : Number.NaN,
+      cpuMicrosPerDelivery: delivered > 0 ? cpuUsed / delivered : Number.NaN,
+      childCpuMicrosPerDelivery: delivered > 0 ? childCpuUsed / delivered : Number.NaN,
+      clientCpuMicrosPerDelivery: delivered > 0 ? clientCpuUsed / delivered : Number.NaN,
+      cpuPercent: (cpuUsed / 1e6 / eventPhaseSeconds) * 100,
+      rssBeforeKib,
+      rssIdleKib,
+      kibPerIdleStream: (rssIdleKib - rssBeforeKib) / opened.opened,
+      eventPhaseSeconds,
+      clientErrors: [...opened.errors, ...reports.flatMap((r) => r.errors)].slice(0, 5),
+    };
+  } catch (error) {
+    return { ...base, failed: (error as Error).message.split('\n')[0] };
+  } finally {
+    await pool?.close();
+    await target.stop();
+  }
+}
+
+/** Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding). */
+async function publishAtRate(target: StreamTarget, scenario: StreamScenario): Promise<void> {
+  const agent = publisherAgent(MAX_PUBLISHES_IN_FLIGHT);
+  const intervalMs = 1000 / scenario.eventsPerSecond;
+  const started = performance.now();
+  const inFlight = new Set<Promise<void>>();
+  const failures: Error[] = [];
+  try {
+    for (let seq = 0; seq < scenario.events; seq += 1) {
+      const due = started + seq * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      while (inFlight.size >= MAX_PUBLISHES_IN_FLIGHT) await Promise.race(inFlight);
+      const publication = target.publish(seq, agent).catch((error: Error) => {
+        failures.push(error);
+      });
+      const tracked = publication.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    agent.destroy();
+  }
+  if (failures.length > 0) throw new Error(`${failures.length} publish requests failed, first: ${failures[0].message}`);
+}

@@ -1,0 +1,179 @@
+import { machineDescription, markdownTable } from '../lib/benchmarks-md.js';
+import type { StreamRunResult, StreamScenario } from './stream-benchmark.js';
+
+/** The targets of issue 3's "Benchmark" section. */
+export const STREAM_TARGETS = {
+  concurrentStreams: 10_000,
+  p99AtThousandMs: 25,
+  p99VersusRawAtTenThousand: 1.2,
+  cpuVersusRaw: 1.3,
+  cpuAdvantageOverNaive: 2.5,
+  kibPerIdleStream: 15,
+};
+
+const fixed = (value: number | undefined, digits: number): string =>
+  value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+
+function integrity(result: StreamRunResult): string {
+  if (result.lost === undefined) return '—';
+  const problems = [
+    result.lost ? `${result.lost} lost` : '',
+    result.duplicates ? `${result.duplicates} dup` : '',
+    result.outOfOrder ? `${result.outOfOrder} out of order` : '',
+    result.badFrames ? `${result.badFrames} bad frames` : '',
+    result.closedEarly ? `${result.closedEarly} closed early` : '',
+    result.idMismatches ? `${result.idMismatches} id mismatches` : '',
+    result.badHandshakes ? `${result.badHandshakes} bad handshakes` : '',
+  ].filter(Boolean);
+  return problems.length === 0 ? '0 lost, 0 dup, in order' : problems.join(', ');
+}
+
+export function resultsTable(results: StreamRunResult[]): string {
+  const header = [
+    'target',
+    'streams open',
+    'events × rate',
+    'delivered',
+    'integrity',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'server CPU µs / delivery',
+    'child-process CPU µs / delivery',
+    'server CPU % (event phase)',
+    'RSS before → idle MB',
+    'KB / idle stream',
+  ];
+  const rows = results.map((r) => {
+    if (r.skipped || r.failed) {
+      return [r.label, `— / ${r.scenario.streams}`, `${r.scenario.events} × ${r.scenario.eventsPerSecond}/s`, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.failed}`, '', '', '', '', '', '', '', '', ''];
+    }
+    return [
+      r.label,
+      `${r.opened} / ${r.scenario.streams}`,
+      `${r.scenario.events} × ${r.scenario.eventsPerSecond}/s`,
+      `${r.delivered} / ${r.expectedDeliveries}`,
+      integrity(r),
+      fixed(r.p50Ms, 1),
+      fixed(r.p99Ms, 1),
+      fixed(r.maxMs, 1),
+      fixed(r.cpuMicrosPerDelivery, 1),
+      r.target === 'app' ? fixed(r.childCpuMicrosPerDelivery, 1) : '—',
+      fixed(r.cpuPercent, 0),
+      `${fixed((r.rssBeforeKib ?? NaN) / 1024, 0)} → ${fixed((r.rssIdleKib ?? NaN) / 1024, 0)}`,
+      fixed(r.kibPerIdleStream, 1),
+    ];
+  });
+  return markdownTable(header, rows);
+}
+
+interface Verdict {
+  target: string;
+  measured: string;
+  verdict: string;
+}
+
+function find(results: StreamRunResult[], key: StreamRunResult['target'], streams: number): StreamRunResult | undefined {
+  const result = results.find((r) => r.target === key && r.scenario.streams === streams);
+  return result && !result.skipped && !result.failed ? result : undefined;
+}
+
+const passFail = (ok: boolean): string => (ok ? '**pass**' : '**FAIL**');
+
+/** Pass/fail against issue 3; `small`/`large` are the stream counts standing in for 1,000 and 10,000. */
+export function verdicts(results: StreamRunResult[], small: number, large: number): Verdict[] {
+  const app = (n: number): StreamRunResult | undefined => find(results, 'app', n);
+  const raw = (n: number): StreamRunResult | undefined => find(results, 'raw', n);
+  const naive = (n: number): StreamRunResult | undefined => find(results, 'naive', n);
+  const appSkipped = results.find((r) => r.target === 'app' && (r.skipped || r.failed));
+  const missing = appSkipped ? `not measured (${appSkipped.skipped ?? `failed: ${appSkipped.failed}`})` : 'not measured';
+  const list: Verdict[] = [];
+  const add = (target: string, compute: () => [string, boolean] | undefined): void => {
+    const outcome = compute();
+    list.push(outcome ? { target, measured: outcome[0], verdict: passFail(outcome[1]) } : { target, measured: missing, verdict: '—' });
+  };
+  const t = STREAM_TARGETS;
+
+  add(`${large.toLocaleString('en')} concurrent streams in one process`, () => {
+    const a = app(large);
+    return a ? [`${a.opened} open`, a.opened === large && a.openFailures === 0] : undefined;
+  });
+  add(`p99 ≤ ${t.p99AtThousandMs} ms at ${small.toLocaleString('en')} streams`, () => {
+    const a = app(small);
+    return a?.p99Ms !== undefined ? [`${fixed(a.p99Ms, 1)} ms`, a.p99Ms <= t.p99AtThousandMs] : undefined;
+  });
+  add(`p99 ≤ ${t.p99VersusRawAtTenThousand}× raw at ${large.toLocaleString('en')} streams`, () => {
+    const a = app(large);
+    const r = raw(large);
+    if (!a?.p99Ms || !r?.p99Ms) return undefined;
+    const ratio = a.p99Ms / r.p99Ms;
+    return [`${fixed(a.p99Ms, 1)} vs ${fixed(r.p99Ms, 1)} ms = ${fixed(ratio, 2)}×`, ratio <= t.p99VersusRawAtTenThousand];
+  });
+  for (const n of [small, large]) {
+    add(`CPU / delivery ≤ ${t.cpuVersusRaw}× raw at ${n.toLocaleString('en')} streams`, () => {
+      const a = app(n);
+      const r = raw(n);
+      if (!a?.cpuMicrosPerDelivery || !r?.cpuMicrosPerDelivery) return undefined;
+      const ratio = a.cpuMicrosPerDelivery / r.cpuMicrosPerDelivery;
+      return [`${fixed(a.cpuMicrosPerDelivery, 1)} vs ${fixed(r.cpuMicrosPerDelivery, 1)} µs = ${fixed(ratio, 2)}×`, ratio <= t.cpuVersusRaw];
+    });
+    add(`CPU / delivery ≥ ${t.cpuAdvantageOverNaive}× lower than naive Nest at ${n.toLocaleString('en')} streams`, () => {
+      const a = app(n);
+      const v = naive(n);
+      if (!a?.cpuMicrosPerDelivery || !v?.cpuMicrosPerDelivery) return undefined;
+      const ratio = v.cpuMicrosPerDelivery / a.cpuMicrosPerDelivery;
+      return [`${fixed(v.cpuMicrosPerDelivery, 1)} vs ${fixed(a.cpuMicrosPerDelivery, 1)} µs = ${fixed(ratio, 2)}× lower`, ratio >= t.cpuAdvantageOverNaive];
+    });
+  }
+  add(`RSS per idle stream ≤ ${t.kibPerIdleStream} KB (at ${large.toLocaleString('en')} streams)`, () => {
+    const a = app(large);
+    return a?.kibPerIdleStream !== undefined ? [`${fixed(a.kibPerIdleStream, 1)} KB`, a.kibPerIdleStream <= t.kibPerIdleStream] : undefined;
+  });
+  const measured = results.filter((r) => !r.skipped);
+  const clean = (r: StreamRunResult): boolean =>
+    !r.failed && r.opened === r.scenario.streams && r.lost === 0 && r.duplicates === 0 && r.outOfOrder === 0 && r.badFrames === 0 && r.closedEarly === 0;
+  list.push({
+    target: 'zero lost events in every run (all targets: every stream open, every event once, ids strictly increasing)',
+    measured: `${measured.filter(clean).length} of ${measured.length} runs clean`,
+    verdict: passFail(measured.length > 0 && measured.every(clean)),
+  });
+  return list;
+}
+
+export function streamSection(options: {
+  title: string;
+  command: string;
+  startedAt: Date;
+  durationSeconds: number;
+  scenarios: StreamScenario[];
+  results: StreamRunResult[];
+  quick: boolean;
+}): string {
+  const { scenarios, results } = options;
+  const small = Math.min(...scenarios.map((s) => s.streams));
+  const large = Math.max(...scenarios.map((s) => s.streams));
+  const verdictRows = verdicts(results, small, large).map((v) => [v.target, v.measured, v.verdict]);
+  const notes = [
+    '- **Latency** = receive time in the load client − the publish stamp `t` put into the event just before the publish request was sent (both `performance.timeOrigin + performance.now()`, separate processes on one machine). For the app this is REST request → commit → relay → stream → client, an upper bound of commit → receive.',
+    '- **CPU / delivery** = server process utime+stime (`/proc/<pid>/stat`) over the event phase (first publish → every stream has every event) ÷ deliveries; it includes handling the publish requests. For the app, the embedded Postgres (child processes) is shown separately.',
+    '- **KB / idle stream** = (VmRSS with all streams open and idle − VmRSS before the first stream) ÷ streams, each read after 3 s of quiet, no forced GC.',
+    '- Load clients are separate processes (one per 5,000 streams) reading with a bare `node:http` SSE parser; publishing is open-loop at the stated rate from the runner process; everything shares the same CPUs, on loopback.',
+    `- Baselines: \`bench/baselines/raw-broadcaster.ts\` (one pre-serialised Buffer written to each socket) and \`bench/baselines/naive-nest-sse.ts\` (\`@Sse()\` + per-connection RxJS \`filter\`/\`map\`, per-client \`JSON.stringify\`); their events are customer-shaped JSON of about the app's size.`,
+  ];
+  if (options.quick) notes.unshift('- **Quick run**: fewer streams and events than the targets name; the verdicts are indicative only.');
+  return [
+    `## ${options.title}`,
+    '',
+    `- Command: \`${options.command}\``,
+    `- Machine: ${machineDescription()}`,
+    `- Date: ${options.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} (run took ${Math.round(options.durationSeconds)} s)`,
+    '',
+    resultsTable(results),
+    '',
+    `### Against issue 3's targets`,
+    '',
+    markdownTable(['target', 'measured', 'verdict'], verdictRows),
+    '',
+    ...notes,
+  ].join('\n');
+}
