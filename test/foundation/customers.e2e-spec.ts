@@ -105,10 +105,11 @@ describe('customers', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
+      const query: Record<string, string | number> = cursor ? { limit: 5, cursor } : { limit: 5 };
       const response = await t
         .http()
         .get('/api/customers')
-        .query(cursor ? { limit: 5, cursor } : { limit: 5 })
+        .query(query)
         .set(admin.auth)
         .expect(200);
       seen.push(...response.body.items.map((customer: { id: string }) => customer.id));

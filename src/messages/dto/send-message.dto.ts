@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+export const MAX_MESSAGE_LENGTH = 4000;
+export const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
+
+export class SendMessageDto {
+  @ApiProperty({ maxLength: MAX_MESSAGE_LENGTH, example: 'Hello! How can we help?' })
+  @IsString()
+  @MaxLength(MAX_MESSAGE_LENGTH)
+  @Matches(/\S/, { message: 'content must not be empty' })
+  content!: string;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_CLIENT_MESSAGE_ID_LENGTH,
+    description: 'Idempotency key chosen by the client: sending the same one again in this conversation returns the same message',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(MAX_CLIENT_MESSAGE_ID_LENGTH)
+  clientMessageId?: string;
+}
