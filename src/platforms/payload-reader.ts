@@ -1,0 +1,46 @@
+import { MalformedPayloadError } from './platform-adapter.js';
+
+/** Small readers for untyped webhook JSON: they never coerce an id through a JS number. */
+export type JsonRecord = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function record(value: unknown): JsonRecord {
+  return isRecord(value) ? value : {};
+}
+
+export function requireRecord(value: unknown, what: string): JsonRecord {
+  if (!isRecord(value)) throw new MalformedPayloadError(`${what} must be an object`);
+  return value;
+}
+
+/**
+ * An id as the exact string the platform sent. Numbers are accepted only while they are exact (safe
+ * integers); a larger number has already lost digits in JSON.parse, so it is rejected rather than stored wrong.
+ */
+export function optionalId(value: unknown): string | null {
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'number') throw new MalformedPayloadError('an id was sent as an inexact JSON number');
+  return null;
+}
+
+export function requireId(value: unknown, what: string): string {
+  const id = optionalId(value);
+  if (id === null) throw new MalformedPayloadError(`${what} is missing`);
+  return id;
+}
+
+export function optionalString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Epoch milliseconds (number or numeric string) → Date; null when absent or not a time. */
+export function millisecondsToDate(value: unknown): Date | null {
+  const milliseconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(milliseconds) || milliseconds <= 0) return null;
+  const date = new Date(milliseconds);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

@@ -1,0 +1,115 @@
+import { BadRequestException, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import type { Platform } from '../channels/entities/channel.entity.js';
+import { MalformedPayloadError, type ChannelDelivery, type SignedRequest } from '../platforms/platform-adapter.js';
+import { PlatformChannelsRepository, type PlatformChannel } from '../platforms/platform-channels.repository.js';
+import { PlatformRegistry } from '../platforms/platform-registry.js';
+import { headerValue, safeEqual } from '../platforms/signature.util.js';
+import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
+import { countWebhook, type WebhookOutcome } from './webhook-metrics.js';
+
+export interface WebhookRequest {
+  rawBody?: Buffer;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface WebhookAnswer {
+  received: true;
+}
+
+/** Remembered event kinds already logged as unknown: each is logged once per process. */
+const MAX_REMEMBERED_UNKNOWN_KINDS = 1000;
+
+/**
+ * One webhook delivery: parse → find the channels it names → verify the signature over the raw bytes with
+ * each channel's secret → ingest. Nothing is written before every named, known channel's signature holds.
+ */
+@Injectable()
+export class WebhookIntakeService {
+  private readonly logger = new Logger(WebhookIntakeService.name);
+  private readonly loggedUnknownKinds = new Set<string>();
+
+  constructor(
+    private readonly registry: PlatformRegistry,
+    private readonly channels: PlatformChannelsRepository,
+    private readonly ingestion: InboundIngestionService,
+  ) {}
+
+  async receive(platform: Platform, request: WebhookRequest): Promise<WebhookAnswer> {
+    try {
+      const outcome = await this.process(platform, request);
+      countWebhook(platform, outcome);
+      return { received: true };
+    } catch (error) {
+      countWebhook(platform, outcomeOf(error));
+      throw error;
+    }
+  }
+
+  /** Meta's subscription handshake: the challenge back when the token is some facebook channel's verifyToken. */
+  async verifyFacebookSubscription(mode: string | undefined, token: string | undefined, challenge: string | undefined): Promise<string> {
+    if (mode !== 'subscribe' || !token || challenge === undefined) throw new ForbiddenException('Verification failed');
+    const channels = await this.channels.findAllOfPlatform('facebook');
+    const matches = channels.filter((channel) => safeEqual(channel.credentials.verifyToken, token));
+    if (matches.length === 0) throw new ForbiddenException('Verification failed');
+    return challenge;
+  }
+
+  private async process(platform: Platform, request: WebhookRequest): Promise<WebhookOutcome> {
+    const adapter = this.registry.get(platform);
+    if (!Buffer.isBuffer(request.rawBody)) throw new BadRequestException('Expected a JSON body (Content-Type: application/json)');
+    if (!headerValue(request.headers, adapter.signatureHeader)) throw new UnauthorizedException('Missing signature');
+
+    let deliveries: ChannelDelivery[];
+    try {
+      deliveries = adapter.parse(request.body);
+    } catch (error) {
+      if (error instanceof MalformedPayloadError) throw new BadRequestException(`Malformed ${platform} payload: ${error.message}`);
+      throw error;
+    }
+    const keys = [...new Set(deliveries.map((delivery) => delivery.channelKey))];
+    const known = await this.channels.findByExternalIds(platform, keys);
+    if (known.length === 0) {
+      this.logger.debug(`${platform} webhook for no known channel (${keys.length} id(s)): acknowledged, nothing stored`);
+      return 'unknown_channel';
+    }
+
+    const signed: SignedRequest = { rawBody: request.rawBody, headers: request.headers, body: request.body };
+    const now = new Date();
+    for (const channel of known) {
+      if (!adapter.verify(signed, channel.credentials as never, now)) {
+        this.logger.warn(`${platform} webhook with an invalid signature for channel ${channel.id}`);
+        throw new UnauthorizedException('Invalid signature');
+      }
+    }
+
+    const byKey = new Map<string, PlatformChannel>(known.map((channel) => [channel.externalId, channel]));
+    const work: ChannelItems[] = [];
+    for (const delivery of deliveries) {
+      const channel = byKey.get(delivery.channelKey);
+      if (!channel) continue;
+      this.logUnknownKinds(platform, delivery);
+      const items = delivery.items.filter((item) => item.kind !== 'ignored');
+      if (items.length > 0) work.push({ channel: { id: channel.id, workspaceId: channel.workspaceId, platform }, items });
+    }
+    if (work.length === 0) return 'ignored';
+    await this.ingestion.ingest(work);
+    return 'accepted';
+  }
+
+  private logUnknownKinds(platform: Platform, delivery: ChannelDelivery): void {
+    for (const item of delivery.items) {
+      if (item.kind !== 'ignored' || item.reason !== 'unknown') continue;
+      const key = `${platform}:${item.eventKind}`;
+      if (this.loggedUnknownKinds.has(key) || this.loggedUnknownKinds.size >= MAX_REMEMBERED_UNKNOWN_KINDS) continue;
+      this.loggedUnknownKinds.add(key);
+      this.logger.warn(`unknown ${platform} webhook event kind "${item.eventKind}": acknowledged and ignored (logged once)`);
+    }
+  }
+}
+
+function outcomeOf(error: unknown): WebhookOutcome {
+  if (error instanceof UnauthorizedException) return 'unauthorized';
+  if (error instanceof BadRequestException) return 'malformed';
+  return 'error';
+}

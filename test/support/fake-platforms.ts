@@ -1,0 +1,176 @@
+/**
+ * A fake of the three platforms' send APIs on real HTTP (127.0.0.1, random port). It records every request
+ * and answers like each platform does: success, transient and permanent failures, scriptable per test.
+ *
+ *   const fake = await startFakePlatforms();
+ *   const t = await startTestApp({ env: fake.env() });
+ *   fake.script('zalo', fake.replies.zalo.permanent());       // next Zalo call fails permanently
+ *   await fake.waitForRequests('zalo', 1);
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakePlatform = 'facebook' | 'zalo' | 'tiktok';
+
+export interface RecordedRequest {
+  platform: FakePlatform;
+  method: string;
+  /** Path below the platform prefix, e.g. `/me/messages`. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  rawBody: string;
+  body: any;
+  receivedAt: number;
+}
+
+/** What the fake answers: an HTTP reply, optionally after a delay; `hang` never answers (the client times out). */
+export type FakeReply = { status: number; body: unknown; delayMs?: number } | { hang: true };
+export type FakeResponder = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
+
+const PATHS: Record<FakePlatform, string> = {
+  facebook: '/me/messages',
+  zalo: '/v3.0/oa/message/cs',
+  tiktok: '/open_api/v1.3/business/message/send/',
+};
+
+let sequence = 0;
+const nextId = () => `${Date.now().toString(36)}${(++sequence).toString(36)}`;
+
+/** Reply builders, shaped like each platform's documented answers. */
+export const fakeReplies = {
+  facebook: {
+    success: (messageId = `m_fake_${nextId()}`): FakeReply => ({ status: 200, body: { recipient_id: '7392015648120394', message_id: messageId } }),
+    /** Code 2: temporary error, retry. */
+    transient: (): FakeReply => ({ status: 500, body: { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, fbtrace_id: 'Atrace' } } }),
+    rateLimited: (): FakeReply => ({ status: 400, body: { error: { message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613, fbtrace_id: 'Atrace' } } }),
+    /** Code 10/2018278: outside the messaging window. */
+    permanent: (): FakeReply => ({
+      status: 400,
+      body: { error: { message: '(#10) This message is sent outside of allowed window.', type: 'OAuthException', code: 10, error_subcode: 2018278, fbtrace_id: 'Atrace' } },
+    }),
+    invalidToken: (): FakeReply => ({ status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190, error_subcode: 1234567, fbtrace_id: 'Atrace' } } }),
+  },
+  zalo: {
+    success: (messageId = `zmsg${nextId()}`): FakeReply => ({
+      status: 200,
+      body: { data: { quota: { quota_type: 'reply', remain: '8', total: '8' }, message_id: messageId, user_id: '2512523625412515', sent_time: String(Date.now()) }, error: 0, message: 'Success' },
+    }),
+    /** -32: rate limit (HTTP 200, like every Zalo error). */
+    transient: (): FakeReply => ({ status: 200, body: { error: -32, message: 'Exceed rate limit' } }),
+    /** -230: the user has not interacted with the OA in 7 days. */
+    permanent: (): FakeReply => ({ status: 200, body: { error: -230, message: 'User has not interacted with the OA in the past 7 days' } }),
+    invalidToken: (): FakeReply => ({ status: 200, body: { error: -216, message: 'Access token is invalid' } }),
+  },
+  tiktok: {
+    success: (messageId = `msg_fake_${nextId()}`): FakeReply => ({ status: 200, body: { code: 0, message: 'OK', request_id: nextId(), data: { message: { message_id: messageId } } } }),
+    /** 51065: system error (HTTP 200). */
+    transient: (): FakeReply => ({ status: 200, body: { code: 51065, message: 'System error', request_id: nextId(), data: {} } }),
+    /** 40064: blocked by direct-message rules. */
+    permanent: (): FakeReply => ({ status: 200, body: { code: 40064, message: 'Blocked by direct message rules', request_id: nextId(), data: {} } }),
+    invalidToken: (): FakeReply => ({ status: 200, body: { code: 40105, message: 'Access token is invalid', request_id: nextId(), data: {} } }),
+  },
+  serverError: (): FakeReply => ({ status: 503, body: { message: 'Service Unavailable' } }),
+};
+
+export interface FakePlatforms {
+  url: string;
+  /** Environment for startTestApp: FACEBOOK_GRAPH_URL, ZALO_API_URL, TIKTOK_API_URL pointing here. */
+  env(): Record<string, string>;
+  readonly replies: typeof fakeReplies;
+  /** Every recorded request, optionally of one platform. */
+  requests(platform?: FakePlatform): RecordedRequest[];
+  /** Queues replies for the next calls of a platform (consumed in order), then back to the default. */
+  script(platform: FakePlatform, ...replies: Array<FakeReply | FakeResponder>): void;
+  /** The answer once the script is empty (initially: success). */
+  setDefault(platform: FakePlatform, reply: FakeReply | FakeResponder): void;
+  waitForRequests(platform: FakePlatform, count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
+  /** Forgets requests, scripts and defaults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakePlatforms(): Promise<FakePlatforms> {
+  const recorded: RecordedRequest[] = [];
+  const scripts: Record<FakePlatform, Array<FakeReply | FakeResponder>> = { facebook: [], zalo: [], tiktok: [] };
+  const defaults: Partial<Record<FakePlatform, FakeReply | FakeResponder>> = {};
+  const waiters = new Set<() => void>();
+  const hanging = new Set<ServerResponse>();
+
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      void (async () => {
+        const url = new URL(request.url ?? '/', 'http://fake');
+        const [, prefix, ...rest] = url.pathname.split('/');
+        const platform = prefix as FakePlatform;
+        const path = '/' + rest.join('/');
+        if (!(platform in PATHS) || path !== PATHS[platform] || request.method !== 'POST') {
+          response.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'not a fake route' }));
+          return;
+        }
+        const rawBody = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = null;
+        try {
+          body = JSON.parse(rawBody);
+        } catch {
+          body = null;
+        }
+        const entry: RecordedRequest = { platform, method: request.method, path, query: url.searchParams, headers: request.headers, rawBody, body, receivedAt: Date.now() };
+        recorded.push(entry);
+        for (const waiter of [...waiters]) waiter();
+        const next = scripts[platform].shift() ?? defaults[platform] ?? (() => fakeReplies[platform].success());
+        const reply = typeof next === 'function' ? await next(entry) : next;
+        if ('hang' in reply) {
+          hanging.add(response);
+          response.on('close', () => hanging.delete(response));
+          return;
+        }
+        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+        response.writeHead(reply.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply.body));
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const requests = (platform?: FakePlatform) => recorded.filter((entry) => !platform || entry.platform === platform);
+
+  return {
+    url,
+    replies: fakeReplies,
+    env: () => ({ FACEBOOK_GRAPH_URL: `${url}/facebook`, ZALO_API_URL: `${url}/zalo`, TIKTOK_API_URL: `${url}/tiktok` }),
+    requests,
+    script: (platform, ...replies) => scripts[platform].push(...replies),
+    setDefault: (platform, reply) => {
+      defaults[platform] = reply;
+    },
+    waitForRequests: (platform, count, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (requests(platform).length >= count) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(requests(platform));
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`fake ${platform}: expected ${count} request(s), got ${requests(platform).length}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    reset: () => {
+      recorded.length = 0;
+      for (const platform of Object.keys(scripts) as FakePlatform[]) scripts[platform] = [];
+      for (const platform of Object.keys(defaults) as FakePlatform[]) delete defaults[platform];
+    },
+    close: async () => {
+      for (const response of hanging) response.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
