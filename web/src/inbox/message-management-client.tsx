@@ -49,7 +49,14 @@ function useConversation(id: string | undefined): Conversation | undefined {
     return undefined;
   }, [id, queryClient]);
   const cached = useSyncExternalStore(
-    useCallback((onChange) => queryClient.getQueryCache().subscribe(onChange), [queryClient]),
+    useCallback(
+      (onChange: () => void) =>
+        queryClient.getQueryCache().subscribe((event) => {
+          // Only data changes of lists matter (and never a query being added during someone's render).
+          if (event.type === 'updated' && event.query.queryKey[0] === queryKeys.conversationLists[0]) onChange();
+        }),
+      [queryClient],
+    ),
     findCached,
   );
   const single = useQuery({

@@ -1,0 +1,57 @@
+import type { Conversation, Customer, Message, Page } from '../api/types';
+import type { PagedList } from '../cache/infinite-lists';
+
+let counter = 0;
+const nextId = (): string => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+
+export function conversation(overrides: Partial<Conversation> = {}): Conversation {
+  const id = overrides.id ?? nextId();
+  return {
+    id,
+    channelId: 'channel-1',
+    customerId: `customer-of-${id}`,
+    platform: 'facebook',
+    status: 'open',
+    assigneeId: null,
+    lastMessageAt: '2026-01-01T10:00:00.000Z',
+    createdAt: '2026-01-01T09:00:00.000Z',
+    customer: { id: `customer-of-${id}`, name: 'Alice' },
+    ...overrides,
+  };
+}
+
+export function message(overrides: Partial<Message> = {}): Message {
+  return {
+    id: nextId(),
+    conversationId: 'conversation-1',
+    sender: 'customer',
+    senderUserId: null,
+    content: 'hello',
+    attachments: [],
+    sentAt: '2026-01-01T10:00:00.000Z',
+    platformMessageId: null,
+    status: 'received',
+    error: null,
+    clientMessageId: null,
+    ...overrides,
+  };
+}
+
+export function customer(overrides: Partial<Customer> = {}): Customer {
+  return {
+    id: nextId(),
+    name: 'Bob',
+    phone: null,
+    email: null,
+    notes: null,
+    avatarUrl: null,
+    identities: [],
+    createdAt: '2026-01-01T09:00:00.000Z',
+    updatedAt: '2026-01-01T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function paged<T>(...pages: Array<Page<T>>): PagedList<T> {
+  return { pages, pageParams: pages.map((_, index) => (index === 0 ? undefined : `cursor-${index}`)) };
+}
