@@ -1,8 +1,16 @@
 import type { Platform } from '../channels/entities/channel.entity.js';
-import type { ConversationEntity, ConversationStatus } from '../conversations/entities/conversation.entity.js';
+import type {
+  ConversationEntity,
+  ConversationStatus,
+} from '../conversations/entities/conversation.entity.js';
 import type { CustomerIdentityEntity } from '../customers/entities/customer-identity.entity.js';
 import type { CustomerEntity } from '../customers/entities/customer.entity.js';
-import type { MessageAttachment, MessageEntity, MessageSender, MessageStatus } from '../messages/entities/message.entity.js';
+import type {
+  MessageAttachment,
+  MessageEntity,
+  MessageSender,
+  MessageStatus,
+} from '../messages/entities/message.entity.js';
 
 /** Raw rows of the inbox tables (as `RETURNING *` gives them) mapped onto the entities the views expect. */
 export interface MessageRow {
@@ -138,4 +146,24 @@ export function postgresErrorCode(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
   const code = candidate?.driverError?.code ?? candidate?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Runs a statement and returns its rows. TypeORM's postgres driver answers UPDATE/DELETE ... RETURNING with
+ * `[rows, affectedCount]` but INSERT/SELECT with the rows; this gives the rows either way.
+ */
+export async function queryRows<T>(runner: Queryable, sql: string, parameters: unknown[] = []): Promise<T[]> {
+  const result = await runner.query(sql, parameters);
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  )
+    return result[0] as T[];
+  return result as T[];
 }

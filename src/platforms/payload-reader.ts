@@ -39,7 +39,12 @@ export function optionalString(value: unknown): string | null {
 
 /** Epoch milliseconds (number or numeric string) → Date; null when absent or not a time. */
 export function millisecondsToDate(value: unknown): Date | null {
-  const milliseconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  const milliseconds =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(milliseconds) || milliseconds <= 0) return null;
   const date = new Date(milliseconds);
   return Number.isNaN(date.getTime()) ? null : date;

@@ -28,7 +28,10 @@ export class PlatformChannelsRepository {
     private readonly cipher: CredentialsCipher,
   ) {}
 
-  async findByExternalIds<P extends Platform>(platform: P, externalIds: string[]): Promise<PlatformChannel<P>[]> {
+  async findByExternalIds<P extends Platform>(
+    platform: P,
+    externalIds: string[],
+  ): Promise<PlatformChannel<P>[]> {
     if (externalIds.length === 0) return [];
     const rows: ChannelRow[] = await this.dataSource.query(
       `SELECT id, workspace_id, platform, external_id, credentials_encrypted FROM channels WHERE platform = $1 AND external_id = ANY($2::text[])`,

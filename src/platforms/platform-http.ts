@@ -2,8 +2,7 @@
 export const SEND_TIMEOUT_MS = 10_000;
 
 export type PlatformResponse =
-  | { kind: 'response'; status: number; body: unknown }
-  | { kind: 'network'; timedOut: boolean; error: string };
+  { kind: 'response'; status: number; body: unknown } | { kind: 'network'; timedOut: boolean; error: string };
 
 export interface PlatformPost {
   url: string;
@@ -33,11 +32,16 @@ export async function postJson(call: PlatformPost): Promise<PlatformResponse> {
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     // fetch errors can name the URL (and with it a query token): describe them in our own words only.
-    const cause = error instanceof Error && error.cause instanceof Error ? (error.cause as Error & { code?: string }).code : undefined;
+    const cause =
+      error instanceof Error && error.cause instanceof Error
+        ? (error.cause as Error & { code?: string }).code
+        : undefined;
     return {
       kind: 'network',
       timedOut,
-      error: timedOut ? 'the platform did not answer in time' : `could not reach the platform${cause ? ` (${cause})` : ''}`,
+      error: timedOut
+        ? 'the platform did not answer in time'
+        : `could not reach the platform${cause ? ` (${cause})` : ''}`,
     };
   }
 }
@@ -47,7 +51,8 @@ export function redactSecrets(text: string, secrets: string[]): string {
   let result = text;
   for (const secret of secrets) {
     if (!secret) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) result = result.split(form).join('[redacted]');
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      result = result.split(form).join('[redacted]');
   }
   return result;
 }

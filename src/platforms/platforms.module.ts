@@ -8,7 +8,13 @@ import { PLATFORM_ADAPTERS, PlatformRegistry, platformRegistryProvider } from '.
 /** The platform adapters (verify, parse, send) and the outbound sender. */
 @Module({
   imports: [ChannelsModule],
-  providers: [...PLATFORM_ADAPTERS, platformRegistryProvider, PlatformChannelsRepository, OutboundQueueRepository, OutboundSenderService],
+  providers: [
+    ...PLATFORM_ADAPTERS,
+    platformRegistryProvider,
+    PlatformChannelsRepository,
+    OutboundQueueRepository,
+    OutboundSenderService,
+  ],
   exports: [PlatformRegistry, PlatformChannelsRepository, OutboundSenderService],
 })
 export class PlatformsModule {}

@@ -31,7 +31,10 @@ export function safeEqualHex(expected: string, received: string | undefined): bo
 }
 
 /** The first value of a header (Node gives arrays for repeated headers). */
-export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }

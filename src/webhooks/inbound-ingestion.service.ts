@@ -4,8 +4,21 @@ import { toConversationView } from '../conversations/conversation.view.js';
 import { toCustomerView } from '../customers/customer.view.js';
 import { Transaction, TransactionRunner } from '../database/transaction-runner.js';
 import { toMessageView } from '../messages/message.view.js';
-import { conversationFromRow, customerFromRow, DEADLOCK_DETECTED, messageFromRow, postgresErrorCode, type ConversationRow, type MessageRow } from '../platforms/inbox-rows.js';
-import type { InboundContact, InboundItem, InboundMessage, InboundReceipt } from '../platforms/platform-adapter.js';
+import {
+  conversationFromRow,
+  customerFromRow,
+  DEADLOCK_DETECTED,
+  messageFromRow,
+  postgresErrorCode,
+  type ConversationRow,
+  type MessageRow,
+} from '../platforms/inbox-rows.js';
+import type {
+  InboundContact,
+  InboundItem,
+  InboundMessage,
+  InboundReceipt,
+} from '../platforms/platform-adapter.js';
 import { InboundRepository, type ChannelRef } from './inbound.repository.js';
 
 /** The items of one delivery that belong to one known channel. */
@@ -54,7 +67,12 @@ export class InboundIngestionService {
     }
   }
 
-  private async apply(tx: Transaction, channel: ChannelRef, item: InboundItem, summary: IngestSummary): Promise<void> {
+  private async apply(
+    tx: Transaction,
+    channel: ChannelRef,
+    item: InboundItem,
+    summary: IngestSummary,
+  ): Promise<void> {
     switch (item.kind) {
       case 'message':
         return this.applyMessage(tx, channel, item, summary);
@@ -67,7 +85,12 @@ export class InboundIngestionService {
     }
   }
 
-  private async applyMessage(tx: Transaction, channel: ChannelRef, item: InboundMessage, summary: IngestSummary): Promise<void> {
+  private async applyMessage(
+    tx: Transaction,
+    channel: ChannelRef,
+    item: InboundMessage,
+    summary: IngestSummary,
+  ): Promise<void> {
     const manager = tx.manager;
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item, summary))) return;
 
@@ -89,18 +112,38 @@ export class InboundIngestionService {
     summary.stored++;
     const scope = this.scope(channel, conversation.row.id);
     tx.emit('message.received', scope, toMessageView(messageFromRow(inserted)));
-    const touched = await this.repository.touchConversation(manager, conversation.row.id, sentAt, item.direction === 'customer');
-    if (touched.reopened) tx.emit('conversation.updated', scope, toConversationView(conversationFromRow(touched.row, conversation.customerName)));
+    const touched = await this.repository.touchConversation(
+      manager,
+      conversation.row.id,
+      sentAt,
+      item.direction === 'customer',
+    );
+    if (touched.reopened)
+      tx.emit(
+        'conversation.updated',
+        scope,
+        toConversationView(conversationFromRow(touched.row, conversation.customerName)),
+      );
   }
 
   /**
    * The echo of a message we sent ourselves is matched to it: no second message, no new_message. Returns
    * true when the echo is fully handled (matched, or already stored).
    */
-  private async matchOwnEcho(tx: Transaction, channel: ChannelRef, item: InboundMessage, summary: IngestSummary): Promise<boolean> {
+  private async matchOwnEcho(
+    tx: Transaction,
+    channel: ChannelRef,
+    item: InboundMessage,
+    summary: IngestSummary,
+  ): Promise<boolean> {
     const manager = tx.manager;
     if (item.outboundMessageId) {
-      const matched = await this.repository.recordEchoOnOwnMessage(manager, channel.id, item.outboundMessageId, item.platformMessageId);
+      const matched = await this.repository.recordEchoOnOwnMessage(
+        manager,
+        channel.id,
+        item.outboundMessageId,
+        item.platformMessageId,
+      );
       if (matched === 'already_recorded') {
         summary.duplicates++;
         return true;
@@ -117,18 +160,42 @@ export class InboundIngestionService {
     if (!item.sentThroughApi) return false;
     const conversation = await this.repository.findConversation(manager, channel.id, item.threadKey);
     if (!conversation) return false;
-    const inFlight = await this.repository.recordEchoOnInFlightMessage(manager, conversation.row.id, item.text, item.platformMessageId);
+    const inFlight = await this.repository.recordEchoOnInFlightMessage(
+      manager,
+      conversation.row.id,
+      item.text,
+      item.platformMessageId,
+    );
     if (!inFlight) return false;
     this.emitStatus(tx, channel, inFlight, summary);
     return true;
   }
 
-  private async applyReceipt(tx: Transaction, channel: ChannelRef, item: InboundReceipt, summary: IngestSummary): Promise<void> {
+  private async applyReceipt(
+    tx: Transaction,
+    channel: ChannelRef,
+    item: InboundReceipt,
+    summary: IngestSummary,
+  ): Promise<void> {
     const rows =
       item.threadKey !== null
-        ? await this.repository.applyReceiptByWatermark(tx.manager, channel.id, item.threadKey, item.watermark, item.platformMessageIds, item.status)
-        : await this.repository.applyReceiptByIds(tx.manager, channel.id, item.platformMessageIds, item.status);
-    rows.sort((a, b) => a.sent_at.getTime() - b.sent_at.getTime() || a.created_at.getTime() - b.created_at.getTime());
+        ? await this.repository.applyReceiptByWatermark(
+            tx.manager,
+            channel.id,
+            item.threadKey,
+            item.watermark,
+            item.platformMessageIds,
+            item.status,
+          )
+        : await this.repository.applyReceiptByIds(
+            tx.manager,
+            channel.id,
+            item.platformMessageIds,
+            item.status,
+          );
+    rows.sort(
+      (a, b) => a.sent_at.getTime() - b.sent_at.getTime() || a.created_at.getTime() - b.created_at.getTime(),
+    );
     for (const row of rows) this.emitStatus(tx, channel, row, summary);
   }
 
@@ -150,20 +217,40 @@ export class InboundIngestionService {
     const existing = await this.repository.findConversation(tx.manager, channel.id, item.threadKey);
     if (existing) return existing;
     const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
-    const created = await this.repository.insertConversation(tx.manager, channel, item.threadKey, customer.id, sentAt);
+    const created = await this.repository.insertConversation(
+      tx.manager,
+      channel,
+      item.threadKey,
+      customer.id,
+      sentAt,
+    );
     if (!created) {
       const concurrent = await this.repository.findConversation(tx.manager, channel.id, item.threadKey);
       if (!concurrent) throw new Error('conversation vanished while it was being created');
       return concurrent;
     }
-    tx.emit('conversation.started', this.scope(channel, created.id), toConversationView(conversationFromRow(created, customer.name)));
+    tx.emit(
+      'conversation.started',
+      this.scope(channel, created.id),
+      toConversationView(conversationFromRow(created, customer.name)),
+    );
     return { row: created, customerName: customer.name };
   }
 
-  private async ensureCustomer(tx: Transaction, channel: ChannelRef, externalUserId: string, name: string | null): Promise<{ id: string; name: string | null }> {
+  private async ensureCustomer(
+    tx: Transaction,
+    channel: ChannelRef,
+    externalUserId: string,
+    name: string | null,
+  ): Promise<{ id: string; name: string | null }> {
     const existing = await this.repository.findCustomerByIdentity(tx.manager, channel.id, externalUserId);
     if (existing) return existing;
-    const created = await this.repository.createCustomerWithIdentity(tx.manager, channel, externalUserId, name);
+    const created = await this.repository.createCustomerWithIdentity(
+      tx.manager,
+      channel,
+      externalUserId,
+      name,
+    );
     if (!created) {
       const concurrent = await this.repository.findCustomerByIdentity(tx.manager, channel.id, externalUserId);
       if (!concurrent) throw new Error('customer identity vanished while it was being created');

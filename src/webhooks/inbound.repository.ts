@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Platform } from '../channels/entities/channel.entity.js';
 import type { MessageAttachment, MessageSender, MessageStatus } from '../messages/entities/message.entity.js';
-import type { ConversationRow, CustomerRow, IdentityRow, MessageRow } from '../platforms/inbox-rows.js';
+import {
+  queryRows,
+  type ConversationRow,
+  type CustomerRow,
+  type IdentityRow,
+  type MessageRow,
+} from '../platforms/inbox-rows.js';
 
 export interface ChannelRef {
   id: string;
@@ -32,8 +38,13 @@ const RECEIPT_FROM: Record<'delivered' | 'read', MessageStatus[]> = {
  */
 @Injectable()
 export class InboundRepository {
-  async findCustomerByIdentity(manager: EntityManager, channelId: string, externalUserId: string): Promise<CustomerRow | null> {
-    const rows: CustomerRow[] = await manager.query(
+  async findCustomerByIdentity(
+    manager: EntityManager,
+    channelId: string,
+    externalUserId: string,
+  ): Promise<CustomerRow | null> {
+    const rows: CustomerRow[] = await queryRows(
+      manager,
       `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
         WHERE i.channel_id = $1 AND i.external_user_id = $2`,
       [channelId, externalUserId],
@@ -51,11 +62,13 @@ export class InboundRepository {
     externalUserId: string,
     name: string | null,
   ): Promise<{ customer: CustomerRow; identity: IdentityRow } | null> {
-    const [customer]: CustomerRow[] = await manager.query(`INSERT INTO customers (workspace_id, name) VALUES ($1, $2) RETURNING *`, [
-      channel.workspaceId,
-      name,
-    ]);
-    const identities: IdentityRow[] = await manager.query(
+    const [customer]: CustomerRow[] = await queryRows(
+      manager,
+      `INSERT INTO customers (workspace_id, name) VALUES ($1, $2) RETURNING *`,
+      [channel.workspaceId, name],
+    );
+    const identities: IdentityRow[] = await queryRows(
+      manager,
       `INSERT INTO customer_identities (customer_id, workspace_id, channel_id, platform, external_user_id)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT ON CONSTRAINT customer_identities_channel_user_key DO NOTHING RETURNING *`,
@@ -68,8 +81,13 @@ export class InboundRepository {
     return { customer, identity: identities[0] };
   }
 
-  async findConversation(manager: EntityManager, channelId: string, threadKey: string): Promise<{ row: ConversationRow; customerName: string | null } | null> {
-    const rows: Array<ConversationRow & { customer_name: string | null }> = await manager.query(
+  async findConversation(
+    manager: EntityManager,
+    channelId: string,
+    threadKey: string,
+  ): Promise<{ row: ConversationRow; customerName: string | null } | null> {
+    const rows: Array<ConversationRow & { customer_name: string | null }> = await queryRows(
+      manager,
       `SELECT conv.*, cust.name AS customer_name FROM conversations conv JOIN customers cust ON cust.id = conv.customer_id
         WHERE conv.channel_id = $1 AND conv.thread_key = $2`,
       [channelId, threadKey],
@@ -86,7 +104,8 @@ export class InboundRepository {
     customerId: string,
     lastMessageAt: Date,
   ): Promise<ConversationRow | null> {
-    const rows: ConversationRow[] = await manager.query(
+    const rows: ConversationRow[] = await queryRows(
+      manager,
       `INSERT INTO conversations (workspace_id, channel_id, customer_id, platform, thread_key, status, last_message_at)
        VALUES ($1, $2, $3, $4, $5, 'open', $6)
        ON CONFLICT ON CONSTRAINT conversations_channel_thread_key DO NOTHING RETURNING *`,
@@ -96,8 +115,13 @@ export class InboundRepository {
   }
 
   /** Null when (channel, platform message id) is already stored: a redelivery or a concurrent duplicate. */
-  async insertMessage(manager: EntityManager, channel: ChannelRef, message: NewInboundMessage): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await manager.query(
+  async insertMessage(
+    manager: EntityManager,
+    channel: ChannelRef,
+    message: NewInboundMessage,
+  ): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await queryRows(
+      manager,
       `INSERT INTO messages (workspace_id, channel_id, conversation_id, sender, content, attachments, sent_at, platform_message_id, status)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
        ON CONFLICT (channel_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
@@ -124,7 +148,8 @@ export class InboundRepository {
     sentAt: Date,
     reopen: boolean,
   ): Promise<{ row: ConversationRow; reopened: boolean }> {
-    const rows: Array<ConversationRow & { previous_status: string }> = await manager.query(
+    const rows: Array<ConversationRow & { previous_status: string }> = await queryRows(
+      manager,
       `WITH previous AS (SELECT id, status FROM conversations WHERE id = $1 FOR UPDATE)
        UPDATE conversations c
           SET last_message_at = GREATEST(c.last_message_at, $2),
@@ -138,11 +163,16 @@ export class InboundRepository {
     return { row, reopened: row.previous_status === 'resolved' && row.status !== 'resolved' };
   }
 
-  async messageExists(manager: EntityManager, channelId: string, platformMessageId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM messages WHERE channel_id = $1 AND platform_message_id = $2`, [
-      channelId,
-      platformMessageId,
-    ]);
+  async messageExists(
+    manager: EntityManager,
+    channelId: string,
+    platformMessageId: string,
+  ): Promise<boolean> {
+    const rows: unknown[] = await queryRows(
+      manager,
+      `SELECT 1 FROM messages WHERE channel_id = $1 AND platform_message_id = $2`,
+      [channelId, platformMessageId],
+    );
     return rows.length > 0;
   }
 
@@ -156,14 +186,16 @@ export class InboundRepository {
     messageId: string,
     platformMessageId: string,
   ): Promise<{ row: MessageRow; statusChanged: boolean } | 'already_recorded' | null> {
-    const current: Array<Pick<MessageRow, 'platform_message_id' | 'status'>> = await manager.query(
+    const current: Array<Pick<MessageRow, 'platform_message_id' | 'status'>> = await queryRows(
+      manager,
       `SELECT platform_message_id, status FROM messages WHERE id = $1 AND channel_id = $2 AND sender = 'agent' FOR UPDATE`,
       [messageId, channelId],
     );
     if (current.length === 0) return null;
     if (current[0].platform_message_id === platformMessageId) return 'already_recorded';
     if (current[0].platform_message_id !== null) return null;
-    const rows: Array<MessageRow & { status_changed: boolean }> = await manager.query(
+    const rows: Array<MessageRow & { status_changed: boolean }> = await queryRows(
+      manager,
       `UPDATE messages SET platform_message_id = $2,
               status = CASE WHEN status IN ('pending', 'failed') THEN 'sent' ELSE status END,
               error = CASE WHEN status IN ('pending', 'failed') THEN NULL ELSE error END,
@@ -180,8 +212,14 @@ export class InboundRepository {
    * agent message of the conversation with the same text is the one in flight. Locked, so the sender's own
    * status update waits and then finds it already sent.
    */
-  async recordEchoOnInFlightMessage(manager: EntityManager, conversationId: string, content: string, platformMessageId: string): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await manager.query(
+  async recordEchoOnInFlightMessage(
+    manager: EntityManager,
+    conversationId: string,
+    content: string,
+    platformMessageId: string,
+  ): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await queryRows(
+      manager,
       `UPDATE messages SET platform_message_id = $3, status = 'sent', error = NULL, next_attempt_at = NULL, updated_at = now()
         WHERE id = (SELECT id FROM messages
                      WHERE conversation_id = $1 AND sender = 'agent' AND status = 'pending' AND platform_message_id IS NULL
@@ -195,8 +233,14 @@ export class InboundRepository {
   }
 
   /** Receipts by platform message id (Zalo). */
-  async applyReceiptByIds(manager: EntityManager, channelId: string, platformMessageIds: string[], status: 'delivered' | 'read'): Promise<MessageRow[]> {
-    return manager.query(
+  async applyReceiptByIds(
+    manager: EntityManager,
+    channelId: string,
+    platformMessageIds: string[],
+    status: 'delivered' | 'read',
+  ): Promise<MessageRow[]> {
+    return queryRows(
+      manager,
       `UPDATE messages SET status = $3, updated_at = now()
         WHERE channel_id = $1 AND platform_message_id = ANY($2::text[]) AND sender = 'agent' AND status = ANY($4::text[])
         RETURNING *`,
@@ -213,7 +257,8 @@ export class InboundRepository {
     platformMessageIds: string[],
     status: 'delivered' | 'read',
   ): Promise<MessageRow[]> {
-    return manager.query(
+    return queryRows(
+      manager,
       `UPDATE messages m SET status = $5, updated_at = now()
          FROM conversations c
         WHERE c.channel_id = $1 AND c.thread_key = $2 AND m.conversation_id = c.id

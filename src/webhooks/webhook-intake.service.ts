@@ -1,7 +1,20 @@
-import { BadRequestException, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { Platform } from '../channels/entities/channel.entity.js';
-import { MalformedPayloadError, type ChannelDelivery, type SignedRequest } from '../platforms/platform-adapter.js';
-import { PlatformChannelsRepository, type PlatformChannel } from '../platforms/platform-channels.repository.js';
+import {
+  MalformedPayloadError,
+  type ChannelDelivery,
+  type SignedRequest,
+} from '../platforms/platform-adapter.js';
+import {
+  PlatformChannelsRepository,
+  type PlatformChannel,
+} from '../platforms/platform-channels.repository.js';
 import { PlatformRegistry } from '../platforms/platform-registry.js';
 import { headerValue, safeEqual } from '../platforms/signature.util.js';
 import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
@@ -47,8 +60,13 @@ export class WebhookIntakeService {
   }
 
   /** Meta's subscription handshake: the challenge back when the token is some facebook channel's verifyToken. */
-  async verifyFacebookSubscription(mode: string | undefined, token: string | undefined, challenge: string | undefined): Promise<string> {
-    if (mode !== 'subscribe' || !token || challenge === undefined) throw new ForbiddenException('Verification failed');
+  async verifyFacebookSubscription(
+    mode: string | undefined,
+    token: string | undefined,
+    challenge: string | undefined,
+  ): Promise<string> {
+    if (mode !== 'subscribe' || !token || challenge === undefined)
+      throw new ForbiddenException('Verification failed');
     const channels = await this.channels.findAllOfPlatform('facebook');
     const matches = channels.filter((channel) => safeEqual(channel.credentials.verifyToken, token));
     if (matches.length === 0) throw new ForbiddenException('Verification failed');
@@ -57,20 +75,25 @@ export class WebhookIntakeService {
 
   private async process(platform: Platform, request: WebhookRequest): Promise<WebhookOutcome> {
     const adapter = this.registry.get(platform);
-    if (!Buffer.isBuffer(request.rawBody)) throw new BadRequestException('Expected a JSON body (Content-Type: application/json)');
-    if (!headerValue(request.headers, adapter.signatureHeader)) throw new UnauthorizedException('Missing signature');
+    if (!Buffer.isBuffer(request.rawBody))
+      throw new BadRequestException('Expected a JSON body (Content-Type: application/json)');
+    if (!headerValue(request.headers, adapter.signatureHeader))
+      throw new UnauthorizedException('Missing signature');
 
     let deliveries: ChannelDelivery[];
     try {
       deliveries = adapter.parse(request.body);
     } catch (error) {
-      if (error instanceof MalformedPayloadError) throw new BadRequestException(`Malformed ${platform} payload: ${error.message}`);
+      if (error instanceof MalformedPayloadError)
+        throw new BadRequestException(`Malformed ${platform} payload: ${error.message}`);
       throw error;
     }
     const keys = [...new Set(deliveries.map((delivery) => delivery.channelKey))];
     const known = await this.channels.findByExternalIds(platform, keys);
     if (known.length === 0) {
-      this.logger.debug(`${platform} webhook for no known channel (${keys.length} id(s)): acknowledged, nothing stored`);
+      this.logger.debug(
+        `${platform} webhook for no known channel (${keys.length} id(s)): acknowledged, nothing stored`,
+      );
       return 'unknown_channel';
     }
 
@@ -90,7 +113,8 @@ export class WebhookIntakeService {
       if (!channel) continue;
       this.logUnknownKinds(platform, delivery);
       const items = delivery.items.filter((item) => item.kind !== 'ignored');
-      if (items.length > 0) work.push({ channel: { id: channel.id, workspaceId: channel.workspaceId, platform }, items });
+      if (items.length > 0)
+        work.push({ channel: { id: channel.id, workspaceId: channel.workspaceId, platform }, items });
     }
     if (work.length === 0) return 'ignored';
     await this.ingestion.ingest(work);
@@ -101,9 +125,12 @@ export class WebhookIntakeService {
     for (const item of delivery.items) {
       if (item.kind !== 'ignored' || item.reason !== 'unknown') continue;
       const key = `${platform}:${item.eventKind}`;
-      if (this.loggedUnknownKinds.has(key) || this.loggedUnknownKinds.size >= MAX_REMEMBERED_UNKNOWN_KINDS) continue;
+      if (this.loggedUnknownKinds.has(key) || this.loggedUnknownKinds.size >= MAX_REMEMBERED_UNKNOWN_KINDS)
+        continue;
       this.loggedUnknownKinds.add(key);
-      this.logger.warn(`unknown ${platform} webhook event kind "${item.eventKind}": acknowledged and ignored (logged once)`);
+      this.logger.warn(
+        `unknown ${platform} webhook event kind "${item.eventKind}": acknowledged and ignored (logged once)`,
+      );
     }
   }
 }

@@ -2,7 +2,8 @@ import { Counter, register } from 'prom-client';
 import type { Platform } from '../channels/entities/channel.entity.js';
 
 /** What happened to one webhook request. */
-export type WebhookOutcome = 'accepted' | 'ignored' | 'unknown_channel' | 'unauthorized' | 'malformed' | 'error';
+export type WebhookOutcome =
+  'accepted' | 'ignored' | 'unknown_channel' | 'unauthorized' | 'malformed' | 'error';
 
 const METRIC_NAME = 'crm_webhook_requests_total';
 

@@ -15,7 +15,9 @@ export class WebhooksController {
   @Get('facebook')
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @Header('X-Content-Type-Options', 'nosniff')
-  @ApiOperation({ summary: "Meta's subscription handshake: answers hub.challenge for a channel's verifyToken" })
+  @ApiOperation({
+    summary: "Meta's subscription handshake: answers hub.challenge for a channel's verifyToken",
+  })
   verifyFacebookWebhook(
     @Query('hub.mode') mode?: string,
     @Query('hub.verify_token') token?: string,
@@ -45,4 +47,3 @@ export class WebhooksController {
     return this.intake.receive('tiktok', request);
   }
 }
-

@@ -40,35 +40,104 @@ const nextId = () => `${Date.now().toString(36)}${(++sequence).toString(36)}`;
 /** Reply builders, shaped like each platform's documented answers. */
 export const fakeReplies = {
   facebook: {
-    success: (messageId = `m_fake_${nextId()}`): FakeReply => ({ status: 200, body: { recipient_id: '7392015648120394', message_id: messageId } }),
+    success: (messageId = `m_fake_${nextId()}`): FakeReply => ({
+      status: 200,
+      body: { recipient_id: '7392015648120394', message_id: messageId },
+    }),
     /** Code 2: temporary error, retry. */
-    transient: (): FakeReply => ({ status: 500, body: { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, fbtrace_id: 'Atrace' } } }),
-    rateLimited: (): FakeReply => ({ status: 400, body: { error: { message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613, fbtrace_id: 'Atrace' } } }),
+    transient: (): FakeReply => ({
+      status: 500,
+      body: {
+        error: {
+          message: 'An unexpected error has occurred. Please retry your request later.',
+          type: 'OAuthException',
+          code: 2,
+          fbtrace_id: 'Atrace',
+        },
+      },
+    }),
+    rateLimited: (): FakeReply => ({
+      status: 400,
+      body: {
+        error: {
+          message: '(#613) Calls to this api have exceeded the rate limit.',
+          type: 'OAuthException',
+          code: 613,
+          fbtrace_id: 'Atrace',
+        },
+      },
+    }),
     /** Code 10/2018278: outside the messaging window. */
     permanent: (): FakeReply => ({
       status: 400,
-      body: { error: { message: '(#10) This message is sent outside of allowed window.', type: 'OAuthException', code: 10, error_subcode: 2018278, fbtrace_id: 'Atrace' } },
+      body: {
+        error: {
+          message: '(#10) This message is sent outside of allowed window.',
+          type: 'OAuthException',
+          code: 10,
+          error_subcode: 2018278,
+          fbtrace_id: 'Atrace',
+        },
+      },
     }),
-    invalidToken: (): FakeReply => ({ status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190, error_subcode: 1234567, fbtrace_id: 'Atrace' } } }),
+    invalidToken: (): FakeReply => ({
+      status: 400,
+      body: {
+        error: {
+          message: 'Invalid OAuth access token.',
+          type: 'OAuthException',
+          code: 190,
+          error_subcode: 1234567,
+          fbtrace_id: 'Atrace',
+        },
+      },
+    }),
   },
   zalo: {
     success: (messageId = `zmsg${nextId()}`): FakeReply => ({
       status: 200,
-      body: { data: { quota: { quota_type: 'reply', remain: '8', total: '8' }, message_id: messageId, user_id: '2512523625412515', sent_time: String(Date.now()) }, error: 0, message: 'Success' },
+      body: {
+        data: {
+          quota: { quota_type: 'reply', remain: '8', total: '8' },
+          message_id: messageId,
+          user_id: '2512523625412515',
+          sent_time: String(Date.now()),
+        },
+        error: 0,
+        message: 'Success',
+      },
     }),
     /** -32: rate limit (HTTP 200, like every Zalo error). */
     transient: (): FakeReply => ({ status: 200, body: { error: -32, message: 'Exceed rate limit' } }),
     /** -230: the user has not interacted with the OA in 7 days. */
-    permanent: (): FakeReply => ({ status: 200, body: { error: -230, message: 'User has not interacted with the OA in the past 7 days' } }),
-    invalidToken: (): FakeReply => ({ status: 200, body: { error: -216, message: 'Access token is invalid' } }),
+    permanent: (): FakeReply => ({
+      status: 200,
+      body: { error: -230, message: 'User has not interacted with the OA in the past 7 days' },
+    }),
+    invalidToken: (): FakeReply => ({
+      status: 200,
+      body: { error: -216, message: 'Access token is invalid' },
+    }),
   },
   tiktok: {
-    success: (messageId = `msg_fake_${nextId()}`): FakeReply => ({ status: 200, body: { code: 0, message: 'OK', request_id: nextId(), data: { message: { message_id: messageId } } } }),
+    success: (messageId = `msg_fake_${nextId()}`): FakeReply => ({
+      status: 200,
+      body: { code: 0, message: 'OK', request_id: nextId(), data: { message: { message_id: messageId } } },
+    }),
     /** 51065: system error (HTTP 200). */
-    transient: (): FakeReply => ({ status: 200, body: { code: 51065, message: 'System error', request_id: nextId(), data: {} } }),
+    transient: (): FakeReply => ({
+      status: 200,
+      body: { code: 51065, message: 'System error', request_id: nextId(), data: {} },
+    }),
     /** 40064: blocked by direct-message rules. */
-    permanent: (): FakeReply => ({ status: 200, body: { code: 40064, message: 'Blocked by direct message rules', request_id: nextId(), data: {} } }),
-    invalidToken: (): FakeReply => ({ status: 200, body: { code: 40105, message: 'Access token is invalid', request_id: nextId(), data: {} } }),
+    permanent: (): FakeReply => ({
+      status: 200,
+      body: { code: 40064, message: 'Blocked by direct message rules', request_id: nextId(), data: {} },
+    }),
+    invalidToken: (): FakeReply => ({
+      status: 200,
+      body: { code: 40105, message: 'Access token is invalid', request_id: nextId(), data: {} },
+    }),
   },
   serverError: (): FakeReply => ({ status: 503, body: { message: 'Service Unavailable' } }),
 };
@@ -92,7 +161,11 @@ export interface FakePlatforms {
 
 export async function startFakePlatforms(): Promise<FakePlatforms> {
   const recorded: RecordedRequest[] = [];
-  const scripts: Record<FakePlatform, Array<FakeReply | FakeResponder>> = { facebook: [], zalo: [], tiktok: [] };
+  const scripts: Record<FakePlatform, Array<FakeReply | FakeResponder>> = {
+    facebook: [],
+    zalo: [],
+    tiktok: [],
+  };
   const defaults: Partial<Record<FakePlatform, FakeReply | FakeResponder>> = {};
   const waiters = new Set<() => void>();
   const hanging = new Set<ServerResponse>();
@@ -107,7 +180,9 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
         const platform = prefix as FakePlatform;
         const path = '/' + rest.join('/');
         if (!(platform in PATHS) || path !== PATHS[platform] || request.method !== 'POST') {
-          response.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'not a fake route' }));
+          response
+            .writeHead(404, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ error: 'not a fake route' }));
           return;
         }
         const rawBody = Buffer.concat(chunks).toString('utf8');
@@ -117,10 +192,20 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
         } catch {
           body = null;
         }
-        const entry: RecordedRequest = { platform, method: request.method, path, query: url.searchParams, headers: request.headers, rawBody, body, receivedAt: Date.now() };
+        const entry: RecordedRequest = {
+          platform,
+          method: request.method,
+          path,
+          query: url.searchParams,
+          headers: request.headers,
+          rawBody,
+          body,
+          receivedAt: Date.now(),
+        };
         recorded.push(entry);
         for (const waiter of [...waiters]) waiter();
-        const next = scripts[platform].shift() ?? defaults[platform] ?? (() => fakeReplies[platform].success());
+        const next =
+          scripts[platform].shift() ?? defaults[platform] ?? (() => fakeReplies[platform].success());
         const reply = typeof next === 'function' ? await next(entry) : next;
         if ('hang' in reply) {
           hanging.add(response);
@@ -128,19 +213,26 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
           return;
         }
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-        response.writeHead(reply.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply.body));
+        response
+          .writeHead(reply.status, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify(reply.body));
       })();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const requests = (platform?: FakePlatform) => recorded.filter((entry) => !platform || entry.platform === platform);
+  const requests = (platform?: FakePlatform) =>
+    recorded.filter((entry) => !platform || entry.platform === platform);
 
   return {
     url,
     replies: fakeReplies,
-    env: () => ({ FACEBOOK_GRAPH_URL: `${url}/facebook`, ZALO_API_URL: `${url}/zalo`, TIKTOK_API_URL: `${url}/tiktok` }),
+    env: () => ({
+      FACEBOOK_GRAPH_URL: `${url}/facebook`,
+      ZALO_API_URL: `${url}/zalo`,
+      TIKTOK_API_URL: `${url}/tiktok`,
+    }),
     requests,
     script: (platform, ...replies) => scripts[platform].push(...replies),
     setDefault: (platform, reply) => {
@@ -157,7 +249,9 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`fake ${platform}: expected ${count} request(s), got ${requests(platform).length}`));
+          reject(
+            new Error(`fake ${platform}: expected ${count} request(s), got ${requests(platform).length}`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

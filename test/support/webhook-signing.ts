@@ -8,8 +8,16 @@ type Bytes = string | Buffer;
 
 /** The fake secrets of platforms.md: its sample hashes were made with these. */
 export const FAKE_SECRETS = {
-  facebook: { appSecret: 'test_meta_app_secret', pageAccessToken: 'fb_page_token_SECRET_do_not_log', verifyToken: 'test_verify_token' },
-  zalo: { appId: '360846524940903967', oaSecretKey: 'test_zalo_oa_secret_key', accessToken: 'zalo_access_token_SECRET_do_not_log' },
+  facebook: {
+    appSecret: 'test_meta_app_secret',
+    pageAccessToken: 'fb_page_token_SECRET_do_not_log',
+    verifyToken: 'test_verify_token',
+  },
+  zalo: {
+    appId: '360846524940903967',
+    oaSecretKey: 'test_zalo_oa_secret_key',
+    accessToken: 'zalo_access_token_SECRET_do_not_log',
+  },
   tiktok: { appSecret: 'test_tiktok_app_secret', accessToken: 'tiktok_access_token_SECRET_do_not_log' },
 } as const;
 
@@ -33,7 +41,10 @@ export function signZalo(
   appId: string = FAKE_SECRETS.zalo.appId,
   oaSecretKey: string = FAKE_SECRETS.zalo.oaSecretKey,
 ): string {
-  return 'mac=' + createHash('sha256').update(appId).update(rawBody).update(timestamp).update(oaSecretKey).digest('hex');
+  return (
+    'mac=' +
+    createHash('sha256').update(appId).update(rawBody).update(timestamp).update(oaSecretKey).digest('hex')
+  );
 }
 
 /** `TikTok-Signature` value: `t=<unix s>,s=<hex HMAC-SHA256(appSecret, "<t>.<raw body>")>`. */
@@ -42,7 +53,10 @@ export function signTiktok(
   appSecret: string = FAKE_SECRETS.tiktok.appSecret,
   timestampSeconds: number = Math.floor(Date.now() / 1000),
 ): string {
-  const signature = createHmac('sha256', appSecret).update(`${timestampSeconds}.`).update(rawBody).digest('hex');
+  const signature = createHmac('sha256', appSecret)
+    .update(`${timestampSeconds}.`)
+    .update(rawBody)
+    .digest('hex');
   return `t=${timestampSeconds},s=${signature}`;
 }
 
@@ -55,22 +69,43 @@ export interface SignedDelivery {
 
 export function signedFacebookDelivery(payload: unknown, appSecret?: string): SignedDelivery {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  return { path: WEBHOOK_PATHS.facebook, body, headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signFacebook(body, appSecret) } };
+  return {
+    path: WEBHOOK_PATHS.facebook,
+    body,
+    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signFacebook(body, appSecret) },
+  };
 }
 
-export function signedZaloDelivery(payload: { timestamp: string } | string, credentials: { appId?: string; oaSecretKey?: string } = {}): SignedDelivery {
+export function signedZaloDelivery(
+  payload: { timestamp: string } | string,
+  credentials: { appId?: string; oaSecretKey?: string } = {},
+): SignedDelivery {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const timestamp = (JSON.parse(body) as { timestamp: string }).timestamp;
   return {
     path: WEBHOOK_PATHS.zalo,
     body,
-    headers: { 'Content-Type': 'application/json', 'X-ZEvent-Signature': signZalo(body, timestamp, credentials.appId, credentials.oaSecretKey) },
+    headers: {
+      'Content-Type': 'application/json',
+      'X-ZEvent-Signature': signZalo(body, timestamp, credentials.appId, credentials.oaSecretKey),
+    },
   };
 }
 
-export function signedTiktokDelivery(payload: unknown, appSecret?: string, timestampSeconds?: number): SignedDelivery {
+export function signedTiktokDelivery(
+  payload: unknown,
+  appSecret?: string,
+  timestampSeconds?: number,
+): SignedDelivery {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  return { path: WEBHOOK_PATHS.tiktok, body, headers: { 'Content-Type': 'application/json', 'TikTok-Signature': signTiktok(body, appSecret, timestampSeconds) } };
+  return {
+    path: WEBHOOK_PATHS.tiktok,
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'TikTok-Signature': signTiktok(body, appSecret, timestampSeconds),
+    },
+  };
 }
 
 /**
@@ -78,7 +113,10 @@ export function signedTiktokDelivery(payload: unknown, appSecret?: string, times
  * what Meta signs and sends. Sign the result of this, not JSON.stringify, to reproduce real deliveries.
  */
 export function metaJson(payload: unknown): string {
-  return JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (char) => '\\u' + char.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(payload).replace(
+    /[\u007f-\uffff]/g,
+    (char) => '\\u' + char.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }
 
 // ---- Facebook payloads -------------------------------------------------------------------------------
@@ -97,11 +135,23 @@ function facebookEntry(pageId: string, event: unknown): FacebookEntry {
   return { id: pageId, time: Date.now(), messaging: [event] };
 }
 
-export function facebookTextMessage(options: { pageId: string; psid: string; mid: string; text: string; timestamp?: number }) {
+export function facebookTextMessage(options: {
+  pageId: string;
+  psid: string;
+  mid: string;
+  text: string;
+  timestamp?: number;
+}) {
   return facebookBatch(facebookTextEntry(options));
 }
 
-export function facebookTextEntry(options: { pageId: string; psid: string; mid: string; text: string; timestamp?: number }): FacebookEntry {
+export function facebookTextEntry(options: {
+  pageId: string;
+  psid: string;
+  mid: string;
+  text: string;
+  timestamp?: number;
+}): FacebookEntry {
   return facebookEntry(options.pageId, {
     sender: { id: options.psid },
     recipient: { id: options.pageId },
@@ -110,7 +160,13 @@ export function facebookTextEntry(options: { pageId: string; psid: string; mid: 
   });
 }
 
-export function facebookImageMessage(options: { pageId: string; psid: string; mid: string; url: string; timestamp?: number }) {
+export function facebookImageMessage(options: {
+  pageId: string;
+  psid: string;
+  mid: string;
+  url: string;
+  timestamp?: number;
+}) {
   return facebookBatch(
     facebookEntry(options.pageId, {
       sender: { id: options.psid },
@@ -122,7 +178,15 @@ export function facebookImageMessage(options: { pageId: string; psid: string; mi
 }
 
 /** An echo: sender = page, recipient = PSID. `metadata` is what our Send API call passed (`crm:<message id>`). */
-export function facebookEcho(options: { pageId: string; psid: string; mid: string; text: string; metadata?: string; appId?: number; timestamp?: number }) {
+export function facebookEcho(options: {
+  pageId: string;
+  psid: string;
+  mid: string;
+  text: string;
+  metadata?: string;
+  appId?: number;
+  timestamp?: number;
+}) {
   return facebookBatch(
     facebookEntry(options.pageId, {
       sender: { id: options.pageId },
@@ -139,7 +203,12 @@ export function facebookEcho(options: { pageId: string; psid: string; mid: strin
   );
 }
 
-export function facebookDelivery(options: { pageId: string; psid: string; watermark: number; mids?: string[] }) {
+export function facebookDelivery(options: {
+  pageId: string;
+  psid: string;
+  watermark: number;
+  mids?: string[];
+}) {
   return facebookBatch(
     facebookEntry(options.pageId, {
       sender: { id: options.psid },
@@ -172,7 +241,14 @@ export interface ZaloEvent {
 const zaloAppId = (appId?: string) => appId ?? FAKE_SECRETS.zalo.appId;
 const nowMs = (timestamp?: number | string) => String(timestamp ?? Date.now());
 
-export function zaloUserText(options: { oaId: string; userId: string; msgId: string; text: string; appId?: string; timestamp?: number | string }): ZaloEvent {
+export function zaloUserText(options: {
+  oaId: string;
+  userId: string;
+  msgId: string;
+  text: string;
+  appId?: string;
+  timestamp?: number | string;
+}): ZaloEvent {
   return {
     app_id: zaloAppId(options.appId),
     sender: { id: options.userId },
@@ -184,7 +260,15 @@ export function zaloUserText(options: { oaId: string; userId: string; msgId: str
   };
 }
 
-export function zaloUserImage(options: { oaId: string; userId: string; msgId: string; url: string; caption?: string; appId?: string; timestamp?: number | string }): ZaloEvent {
+export function zaloUserImage(options: {
+  oaId: string;
+  userId: string;
+  msgId: string;
+  url: string;
+  caption?: string;
+  appId?: string;
+  timestamp?: number | string;
+}): ZaloEvent {
   return {
     app_id: zaloAppId(options.appId),
     user_id_by_app: '552177279717587730',
@@ -192,12 +276,24 @@ export function zaloUserImage(options: { oaId: string; userId: string; msgId: st
     timestamp: nowMs(options.timestamp),
     sender: { id: options.userId },
     recipient: { id: options.oaId },
-    message: { msg_id: options.msgId, text: options.caption ?? '', attachments: [{ payload: { thumbnail: options.url, url: options.url }, type: 'image' }] },
+    message: {
+      msg_id: options.msgId,
+      text: options.caption ?? '',
+      attachments: [{ payload: { thumbnail: options.url, url: options.url }, type: 'image' }],
+    },
   };
 }
 
 /** `oa_send_text`; `adminId` present = typed by a human in Zalo's tools, absent = an API send. */
-export function zaloOaText(options: { oaId: string; userId: string; msgId: string; text: string; adminId?: string; appId?: string; timestamp?: number | string }): ZaloEvent {
+export function zaloOaText(options: {
+  oaId: string;
+  userId: string;
+  msgId: string;
+  text: string;
+  adminId?: string;
+  appId?: string;
+  timestamp?: number | string;
+}): ZaloEvent {
   return {
     app_id: zaloAppId(options.appId),
     user_id_by_app: '552177279717587730',
@@ -209,7 +305,13 @@ export function zaloOaText(options: { oaId: string; userId: string; msgId: strin
   };
 }
 
-export function zaloReceived(options: { oaId: string; userId: string; msgId: string; appId?: string; timestamp?: number | string }): ZaloEvent {
+export function zaloReceived(options: {
+  oaId: string;
+  userId: string;
+  msgId: string;
+  appId?: string;
+  timestamp?: number | string;
+}): ZaloEvent {
   return {
     app_id: zaloAppId(options.appId),
     user_id_by_app: '552177279717587730',
@@ -221,7 +323,13 @@ export function zaloReceived(options: { oaId: string; userId: string; msgId: str
   };
 }
 
-export function zaloSeen(options: { oaId: string; userId: string; msgIds: string[]; appId?: string; timestamp?: number | string }): ZaloEvent {
+export function zaloSeen(options: {
+  oaId: string;
+  userId: string;
+  msgIds: string[];
+  appId?: string;
+  timestamp?: number | string;
+}): ZaloEvent {
   return {
     app_id: zaloAppId(options.appId),
     user_id_by_app: '552177279717587730',
@@ -233,7 +341,13 @@ export function zaloSeen(options: { oaId: string; userId: string; msgIds: string
   };
 }
 
-export function zaloFollow(options: { oaId: string; userId: string; event?: 'follow' | 'unfollow'; appId?: string; timestamp?: number | string }): ZaloEvent {
+export function zaloFollow(options: {
+  oaId: string;
+  userId: string;
+  event?: 'follow' | 'unfollow';
+  appId?: string;
+  timestamp?: number | string;
+}): ZaloEvent {
   return {
     oa_id: options.oaId,
     follower: { id: options.userId },
@@ -256,7 +370,13 @@ export interface TiktokEnvelope {
 }
 
 function tiktokEnvelope(event: string, businessId: string, content: unknown): TiktokEnvelope {
-  return { client_key: 'aw_test_client_key', event, create_time: Math.floor(Date.now() / 1000), user_openid: businessId, content: JSON.stringify(content) };
+  return {
+    client_key: 'aw_test_client_key',
+    event,
+    create_time: Math.floor(Date.now() / 1000),
+    user_openid: businessId,
+    content: JSON.stringify(content),
+  };
 }
 
 export function tiktokTextMessage(options: {
@@ -285,7 +405,14 @@ export function tiktokTextMessage(options: {
   });
 }
 
-export function tiktokImageMessage(options: { businessId: string; userId: string; conversationId: string; messageId: string; mediaId: string; timestamp?: number }): TiktokEnvelope {
+export function tiktokImageMessage(options: {
+  businessId: string;
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  mediaId: string;
+  timestamp?: number;
+}): TiktokEnvelope {
   return tiktokEnvelope('im_receive_msg', options.businessId, {
     from: 'someuser',
     to: 'acmebrand',
@@ -323,7 +450,12 @@ export function tiktokEcho(options: {
   });
 }
 
-export function tiktokRead(options: { businessId: string; userId: string; conversationId: string; lastReadTimestamp: number }): TiktokEnvelope {
+export function tiktokRead(options: {
+  businessId: string;
+  userId: string;
+  conversationId: string;
+  lastReadTimestamp: number;
+}): TiktokEnvelope {
   return tiktokEnvelope('im_mark_read_msg', options.businessId, {
     from: 'someuser',
     to: 'acmebrand',
@@ -336,5 +468,9 @@ export function tiktokRead(options: { businessId: string; userId: string; conver
 }
 
 export function tiktokEuMessage(options: { businessId: string }): TiktokEnvelope {
-  return tiktokEnvelope('im_receive_msg_eu', options.businessId, { to: 'acmebrand', to_user: { id: options.businessId, role: 'business_account' }, timestamp: Date.now() });
+  return tiktokEnvelope('im_receive_msg_eu', options.businessId, {
+    to: 'acmebrand',
+    to_user: { id: options.businessId, role: 'business_account' },
+    timestamp: Date.now(),
+  });
 }

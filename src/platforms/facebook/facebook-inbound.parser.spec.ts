@@ -13,7 +13,14 @@ describe('parseFacebookPayload', () => {
   it('parses an incoming text (M1)', () => {
     const body = envelope({
       id: PAGE,
-      messaging: [{ sender: { id: PSID }, recipient: { id: PAGE }, timestamp: 1785312004523, message: { mid: 'm_AbC1dEf2GhI3jKl4MnO5pQ', text: 'hello, world!' } }],
+      messaging: [
+        {
+          sender: { id: PSID },
+          recipient: { id: PAGE },
+          timestamp: 1785312004523,
+          message: { mid: 'm_AbC1dEf2GhI3jKl4MnO5pQ', text: 'hello, world!' },
+        },
+      ],
     });
     expect(parseFacebookPayload(body)).toEqual([
       {
@@ -40,9 +47,23 @@ describe('parseFacebookPayload', () => {
   it('parses an image attachment (M2)', () => {
     const url = 'https://scontent.xx.fbcdn.net/v/t1.15752-9/example.jpg?_nc_cat=1&oh=abc&oe=def';
     const [delivery] = parseFacebookPayload(
-      envelope({ id: PAGE, messaging: [{ sender: { id: PSID }, recipient: { id: PAGE }, timestamp: 1, message: { mid: 'm_img', attachments: [{ type: 'image', payload: { url } }] } }] }),
+      envelope({
+        id: PAGE,
+        messaging: [
+          {
+            sender: { id: PSID },
+            recipient: { id: PAGE },
+            timestamp: 1,
+            message: { mid: 'm_img', attachments: [{ type: 'image', payload: { url } }] },
+          },
+        ],
+      }),
     );
-    expect(delivery.items[0]).toMatchObject({ kind: 'message', text: '', attachments: [{ type: 'image', url }] });
+    expect(delivery.items[0]).toMatchObject({
+      kind: 'message',
+      text: '',
+      attachments: [{ type: 'image', url }],
+    });
   });
 
   it('parses an echo (M3): thread is the recipient, metadata names our message', () => {
@@ -51,13 +72,39 @@ describe('parseFacebookPayload', () => {
       envelope({
         id: PAGE,
         messaging: [
-          { sender: { id: PAGE }, recipient: { id: PSID }, timestamp: 2, message: { mid: 'm_echo', is_echo: true, app_id: 1517776481860111, metadata: `crm:${ours}`, text: 'Thanks' } },
-          { sender: { id: PAGE }, recipient: { id: PSID }, timestamp: 3, message: { mid: 'm_echo2', is_echo: true, metadata: 'crm:outbound:42', text: 'x' } },
+          {
+            sender: { id: PAGE },
+            recipient: { id: PSID },
+            timestamp: 2,
+            message: {
+              mid: 'm_echo',
+              is_echo: true,
+              app_id: 1517776481860111,
+              metadata: `crm:${ours}`,
+              text: 'Thanks',
+            },
+          },
+          {
+            sender: { id: PAGE },
+            recipient: { id: PSID },
+            timestamp: 3,
+            message: { mid: 'm_echo2', is_echo: true, metadata: 'crm:outbound:42', text: 'x' },
+          },
         ],
       }),
     );
-    expect(delivery.items[0]).toMatchObject({ direction: 'echo', threadKey: PSID, customerExternalId: PSID, outboundMessageId: ours, sentThroughApi: true });
-    expect(delivery.items[1]).toMatchObject({ direction: 'echo', outboundMessageId: null, sentThroughApi: false });
+    expect(delivery.items[0]).toMatchObject({
+      direction: 'echo',
+      threadKey: PSID,
+      customerExternalId: PSID,
+      outboundMessageId: ours,
+      sentThroughApi: true,
+    });
+    expect(delivery.items[1]).toMatchObject({
+      direction: 'echo',
+      outboundMessageId: null,
+      sentThroughApi: false,
+    });
   });
 
   it('parses delivery (M4) and read (M5) receipts by watermark', () => {
@@ -65,21 +112,58 @@ describe('parseFacebookPayload', () => {
       envelope({
         id: PAGE,
         messaging: [
-          { sender: { id: PSID }, recipient: { id: PAGE }, delivery: { mids: ['m_ZyX9wVu8TsR7qPo6NmL5kJ'], watermark: 1785312599000 } },
-          { sender: { id: PSID }, recipient: { id: PAGE }, timestamp: 1785312699900, read: { watermark: 1785312599000 } },
+          {
+            sender: { id: PSID },
+            recipient: { id: PAGE },
+            delivery: { mids: ['m_ZyX9wVu8TsR7qPo6NmL5kJ'], watermark: 1785312599000 },
+          },
+          {
+            sender: { id: PSID },
+            recipient: { id: PAGE },
+            timestamp: 1785312699900,
+            read: { watermark: 1785312599000 },
+          },
         ],
       }),
     );
     expect(delivery.items).toEqual([
-      { kind: 'receipt', status: 'delivered', platformMessageIds: ['m_ZyX9wVu8TsR7qPo6NmL5kJ'], threadKey: PSID, watermark: new Date(1785312599000) },
-      { kind: 'receipt', status: 'read', platformMessageIds: [], threadKey: PSID, watermark: new Date(1785312599000) },
+      {
+        kind: 'receipt',
+        status: 'delivered',
+        platformMessageIds: ['m_ZyX9wVu8TsR7qPo6NmL5kJ'],
+        threadKey: PSID,
+        watermark: new Date(1785312599000),
+      },
+      {
+        kind: 'receipt',
+        status: 'read',
+        platformMessageIds: [],
+        threadKey: PSID,
+        watermark: new Date(1785312599000),
+      },
     ]);
   });
 
   it('routes a batch by each entry id and merges entries of one page', () => {
-    const message = (mid: string) => ({ sender: { id: PSID }, recipient: { id: 'x' }, timestamp: 1, message: { mid, text: mid } });
-    const deliveries = parseFacebookPayload(envelope({ id: 'page-a', messaging: [message('a1')] }, { id: 'page-b', messaging: [message('b1')] }, { id: 'page-a', messaging: [message('a2')] }));
-    expect(deliveries.map((delivery) => [delivery.channelKey, delivery.items.map((item) => (item.kind === 'message' ? item.platformMessageId : null))])).toEqual([
+    const message = (mid: string) => ({
+      sender: { id: PSID },
+      recipient: { id: 'x' },
+      timestamp: 1,
+      message: { mid, text: mid },
+    });
+    const deliveries = parseFacebookPayload(
+      envelope(
+        { id: 'page-a', messaging: [message('a1')] },
+        { id: 'page-b', messaging: [message('b1')] },
+        { id: 'page-a', messaging: [message('a2')] },
+      ),
+    );
+    expect(
+      deliveries.map((delivery) => [
+        delivery.channelKey,
+        delivery.items.map((item) => (item.kind === 'message' ? item.platformMessageId : null)),
+      ]),
+    ).toEqual([
       ['page-a', ['a1', 'a2']],
       ['page-b', ['b1']],
     ]);
@@ -88,7 +172,15 @@ describe('parseFacebookPayload', () => {
   it('reads standby events and marks other kinds as ignored', () => {
     const [delivery] = parseFacebookPayload({
       object: 'page',
-      entry: [{ id: PAGE, standby: [{ sender: { id: PSID }, postback: { payload: 'x' } }, { sender: { id: PSID }, somethingNew: {} }] }],
+      entry: [
+        {
+          id: PAGE,
+          standby: [
+            { sender: { id: PSID }, postback: { payload: 'x' } },
+            { sender: { id: PSID }, somethingNew: {} },
+          ],
+        },
+      ],
     });
     expect(delivery.items).toEqual([
       { kind: 'ignored', eventKind: 'postback', reason: 'unsupported' },
@@ -99,6 +191,8 @@ describe('parseFacebookPayload', () => {
   it('rejects what is not a Messenger envelope', () => {
     expect(() => parseFacebookPayload([])).toThrow(MalformedPayloadError);
     expect(() => parseFacebookPayload({ object: 'page' })).toThrow(MalformedPayloadError);
-    expect(() => parseFacebookPayload({ object: 'page', entry: [{ messaging: [] }] })).toThrow(MalformedPayloadError);
+    expect(() => parseFacebookPayload({ object: 'page', entry: [{ messaging: [] }] })).toThrow(
+      MalformedPayloadError,
+    );
   });
 });

@@ -1,18 +1,37 @@
 import type { MessageAttachment } from '../../messages/entities/message.entity.js';
 import { MalformedPayloadError, type ChannelDelivery, type InboundItem } from '../platform-adapter.js';
-import { isRecord, millisecondsToDate, optionalId, optionalString, record, requireId, type JsonRecord } from '../payload-reader.js';
+import {
+  isRecord,
+  millisecondsToDate,
+  optionalId,
+  optionalString,
+  record,
+  requireId,
+  type JsonRecord,
+} from '../payload-reader.js';
 
 /** Our Send API calls carry `metadata: "crm:<message id>"`; Meta echoes it back, which matches the echo to us. */
 export const FACEBOOK_METADATA_PREFIX = 'crm:';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const OTHER_EVENT_KEYS = ['postback', 'reaction', 'message_edit', 'referral', 'optin', 'account_linking', 'policy_enforcement', 'pass_thread_control', 'take_thread_control'];
+const OTHER_EVENT_KEYS = [
+  'postback',
+  'reaction',
+  'message_edit',
+  'referral',
+  'optin',
+  'account_linking',
+  'policy_enforcement',
+  'pass_thread_control',
+  'take_thread_control',
+];
 
 /**
  * Meta's envelope `{object: "page", entry: [{id, messaging|standby: [...]}]}` → items per page. One POST may
  * carry several pages: each entry is routed by its own `entry[].id`.
  */
 export function parseFacebookPayload(body: unknown): ChannelDelivery[] {
-  if (!isRecord(body) || !Array.isArray(body.entry)) throw new MalformedPayloadError('expected {object, entry: [...]}');
+  if (!isRecord(body) || !Array.isArray(body.entry))
+    throw new MalformedPayloadError('expected {object, entry: [...]}');
   const byPage = new Map<string, InboundItem[]>();
   for (const rawEntry of body.entry) {
     if (!isRecord(rawEntry)) throw new MalformedPayloadError('entry items must be objects');
@@ -43,7 +62,9 @@ function parseEvent(event: JsonRecord): InboundItem {
     const customer = echo ? recipientId : senderId;
     if (!mid || !customer) return { kind: 'ignored', eventKind: 'message', reason: 'no_content' };
     const metadata = optionalString(message.metadata);
-    const tagged = metadata?.startsWith(FACEBOOK_METADATA_PREFIX) ? metadata.slice(FACEBOOK_METADATA_PREFIX.length) : null;
+    const tagged = metadata?.startsWith(FACEBOOK_METADATA_PREFIX)
+      ? metadata.slice(FACEBOOK_METADATA_PREFIX.length)
+      : null;
     const ownId = tagged && UUID.test(tagged) ? tagged.toLowerCase() : null;
     return {
       kind: 'message',
@@ -62,13 +83,24 @@ function parseEvent(event: JsonRecord): InboundItem {
   if (isRecord(event.delivery) || isRecord(event.read)) {
     const delivered = isRecord(event.delivery);
     const receipt = delivered ? record(event.delivery) : record(event.read);
-    const mids = asArray(receipt.mids).map(optionalId).filter((mid): mid is string => mid !== null);
+    const mids = asArray(receipt.mids)
+      .map(optionalId)
+      .filter((mid): mid is string => mid !== null);
     const watermark = millisecondsToDate(receipt.watermark);
-    if (!senderId || (!watermark && mids.length === 0)) return { kind: 'ignored', eventKind: delivered ? 'delivery' : 'read', reason: 'no_content' };
-    return { kind: 'receipt', status: delivered ? 'delivered' : 'read', platformMessageIds: mids, threadKey: senderId, watermark };
+    if (!senderId || (!watermark && mids.length === 0))
+      return { kind: 'ignored', eventKind: delivered ? 'delivery' : 'read', reason: 'no_content' };
+    return {
+      kind: 'receipt',
+      status: delivered ? 'delivered' : 'read',
+      platformMessageIds: mids,
+      threadKey: senderId,
+      watermark,
+    };
   }
   const known = OTHER_EVENT_KEYS.find((key) => key in event);
-  return known ? { kind: 'ignored', eventKind: known, reason: 'unsupported' } : { kind: 'ignored', eventKind: 'unknown', reason: 'unknown' };
+  return known
+    ? { kind: 'ignored', eventKind: known, reason: 'unsupported' }
+    : { kind: 'ignored', eventKind: 'unknown', reason: 'unknown' };
 }
 
 function parseAttachments(value: unknown): MessageAttachment[] {
@@ -80,7 +112,9 @@ function parseAttachments(value: unknown): MessageAttachment[] {
     if (url) return [{ type, url }];
     const coordinates = record(payload.coordinates);
     if (type === 'location' && coordinates.lat !== undefined) {
-      return [{ type, url: `https://maps.google.com/?q=${String(coordinates.lat)},${String(coordinates.long)}` }];
+      return [
+        { type, url: `https://maps.google.com/?q=${String(coordinates.lat)},${String(coordinates.long)}` },
+      ];
     }
     return [{ type, url: '' }];
   });

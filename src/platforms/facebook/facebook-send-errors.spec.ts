@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { classifyFacebookError } from './facebook-send-errors.js';
 
-const error = (code: number, subcode?: number, message = 'msg') => ({ error: { message, type: 'OAuthException', code, error_subcode: subcode, fbtrace_id: 'x' } });
+const error = (code: number, subcode?: number, message = 'msg') => ({
+  error: { message, type: 'OAuthException', code, error_subcode: subcode, fbtrace_id: 'x' },
+});
 
 describe('classifyFacebookError', () => {
   it('retries temporary errors, rate limits and 5xx', () => {
@@ -17,7 +19,9 @@ describe('classifyFacebookError', () => {
       retryable: false,
       detail: 'the page access token is invalid or expired (msg) [code 190/1234567]',
     });
-    expect(classifyFacebookError(400, error(10, 2018278)).detail).toContain('outside the allowed messaging window');
+    expect(classifyFacebookError(400, error(10, 2018278)).detail).toContain(
+      'outside the allowed messaging window',
+    );
     expect(classifyFacebookError(400, error(10, 2018278)).retryable).toBe(false);
     expect(classifyFacebookError(400, error(551)).retryable).toBe(false);
     expect(classifyFacebookError(400, error(10, 1893063)).retryable).toBe(false);

@@ -24,7 +24,10 @@ export interface FacebookErrorBody {
 }
 
 export function readFacebookError(body: unknown): FacebookErrorBody {
-  const error = typeof body === 'object' && body !== null ? (body as { error?: Record<string, unknown> }).error : undefined;
+  const error =
+    typeof body === 'object' && body !== null
+      ? (body as { error?: Record<string, unknown> }).error
+      : undefined;
   return {
     code: typeof error?.code === 'number' ? error.code : null,
     subcode: typeof error?.error_subcode === 'number' ? error.error_subcode : null,

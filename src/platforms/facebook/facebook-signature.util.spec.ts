@@ -25,7 +25,9 @@ describe('facebook signature', () => {
   it('rejects a wrong secret, a changed body, a missing prefix or header', () => {
     expect(verifyFacebookSignature(Buffer.from(M1), M1_SIGNATURE, 'other')).toBe(false);
     expect(verifyFacebookSignature(Buffer.from(M1 + ' '), M1_SIGNATURE, SECRET)).toBe(false);
-    expect(verifyFacebookSignature(Buffer.from(M1), M1_SIGNATURE.slice('sha256='.length), SECRET)).toBe(false);
+    expect(verifyFacebookSignature(Buffer.from(M1), M1_SIGNATURE.slice('sha256='.length), SECRET)).toBe(
+      false,
+    );
     expect(verifyFacebookSignature(Buffer.from(M1), undefined, SECRET)).toBe(false);
     expect(verifyFacebookSignature(Buffer.from(M1), 'sha1=abc', SECRET)).toBe(false);
   });

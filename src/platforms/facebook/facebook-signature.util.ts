@@ -9,7 +9,11 @@ export function facebookSignature(rawBody: Bytes, appSecret: string): string {
 }
 
 /** Verifies over the raw bytes as received: Meta signs its \uXXXX-escaped serialisation, never re-serialise. */
-export function verifyFacebookSignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
+export function verifyFacebookSignature(
+  rawBody: Buffer,
+  header: string | undefined,
+  appSecret: string,
+): boolean {
   if (!header || !header.toLowerCase().startsWith(PREFIX)) return false;
   return safeEqualHex(hmacSha256Hex(appSecret, rawBody), header.slice(PREFIX.length));
 }

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FacebookCredentials } from '../../channels/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import type { ChannelDelivery, OutboundTarget, PlatformAdapter, SendResult, SignedRequest } from '../platform-adapter.js';
+import type {
+  ChannelDelivery,
+  OutboundTarget,
+  PlatformAdapter,
+  SendResult,
+  SignedRequest,
+} from '../platform-adapter.js';
 import { describeFailure, postJson } from '../platform-http.js';
 import { headerValue } from '../signature.util.js';
 import { FACEBOOK_METADATA_PREFIX, parseFacebookPayload } from './facebook-inbound.parser.js';
@@ -21,7 +27,11 @@ export class FacebookAdapter implements PlatformAdapter<'facebook'> {
   }
 
   verify(request: SignedRequest, credentials: FacebookCredentials): boolean {
-    return verifyFacebookSignature(request.rawBody, headerValue(request.headers, FACEBOOK_SIGNATURE_HEADER), credentials.appSecret);
+    return verifyFacebookSignature(
+      request.rawBody,
+      headerValue(request.headers, FACEBOOK_SIGNATURE_HEADER),
+      credentials.appSecret,
+    );
   }
 
   async send(credentials: FacebookCredentials, target: OutboundTarget): Promise<SendResult> {
@@ -36,12 +46,17 @@ export class FacebookAdapter implements PlatformAdapter<'facebook'> {
       },
       secrets: [token, credentials.appSecret],
     });
-    if (response.kind === 'network') return { ok: false, retryable: true, error: describeFailure('Facebook', response.error, [token]) };
+    if (response.kind === 'network')
+      return { ok: false, retryable: true, error: describeFailure('Facebook', response.error, [token]) };
     const messageId = (response.body as { message_id?: unknown } | null)?.message_id;
     if (response.status >= 200 && response.status < 300 && typeof messageId === 'string' && messageId) {
       return { ok: true, platformMessageId: messageId };
     }
     const { retryable, detail } = classifyFacebookError(response.status, response.body);
-    return { ok: false, retryable, error: describeFailure('Facebook', detail, [token, credentials.appSecret]) };
+    return {
+      ok: false,
+      retryable,
+      error: describeFailure('Facebook', detail, [token, credentials.appSecret]),
+    };
   }
 }

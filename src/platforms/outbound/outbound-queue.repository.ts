@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Platform } from '../../channels/entities/channel.entity.js';
-import { postgresErrorCode, UNIQUE_VIOLATION, type MessageRow } from '../inbox-rows.js';
+import { postgresErrorCode, queryRows, UNIQUE_VIOLATION, type MessageRow } from '../inbox-rows.js';
 
 /** A claimed agent message with what sending it needs. */
 export interface ClaimedMessage extends MessageRow {
@@ -21,7 +21,8 @@ export class OutboundQueueRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async claimDue(limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
-    return this.dataSource.query(
+    return queryRows<ClaimedMessage>(
+      this.dataSource,
       `WITH due AS (
          SELECT id FROM messages
           WHERE status = 'pending' AND sender = 'agent' AND (next_attempt_at <= now() OR next_attempt_at IS NULL)
@@ -46,10 +47,15 @@ export class OutboundQueueRepository {
    * `pending` → `sent`. Null when it is no longer pending (its echo was recorded first). A platform id that
    * an unmatched echo row already holds is not recorded twice: the message is then marked sent without it.
    */
-  async markSent(manager: EntityManager, messageId: string, platformMessageId: string): Promise<MessageRow | null> {
+  async markSent(
+    manager: EntityManager,
+    messageId: string,
+    platformMessageId: string,
+  ): Promise<MessageRow | null> {
     await manager.query('SAVEPOINT record_sent');
     try {
-      const rows: MessageRow[] = await manager.query(
+      const rows: MessageRow[] = await queryRows(
+        manager,
         `UPDATE messages SET status = 'sent', platform_message_id = $2, error = NULL, next_attempt_at = NULL, updated_at = now()
           WHERE id = $1 AND status = 'pending' RETURNING *`,
         [messageId, platformMessageId],
@@ -59,7 +65,8 @@ export class OutboundQueueRepository {
     } catch (error) {
       await manager.query('ROLLBACK TO SAVEPOINT record_sent');
       if (postgresErrorCode(error) !== UNIQUE_VIOLATION) throw error;
-      const rows: MessageRow[] = await manager.query(
+      const rows: MessageRow[] = await queryRows(
+        manager,
         `UPDATE messages SET status = 'sent', error = NULL, next_attempt_at = NULL, updated_at = now()
           WHERE id = $1 AND status = 'pending' RETURNING *`,
         [messageId],
@@ -69,7 +76,8 @@ export class OutboundQueueRepository {
   }
 
   async markFailed(manager: EntityManager, messageId: string, error: string): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await manager.query(
+    const rows: MessageRow[] = await queryRows(
+      manager,
       `UPDATE messages SET status = 'failed', error = $2, next_attempt_at = NULL, updated_at = now()
         WHERE id = $1 AND status = 'pending' RETURNING *`,
       [messageId, error],

@@ -1,7 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Platform } from '../../channels/entities/channel.entity.js';
-import { TRANSACTION_COMMITTED, TransactionRunner, type TransactionCommitted } from '../../database/transaction-runner.js';
+import {
+  TRANSACTION_COMMITTED,
+  TransactionRunner,
+  type TransactionCommitted,
+} from '../../database/transaction-runner.js';
 import { toMessageView } from '../../messages/message.view.js';
 import { messageFromRow, type MessageRow } from '../inbox-rows.js';
 import type { SendResult } from '../platform-adapter.js';
@@ -53,7 +57,12 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
 
   @OnEvent(TRANSACTION_COMMITTED)
   onTransactionCommitted(committed: TransactionCommitted): void {
-    if (committed.events.some((event) => event.name === 'message.sent' && (event.data as { status?: string }).status === 'pending')) this.wake();
+    if (
+      committed.events.some(
+        (event) => event.name === 'message.sent' && (event.data as { status?: string }).status === 'pending',
+      )
+    )
+      this.wake();
   }
 
   /** Starts a drain unless one runs; a running drain is told to go round once more. */
@@ -79,7 +88,11 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       if (claimed.length === 0) continue;
       // Messages of one conversation go out one after the other, in order; conversations in parallel.
       const byConversation = new Map<string, ClaimedMessage[]>();
-      for (const message of claimed) byConversation.set(message.conversation_id, [...(byConversation.get(message.conversation_id) ?? []), message]);
+      for (const message of claimed)
+        byConversation.set(message.conversation_id, [
+          ...(byConversation.get(message.conversation_id) ?? []),
+          message,
+        ]);
       await Promise.all(
         [...byConversation.values()].map(async (messages) => {
           for (const message of messages) await this.sendOne(message);
@@ -118,7 +131,10 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
   private async record(message: ClaimedMessage, result: SendResult): Promise<void> {
     if (!result.ok && result.retryable && message.send_attempts < MAX_SEND_ATTEMPTS) {
       const delay = retryDelayMs(message.send_attempts);
-      this.logger.warn({ messageId: message.id, attempt: message.send_attempts }, `transient send failure, retrying in ${delay} ms: ${result.error}`);
+      this.logger.warn(
+        { messageId: message.id, attempt: message.send_attempts },
+        `transient send failure, retrying in ${delay} ms: ${result.error}`,
+      );
       await this.queue.reschedule(message.id, delay);
       return;
     }
@@ -127,12 +143,18 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       if (result.ok) {
         row = await this.queue.markSent(tx.manager, message.id, result.platformMessageId);
       } else {
-        const error = result.retryable ? `${result.error} (gave up after ${message.send_attempts} attempts)` : result.error;
+        const error = result.retryable
+          ? `${result.error} (gave up after ${message.send_attempts} attempts)`
+          : result.error;
         this.logger.warn({ messageId: message.id }, `send failed: ${error}`);
         row = await this.queue.markFailed(tx.manager, message.id, error);
       }
       if (!row) return; // already moved on (its echo arrived first)
-      tx.emit('message.sent', { workspaceId: row.workspace_id, channelId: row.channel_id, conversationId: row.conversation_id }, toMessageView(messageFromRow(row)));
+      tx.emit(
+        'message.sent',
+        { workspaceId: row.workspace_id, channelId: row.channel_id, conversationId: row.conversation_id },
+        toMessageView(messageFromRow(row)),
+      );
     });
   }
 }

@@ -7,7 +7,13 @@ const USER = 'user_open_id_789';
 const CONVERSATION = 'conv+AbC123==';
 
 function envelope(event: string, content: unknown) {
-  return { client_key: 'aw_test_client_key', event, create_time: 1700000001, user_openid: BUSINESS, content: JSON.stringify(content) };
+  return {
+    client_key: 'aw_test_client_key',
+    event,
+    create_time: 1700000001,
+    user_openid: BUSINESS,
+    content: JSON.stringify(content),
+  };
 }
 const receive = {
   from: 'someuser',
@@ -47,33 +53,80 @@ describe('parseTiktokPayload', () => {
   });
 
   it('parses an image (T2) as an attachment referencing the media id', () => {
-    const [delivery] = parseTiktokPayload(envelope('im_receive_msg', { ...receive, message_id: 'msg_2', type: 'image', text: undefined, image: { media_id: 'v09044g40000media' } }));
-    expect(delivery.items[0]).toMatchObject({ text: '', attachments: [{ type: 'image', url: 'tiktok-media:v09044g40000media' }] });
+    const [delivery] = parseTiktokPayload(
+      envelope('im_receive_msg', {
+        ...receive,
+        message_id: 'msg_2',
+        type: 'image',
+        text: undefined,
+        image: { media_id: 'v09044g40000media' },
+      }),
+    );
+    expect(delivery.items[0]).toMatchObject({
+      text: '',
+      attachments: [{ type: 'image', url: 'tiktok-media:v09044g40000media' }],
+    });
   });
 
   it('parses im_send_msg (T3) as an echo; source API may be one of ours', () => {
     const [delivery] = parseTiktokPayload(
-      envelope('im_send_msg', { ...receive, from: 'acmebrand', to: 'someuser', from_user: { id: BUSINESS }, to_user: { id: USER }, message_id: 'msg_sent_1', message_tag: { source: 'API' } }),
+      envelope('im_send_msg', {
+        ...receive,
+        from: 'acmebrand',
+        to: 'someuser',
+        from_user: { id: BUSINESS },
+        to_user: { id: USER },
+        message_id: 'msg_sent_1',
+        message_tag: { source: 'API' },
+      }),
     );
-    expect(delivery.items[0]).toMatchObject({ direction: 'echo', customerExternalId: USER, threadKey: CONVERSATION, sentThroughApi: true, customerName: 'someuser' });
+    expect(delivery.items[0]).toMatchObject({
+      direction: 'echo',
+      customerExternalId: USER,
+      threadKey: CONVERSATION,
+      sentThroughApi: true,
+      customerName: 'someuser',
+    });
   });
 
   it('parses im_mark_read_msg (T4) as a read watermark, unless the business itself read', () => {
-    const read = { from_user: { id: USER }, to_user: { id: BUSINESS }, conversation_id: CONVERSATION, timestamp: 1700000020000, read: { last_read_timestamp: 1700000010000 } };
+    const read = {
+      from_user: { id: USER },
+      to_user: { id: BUSINESS },
+      conversation_id: CONVERSATION,
+      timestamp: 1700000020000,
+      read: { last_read_timestamp: 1700000010000 },
+    };
     expect(parseTiktokPayload(envelope('im_mark_read_msg', read))[0].items).toEqual([
-      { kind: 'receipt', status: 'read', platformMessageIds: [], threadKey: CONVERSATION, watermark: new Date(1700000010000) },
+      {
+        kind: 'receipt',
+        status: 'read',
+        platformMessageIds: [],
+        threadKey: CONVERSATION,
+        watermark: new Date(1700000010000),
+      },
     ]);
-    expect(parseTiktokPayload(envelope('im_mark_read_msg', { ...read, from_user: { id: BUSINESS } }))[0].items[0]).toMatchObject({ kind: 'ignored' });
+    expect(
+      parseTiktokPayload(envelope('im_mark_read_msg', { ...read, from_user: { id: BUSINESS } }))[0].items[0],
+    ).toMatchObject({ kind: 'ignored' });
   });
 
   it('acknowledges EU events (T5) without content, and unknown events as ignored', () => {
-    expect(parseTiktokPayload(envelope('im_receive_msg_eu', { to: 'acmebrand', timestamp: 1 }))[0].items).toEqual([{ kind: 'ignored', eventKind: 'im_receive_msg_eu', reason: 'no_content' }]);
-    expect(parseTiktokPayload(envelope('tiktok.ping', { reason: 'testing Webhook' }))[0].items).toEqual([{ kind: 'ignored', eventKind: 'tiktok.ping', reason: 'unknown' }]);
+    expect(
+      parseTiktokPayload(envelope('im_receive_msg_eu', { to: 'acmebrand', timestamp: 1 }))[0].items,
+    ).toEqual([{ kind: 'ignored', eventKind: 'im_receive_msg_eu', reason: 'no_content' }]);
+    expect(parseTiktokPayload(envelope('tiktok.ping', { reason: 'testing Webhook' }))[0].items).toEqual([
+      { kind: 'ignored', eventKind: 'tiktok.ping', reason: 'unknown' },
+    ]);
   });
 
   it('rejects a non-event or undecodable content', () => {
     expect(() => parseTiktokPayload({ hello: 1 })).toThrow(MalformedPayloadError);
-    expect(() => parseTiktokPayload({ event: 'im_receive_msg', user_openid: BUSINESS, content: '{not json' })).toThrow(MalformedPayloadError);
-    expect(() => parseTiktokPayload({ event: 'im_receive_msg', content: '{}' })).toThrow(MalformedPayloadError);
+    expect(() =>
+      parseTiktokPayload({ event: 'im_receive_msg', user_openid: BUSINESS, content: '{not json' }),
+    ).toThrow(MalformedPayloadError);
+    expect(() => parseTiktokPayload({ event: 'im_receive_msg', content: '{}' })).toThrow(
+      MalformedPayloadError,
+    );
   });
 });

@@ -17,12 +17,16 @@ const READABLE: Record<number, string> = {
 };
 
 export function classifyTiktokError(status: number, body: unknown): { retryable: boolean; detail: string } {
-  const fields = typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
+  const fields =
+    typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
   const code = typeof fields.code === 'number' ? fields.code : null;
   const message = typeof fields.message === 'string' ? fields.message : null;
-  if (status >= 500 || status === 429) return { retryable: true, detail: `HTTP ${status}${message ? ` (${message})` : ''}` };
+  if (status >= 500 || status === 429)
+    return { retryable: true, detail: `HTTP ${status}${message ? ` (${message})` : ''}` };
   if (code === null) return { retryable: false, detail: `unexpected answer (HTTP ${status})` };
   const known = READABLE[code];
-  const text = [known ?? message ?? 'error', known && message ? `(${message})` : null, `[code ${code}]`].filter(Boolean).join(' ');
+  const text = [known ?? message ?? 'error', known && message ? `(${message})` : null, `[code ${code}]`]
+    .filter(Boolean)
+    .join(' ');
   return { retryable: TRANSIENT_CODES.has(code), detail: text };
 }

@@ -26,15 +26,28 @@ describe('tiktok signature', () => {
   });
 
   it('accepts up to 300 s of skew and rejects a stale or future t', () => {
-    expect(verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE, SECRET, new Date(AT_T1.getTime() + 300_000))).toBe(true);
-    expect(verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE, SECRET, new Date(AT_T1.getTime() + 301_000))).toBe(false);
-    expect(verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE, SECRET, new Date(AT_T1.getTime() - 301_000))).toBe(false);
+    expect(
+      verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE, SECRET, new Date(AT_T1.getTime() + 300_000)),
+    ).toBe(true);
+    expect(
+      verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE, SECRET, new Date(AT_T1.getTime() + 301_000)),
+    ).toBe(false);
+    expect(
+      verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE, SECRET, new Date(AT_T1.getTime() - 301_000)),
+    ).toBe(false);
   });
 
   it('rejects a wrong secret, a changed body, a moved t, or garbage', () => {
     expect(verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE, 'other', AT_T1)).toBe(false);
     expect(verifyTiktokSignature(Buffer.from(T1 + ' '), T1_SIGNATURE, SECRET, AT_T1)).toBe(false);
-    expect(verifyTiktokSignature(Buffer.from(T1), T1_SIGNATURE.replace('t=1700000001', 't=1700000002'), SECRET, AT_T1)).toBe(false);
+    expect(
+      verifyTiktokSignature(
+        Buffer.from(T1),
+        T1_SIGNATURE.replace('t=1700000001', 't=1700000002'),
+        SECRET,
+        AT_T1,
+      ),
+    ).toBe(false);
     expect(verifyTiktokSignature(Buffer.from(T1), 'nonsense', SECRET, AT_T1)).toBe(false);
     expect(verifyTiktokSignature(Buffer.from(T1), undefined, SECRET, AT_T1)).toBe(false);
   });

@@ -10,12 +10,18 @@ export function tiktokSignature(rawBody: Bytes, appSecret: string, timestampSeco
 }
 
 /** Reads `t` and `s` by name (not position); rejects a `t` further than the tolerance from now, either way. */
-export function verifyTiktokSignature(rawBody: Buffer, header: string | undefined, appSecret: string, now: Date): boolean {
+export function verifyTiktokSignature(
+  rawBody: Buffer,
+  header: string | undefined,
+  appSecret: string,
+  now: Date,
+): boolean {
   if (!header) return false;
   const parts = new Map<string, string>();
   for (const part of header.split(',')) {
     const separator = part.indexOf('=');
-    if (separator > 0) parts.set(part.slice(0, separator).trim().toLowerCase(), part.slice(separator + 1).trim());
+    if (separator > 0)
+      parts.set(part.slice(0, separator).trim().toLowerCase(), part.slice(separator + 1).trim());
   }
   const timestamp = parts.get('t');
   const signature = parts.get('s');

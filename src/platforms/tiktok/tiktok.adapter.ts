@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TiktokCredentials } from '../../channels/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import type { ChannelDelivery, OutboundTarget, PlatformAdapter, SendResult, SignedRequest } from '../platform-adapter.js';
+import type {
+  ChannelDelivery,
+  OutboundTarget,
+  PlatformAdapter,
+  SendResult,
+  SignedRequest,
+} from '../platform-adapter.js';
 import { describeFailure, postJson } from '../platform-http.js';
 import { headerValue } from '../signature.util.js';
 import { parseTiktokPayload } from './tiktok-inbound.parser.js';
@@ -21,7 +27,12 @@ export class TiktokAdapter implements PlatformAdapter<'tiktok'> {
   }
 
   verify(request: SignedRequest, credentials: TiktokCredentials, now: Date): boolean {
-    return verifyTiktokSignature(request.rawBody, headerValue(request.headers, TIKTOK_SIGNATURE_HEADER), credentials.appSecret, now);
+    return verifyTiktokSignature(
+      request.rawBody,
+      headerValue(request.headers, TIKTOK_SIGNATURE_HEADER),
+      credentials.appSecret,
+      now,
+    );
   }
 
   async send(credentials: TiktokCredentials, target: OutboundTarget): Promise<SendResult> {
@@ -38,10 +49,12 @@ export class TiktokAdapter implements PlatformAdapter<'tiktok'> {
       },
       secrets: [token, credentials.appSecret],
     });
-    if (response.kind === 'network') return { ok: false, retryable: true, error: describeFailure('TikTok', response.error, [token]) };
+    if (response.kind === 'network')
+      return { ok: false, retryable: true, error: describeFailure('TikTok', response.error, [token]) };
     const body = response.body as { code?: unknown; data?: { message?: { message_id?: unknown } } } | null;
     const messageId = body?.data?.message?.message_id;
-    if (response.status === 200 && body?.code === 0 && typeof messageId === 'string' && messageId) return { ok: true, platformMessageId: messageId };
+    if (response.status === 200 && body?.code === 0 && typeof messageId === 'string' && messageId)
+      return { ok: true, platformMessageId: messageId };
     const { retryable, detail } = classifyTiktokError(response.status, response.body);
     return { ok: false, retryable, error: describeFailure('TikTok', detail, [token, credentials.appSecret]) };
   }

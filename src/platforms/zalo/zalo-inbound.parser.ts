@@ -1,6 +1,14 @@
 import type { MessageAttachment } from '../../messages/entities/message.entity.js';
 import { MalformedPayloadError, type ChannelDelivery, type InboundItem } from '../platform-adapter.js';
-import { isRecord, millisecondsToDate, optionalId, optionalString, record, requireId, type JsonRecord } from '../payload-reader.js';
+import {
+  isRecord,
+  millisecondsToDate,
+  optionalId,
+  optionalString,
+  record,
+  requireId,
+  type JsonRecord,
+} from '../payload-reader.js';
 
 const USER_MESSAGE = /^user_send_[a-z_]+$/;
 const OA_MESSAGE = /^oa_send_[a-z_]+$/;
@@ -12,7 +20,8 @@ const NOT_MESSAGES = new Set(['user_send_info', 'user_submit_info']);
  * and the top-level `oa_id` on follow/unfollow.
  */
 export function parseZaloPayload(body: unknown): ChannelDelivery[] {
-  if (!isRecord(body) || typeof body.event_name !== 'string') throw new MalformedPayloadError('expected a Zalo event with event_name');
+  if (!isRecord(body) || typeof body.event_name !== 'string')
+    throw new MalformedPayloadError('expected a Zalo event with event_name');
   const event = body.event_name;
   const sender = record(body.sender);
   const recipient = record(body.recipient);
@@ -33,21 +42,36 @@ export function parseZaloPayload(body: unknown): ChannelDelivery[] {
   }
   if (event === 'user_received_message' || event === 'user_seen_message') {
     const oaId = requireId(sender.id, 'sender.id');
-    const ids = event === 'user_seen_message' ? (Array.isArray(message.msg_ids) ? message.msg_ids : []) : [message.msg_id];
+    const ids =
+      event === 'user_seen_message'
+        ? Array.isArray(message.msg_ids)
+          ? message.msg_ids
+          : []
+        : [message.msg_id];
     const platformMessageIds = ids.map(optionalId).filter((id): id is string => id !== null);
     const item: InboundItem =
       platformMessageIds.length > 0
-        ? { kind: 'receipt', status: event === 'user_seen_message' ? 'read' : 'delivered', platformMessageIds, threadKey: null, watermark: null }
+        ? {
+            kind: 'receipt',
+            status: event === 'user_seen_message' ? 'read' : 'delivered',
+            platformMessageIds,
+            threadKey: null,
+            watermark: null,
+          }
         : { kind: 'ignored', eventKind: event, reason: 'no_content' };
     return [{ channelKey: oaId, items: [item] }];
   }
   if (event === 'follow' || event === 'unfollow') {
     const oaId = requireId(body.oa_id, 'oa_id');
     const followerId = requireId(record(body.follower).id, 'follower.id');
-    return [{ channelKey: oaId, items: [{ kind: 'contact', customerExternalId: followerId, customerName: null }] }];
+    return [
+      { channelKey: oaId, items: [{ kind: 'contact', customerExternalId: followerId, customerName: null }] },
+    ];
   }
   const oaId = optionalId(body.oa_id) ?? optionalId(recipient.id);
-  return oaId ? [{ channelKey: oaId, items: [{ kind: 'ignored', eventKind: event, reason: 'unknown' }] }] : [];
+  return oaId
+    ? [{ channelKey: oaId, items: [{ kind: 'ignored', eventKind: event, reason: 'unknown' }] }]
+    : [];
 }
 
 function messageItem(
@@ -85,7 +109,10 @@ function parseAttachments(value: unknown): MessageAttachment[] {
     if (url) return { type, url };
     const coordinates = record(payload.coordinates);
     if (type === 'location' && coordinates.latitude !== undefined) {
-      return { type, url: `https://maps.google.com/?q=${String(coordinates.latitude)},${String(coordinates.longitude)}` };
+      return {
+        type,
+        url: `https://maps.google.com/?q=${String(coordinates.latitude)},${String(coordinates.longitude)}`,
+      };
     }
     return { type, url: '' };
   });

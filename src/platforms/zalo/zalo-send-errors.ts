@@ -17,12 +17,16 @@ const READABLE: Record<number, string> = {
 };
 
 export function classifyZaloError(status: number, body: unknown): { retryable: boolean; detail: string } {
-  const fields = typeof body === 'object' && body !== null ? (body as { error?: unknown; message?: unknown }) : {};
+  const fields =
+    typeof body === 'object' && body !== null ? (body as { error?: unknown; message?: unknown }) : {};
   const code = typeof fields.error === 'number' ? fields.error : null;
   const message = typeof fields.message === 'string' ? fields.message : null;
-  if (status >= 500 || status === 429) return { retryable: true, detail: `HTTP ${status}${message ? ` (${message})` : ''}` };
+  if (status >= 500 || status === 429)
+    return { retryable: true, detail: `HTTP ${status}${message ? ` (${message})` : ''}` };
   if (code === null) return { retryable: status >= 500, detail: `unexpected answer (HTTP ${status})` };
   const known = READABLE[code];
-  const text = [known ?? message ?? 'error', known && message ? `(${message})` : null, `[error ${code}]`].filter(Boolean).join(' ');
+  const text = [known ?? message ?? 'error', known && message ? `(${message})` : null, `[error ${code}]`]
+    .filter(Boolean)
+    .join(' ');
   return { retryable: TRANSIENT_CODES.has(code), detail: text };
 }

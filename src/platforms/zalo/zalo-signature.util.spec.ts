@@ -15,15 +15,33 @@ describe('zalo signature', () => {
   });
 
   it('accepts the value with or without the mac= prefix, in any case', () => {
-    expect(verifyZaloSignature(Buffer.from(Z1), Z1_SIGNATURE.slice(4), APP_ID, '1717061839659', SECRET)).toBe(true);
-    expect(verifyZaloSignature(Buffer.from(Z1), Z1_SIGNATURE.toUpperCase().replace('MAC=', 'MAC='), APP_ID, '1717061839659', SECRET)).toBe(true);
+    expect(verifyZaloSignature(Buffer.from(Z1), Z1_SIGNATURE.slice(4), APP_ID, '1717061839659', SECRET)).toBe(
+      true,
+    );
+    expect(
+      verifyZaloSignature(
+        Buffer.from(Z1),
+        Z1_SIGNATURE.toUpperCase().replace('MAC=', 'MAC='),
+        APP_ID,
+        '1717061839659',
+        SECRET,
+      ),
+    ).toBe(true);
   });
 
   it('rejects another timestamp, secret, app id or body', () => {
     expect(verifyZaloSignature(Buffer.from(Z1), Z1_SIGNATURE, APP_ID, '1717061839660', SECRET)).toBe(false);
     expect(verifyZaloSignature(Buffer.from(Z1), Z1_SIGNATURE, APP_ID, '1717061839659', 'other')).toBe(false);
     expect(verifyZaloSignature(Buffer.from(Z1), Z1_SIGNATURE, '1', '1717061839659', SECRET)).toBe(false);
-    expect(verifyZaloSignature(Buffer.from(Z1.replace('chào', 'chao')), Z1_SIGNATURE, APP_ID, '1717061839659', SECRET)).toBe(false);
+    expect(
+      verifyZaloSignature(
+        Buffer.from(Z1.replace('chào', 'chao')),
+        Z1_SIGNATURE,
+        APP_ID,
+        '1717061839659',
+        SECRET,
+      ),
+    ).toBe(false);
     expect(verifyZaloSignature(Buffer.from(Z1), undefined, APP_ID, '1717061839659', SECRET)).toBe(false);
   });
 });

@@ -12,8 +12,16 @@ export function zaloSignature(appId: string, rawBody: Bytes, timestamp: string, 
  * `timestamp` is the body's own `timestamp` field (a string of epoch ms). The header is accepted with or
  * without the `mac=` prefix, case-insensitively.
  */
-export function verifyZaloSignature(rawBody: Buffer, header: string | undefined, appId: string, timestamp: string, oaSecretKey: string): boolean {
+export function verifyZaloSignature(
+  rawBody: Buffer,
+  header: string | undefined,
+  appId: string,
+  timestamp: string,
+  oaSecretKey: string,
+): boolean {
   if (!header) return false;
-  const value = header.trim().toLowerCase().startsWith(PREFIX) ? header.trim().slice(PREFIX.length) : header.trim();
+  const value = header.trim().toLowerCase().startsWith(PREFIX)
+    ? header.trim().slice(PREFIX.length)
+    : header.trim();
   return safeEqualHex(sha256Hex(appId, rawBody, timestamp, oaSecretKey), value);
 }

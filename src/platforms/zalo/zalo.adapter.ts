@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ZaloCredentials } from '../../channels/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import type { ChannelDelivery, OutboundTarget, PlatformAdapter, SendResult, SignedRequest } from '../platform-adapter.js';
+import type {
+  ChannelDelivery,
+  OutboundTarget,
+  PlatformAdapter,
+  SendResult,
+  SignedRequest,
+} from '../platform-adapter.js';
 import { isRecord, optionalId } from '../payload-reader.js';
 import { describeFailure, postJson } from '../platform-http.js';
 import { headerValue } from '../signature.util.js';
@@ -24,7 +30,13 @@ export class ZaloAdapter implements PlatformAdapter<'zalo'> {
   verify(request: SignedRequest, credentials: ZaloCredentials): boolean {
     const timestamp = isRecord(request.body) ? optionalId(request.body.timestamp) : null;
     if (timestamp === null) return false;
-    return verifyZaloSignature(request.rawBody, headerValue(request.headers, ZALO_SIGNATURE_HEADER), credentials.appId, timestamp, credentials.oaSecretKey);
+    return verifyZaloSignature(
+      request.rawBody,
+      headerValue(request.headers, ZALO_SIGNATURE_HEADER),
+      credentials.appId,
+      timestamp,
+      credentials.oaSecretKey,
+    );
   }
 
   async send(credentials: ZaloCredentials, target: OutboundTarget): Promise<SendResult> {
@@ -35,10 +47,12 @@ export class ZaloAdapter implements PlatformAdapter<'zalo'> {
       body: { recipient: { user_id: target.threadKey }, message: { text: target.content } },
       secrets: [token, credentials.oaSecretKey],
     });
-    if (response.kind === 'network') return { ok: false, retryable: true, error: describeFailure('Zalo', response.error, [token]) };
+    if (response.kind === 'network')
+      return { ok: false, retryable: true, error: describeFailure('Zalo', response.error, [token]) };
     const body = response.body as { error?: unknown; data?: { message_id?: unknown } } | null;
     const messageId = typeof body?.data?.message_id === 'string' ? body.data.message_id : null;
-    if (response.status === 200 && body?.error === 0 && messageId) return { ok: true, platformMessageId: messageId };
+    if (response.status === 200 && body?.error === 0 && messageId)
+      return { ok: true, platformMessageId: messageId };
     const { retryable, detail } = classifyZaloError(response.status, response.body);
     return { ok: false, retryable, error: describeFailure('Zalo', detail, [token, credentials.oaSecretKey]) };
   }
