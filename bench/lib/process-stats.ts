@@ -59,12 +59,28 @@ export function descendantPids(pid: number): number[] {
   return result;
 }
 
-/** Summed CPU of all live descendants (processes that exit in between are not counted). */
-export function descendantsCpuMicros(pid: number): number {
-  let total = 0;
+/** CPU used so far by each live descendant, by pid. */
+export function descendantsCpu(pid: number): Map<number, number> {
+  const result = new Map<number, number>();
   for (const child of descendantPids(pid)) {
     const stat = readStat(child);
-    if (stat) total += (stat.utimeTicks + stat.stimeTicks) * MICROS_PER_TICK;
+    if (stat) result.set(child, (stat.utimeTicks + stat.stimeTicks) * MICROS_PER_TICK);
   }
+  return result;
+}
+
+/**
+ * CPU the descendants used between two readings: processes alive at both count their difference, processes
+ * started in between count in full; processes that exited in between are missed (Postgres keeps its
+ * backends, so for the app this is small).
+ */
+export function descendantsCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [child, cpu] of after) total += cpu - (before.get(child) ?? 0);
   return total;
+}
+
+/** The 1-minute load average: how busy the shared machine was. */
+export function loadAverage(): number {
+  return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 }

@@ -22,7 +22,8 @@ export class ServerProcess {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    child.once('exit', () => {
+    // 'close' (not 'exit'): by then everything the process printed has been collected for error messages.
+    child.once('close', () => {
       this.exited = true;
     });
   }
@@ -65,7 +66,12 @@ export class ServerProcess {
     if (this.exited || this.child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
-    const inTime = await Promise.race([exited.then(() => true), sleep(GRACEFUL_STOP_MS).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), GRACEFUL_STOP_MS);
+    });
+    const inTime = await Promise.race([exited.then(() => true), timedOut]);
+    clearTimeout(timer);
     if (!inTime) {
       try {
         process.kill(-this.child.pid, 'SIGKILL');

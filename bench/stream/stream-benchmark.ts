@@ -1,7 +1,7 @@
 import { ClientPool } from '../client/client-pool.js';
 import type { DeliveryReport } from '../client/protocol.js';
 import { publisherAgent } from '../lib/http-json.js';
-import { cpuMicros, descendantsCpuMicros, rssKib } from '../lib/process-stats.js';
+import { cpuMicros, descendantsCpu, descendantsCpuDelta, loadAverage, rssKib } from '../lib/process-stats.js';
 import { mergeSorted, percentile, sleep } from '../lib/stats.js';
 import type { StreamTarget } from '../targets/stream-target.js';
 
@@ -44,6 +44,8 @@ export interface StreamRunResult {
   rssIdleKib?: number;
   kibPerIdleStream?: number;
   eventPhaseSeconds?: number;
+  /** 1-minute load average before and after the event phase (other work on the shared machine shows here). */
+  loadAverage?: [number, number];
   clientErrors?: string[];
 }
 
@@ -91,7 +93,8 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
     const rssIdleKib = rssKib(pid);
 
     const cpuBefore = cpuMicros(pid);
-    const childCpuBefore = descendantsCpuMicros(pid);
+    const childCpuBefore = descendantsCpu(pid);
+    const loadBefore = loadAverage();
     const clientCpu = (): number => pool!.pids.reduce((sum, clientPid) => sum + cpuMicros(clientPid), 0);
     const clientCpuBefore = clientCpu();
     const phaseStarted = performance.now();
@@ -99,7 +102,8 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
     const reports = await pool.awaitDeliveries({ events: scenario.events, timeoutMs: DELIVERY_TIMEOUT_MS });
     const eventPhaseSeconds = (performance.now() - phaseStarted) / 1000;
     const cpuUsed = cpuMicros(pid) - cpuBefore;
-    const childCpuUsed = descendantsCpuMicros(pid) - childCpuBefore;
+    const childCpuUsed = descendantsCpuDelta(childCpuBefore, descendantsCpu(pid));
+    const loadAfter = loadAverage();
     const clientCpuUsed = clientCpu() - clientCpuBefore;
 
     const total = (pick: (report: DeliveryReport) => number): number => reports.reduce((sum, report) => sum + pick(report), 0);
@@ -130,10 +134,13 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
       rssIdleKib,
       kibPerIdleStream: (rssIdleKib - rssBeforeKib) / opened.opened,
       eventPhaseSeconds,
+      loadAverage: [loadBefore, loadAfter],
       clientErrors: [...opened.errors, ...reports.flatMap((r) => r.errors)].slice(0, 5),
     };
   } catch (error) {
-    return { ...base, failed: (error as Error).message.split('\n')[0] };
+    const message = (error as Error).message;
+    log(`  error: ${message}`);
+    return { ...base, failed: message.split('\n')[0] };
   } finally {
     await pool?.close();
     await target.stop();

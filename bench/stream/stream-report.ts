@@ -43,10 +43,11 @@ export function resultsTable(results: StreamRunResult[]): string {
     'server CPU % (event phase)',
     'RSS before → idle MB',
     'KB / idle stream',
+    'load avg',
   ];
   const rows = results.map((r) => {
     if (r.skipped || r.failed) {
-      return [r.label, `— / ${r.scenario.streams}`, `${r.scenario.events} × ${r.scenario.eventsPerSecond}/s`, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.failed}`, '', '', '', '', '', '', '', '', ''];
+      return [r.label, `— / ${r.scenario.streams}`, `${r.scenario.events} × ${r.scenario.eventsPerSecond}/s`, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.failed}`, '', '', '', '', '', '', '', '', '', ''];
     }
     return [
       r.label,
@@ -62,6 +63,7 @@ export function resultsTable(results: StreamRunResult[]): string {
       fixed(r.cpuPercent, 0),
       `${fixed((r.rssBeforeKib ?? NaN) / 1024, 0)} → ${fixed((r.rssIdleKib ?? NaN) / 1024, 0)}`,
       fixed(r.kibPerIdleStream, 1),
+      r.loadAverage ? `${r.loadAverage[0].toFixed(1)}–${r.loadAverage[1].toFixed(1)}` : '—',
     ];
   });
   return markdownTable(header, rows);
@@ -157,6 +159,7 @@ export function streamSection(options: {
     '- **Latency** = receive time in the load client − the publish stamp `t` put into the event just before the publish request was sent (both `performance.timeOrigin + performance.now()`, separate processes on one machine). For the app this is REST request → commit → relay → stream → client, an upper bound of commit → receive.',
     '- **CPU / delivery** = server process utime+stime (`/proc/<pid>/stat`) over the event phase (first publish → every stream has every event) ÷ deliveries; it includes handling the publish requests. For the app, the embedded Postgres (child processes) is shown separately.',
     '- **KB / idle stream** = (VmRSS with all streams open and idle − VmRSS before the first stream) ÷ streams, each read after 3 s of quiet, no forced GC.',
+    '- **load avg** = the machine\'s 1-minute load average before and after the event phase: other engineers\' test runs share these 2 CPUs, and every figure above (latency most) is inflated when it is above ~2.',
     '- Load clients are separate processes (one per 5,000 streams) reading with a bare `node:http` SSE parser; publishing is open-loop at the stated rate from the runner process; everything shares the same CPUs, on loopback.',
     `- Baselines: \`bench/baselines/raw-broadcaster.ts\` (one pre-serialised Buffer written to each socket) and \`bench/baselines/naive-nest-sse.ts\` (\`@Sse()\` + per-connection RxJS \`filter\`/\`map\`, per-client \`JSON.stringify\`); their events are customer-shaped JSON of about the app's size.`,
   ];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,10 @@ export class AppTarget implements StreamTarget {
   async start(): Promise<{ server: ServerProcess } | { skipped: string }> {
     if (!existsSync(APP_ENTRY)) return { skipped: `${APP_ENTRY} missing (run npm run build)` };
     // One DATA_DIR per benchmark run, reused across stream counts so only the first start pays for initdb.
-    this.dataDir ??= mkdtempSync(join(tmpdir(), 'crm-inbox-bench-'));
+    if (!this.dataDir) {
+      this.dataDir = mkdtempSync(join(tmpdir(), 'crm-inbox-bench-'));
+      chmodSync(this.dataDir, 0o755); // when run as root, embedded Postgres runs as the unprivileged postgres user
+    }
     const port = await freePort();
     const server = ServerProcess.start(this.label, [APP_ENTRY], { ...this.env, DATA_DIR: this.dataDir }, port);
     this.server = server;
