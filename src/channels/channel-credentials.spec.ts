@@ -3,7 +3,9 @@ import { credentialProblems, isPlatform, toPlatformCredentials } from './channel
 
 describe('channel credentials', () => {
   it('accepts exactly the fields of each platform', () => {
-    expect(credentialProblems('facebook', { appSecret: 'a', pageAccessToken: 'b', verifyToken: 'c' })).toEqual([]);
+    expect(
+      credentialProblems('facebook', { appSecret: 'a', pageAccessToken: 'b', verifyToken: 'c' }),
+    ).toEqual([]);
     expect(credentialProblems('zalo', { appId: 'a', oaSecretKey: 'b', accessToken: 'c' })).toEqual([]);
     expect(credentialProblems('tiktok', { appSecret: 'a', accessToken: 'b' })).toEqual([]);
   });
@@ -21,13 +23,21 @@ describe('channel credentials', () => {
   });
 
   it('rejects what is not an object, and never repeats a value in a message', () => {
-    for (const value of [null, 'secret', ['a'], 7]) expect(credentialProblems('zalo', value)).toEqual(['credentials must be an object']);
-    const problems = credentialProblems('zalo', { appId: 'TOP-SECRET-VALUE', oaSecretKey: '', accessToken: 5 });
+    for (const value of [null, 'secret', ['a'], 7])
+      expect(credentialProblems('zalo', value)).toEqual(['credentials must be an object']);
+    const problems = credentialProblems('zalo', {
+      appId: 'TOP-SECRET-VALUE',
+      oaSecretKey: '',
+      accessToken: 5,
+    });
     expect(problems.join(' ')).not.toContain('TOP-SECRET-VALUE');
   });
 
   it('keeps only the platform fields', () => {
-    expect(toPlatformCredentials('tiktok', { appSecret: 'a', accessToken: 'b' })).toEqual({ appSecret: 'a', accessToken: 'b' });
+    expect(toPlatformCredentials('tiktok', { appSecret: 'a', accessToken: 'b' })).toEqual({
+      appSecret: 'a',
+      accessToken: 'b',
+    });
     expect(isPlatform('zalo')).toBe(true);
     expect(isPlatform('myspace')).toBe(false);
   });

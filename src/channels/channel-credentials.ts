@@ -23,7 +23,8 @@ export function credentialFields(platform: Platform): readonly string[] {
  * value, since values are secrets.
  */
 export function credentialProblems(platform: Platform, value: unknown): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return ['credentials must be an object'];
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return ['credentials must be an object'];
   const fields = credentialFields(platform);
   const record = value as Record<string, unknown>;
   const problems: string[] = [];
@@ -44,7 +45,10 @@ export function credentialProblems(platform: Platform, value: unknown): string[]
 }
 
 /** The credentials with exactly this platform's fields; call only once credentialProblems found none. */
-export function toPlatformCredentials<P extends Platform>(platform: P, value: Record<string, unknown>): CredentialsByPlatform[P] {
+export function toPlatformCredentials<P extends Platform>(
+  platform: P,
+  value: Record<string, unknown>,
+): CredentialsByPlatform[P] {
   const clean: Record<string, string> = {};
   for (const field of credentialFields(platform)) clean[field] = String(value[field]);
   return clean as unknown as CredentialsByPlatform[P];

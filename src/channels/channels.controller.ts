@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
@@ -32,7 +44,11 @@ export class ChannelsController {
 
   @Patch(':id')
   @Roles('admin')
-  updateChannel(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateChannelDto) {
+  updateChannel(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateChannelDto,
+  ) {
     return this.channels.updateChannel(actor, id, dto);
   }
 
@@ -50,7 +66,11 @@ export class ChannelsController {
 
   @Put(':id/members')
   @Roles('admin')
-  setChannelMembers(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SetChannelMembersDto) {
+  setChannelMembers(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SetChannelMembersDto,
+  ) {
     return this.channels.setChannelMembers(actor, id, dto);
   }
 }

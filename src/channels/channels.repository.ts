@@ -47,12 +47,19 @@ export class ChannelsRepository {
 
   /** The channel when the actor may see it (admin: any of the workspace; agent: a member channel). */
   getVisible(actor: AuthUser, id: string, manager?: EntityManager): Promise<ChannelEntity | null> {
-    const query = this.manager(manager).getRepository(ChannelEntity).createQueryBuilder('channel').where('channel.id = :id', { id });
+    const query = this.manager(manager)
+      .getRepository(ChannelEntity)
+      .createQueryBuilder('channel')
+      .where('channel.id = :id', { id });
     return this.access.scope(query, actor, 'channel', 'id').getOne();
   }
 
   /** The workspace's channel, row-locked until the transaction ends (serialises member and credential changes). */
-  getInWorkspaceForUpdate(workspaceId: string, id: string, manager: EntityManager): Promise<ChannelEntity | null> {
+  getInWorkspaceForUpdate(
+    workspaceId: string,
+    id: string,
+    manager: EntityManager,
+  ): Promise<ChannelEntity | null> {
     return manager
       .getRepository(ChannelEntity)
       .createQueryBuilder('channel')
@@ -62,11 +69,20 @@ export class ChannelsRepository {
   }
 
   listVisible(actor: AuthUser, limit: number, cursor?: string): Promise<Page<ChannelEntity>> {
-    const query = this.access.scope(this.dataSource.getRepository(ChannelEntity).createQueryBuilder('channel'), actor, 'channel', 'id');
+    const query = this.access.scope(
+      this.dataSource.getRepository(ChannelEntity).createQueryBuilder('channel'),
+      actor,
+      'channel',
+      'id',
+    );
     return fetchNewestFirst(query, { alias: 'channel', timeColumn: 'created_at' }, limit, cursor);
   }
 
-  async update(id: string, changes: Partial<Pick<NewChannel, 'name' | 'credentialsEncrypted'>>, manager: EntityManager): Promise<ChannelEntity> {
+  async update(
+    id: string,
+    changes: Partial<Pick<NewChannel, 'name' | 'credentialsEncrypted'>>,
+    manager: EntityManager,
+  ): Promise<ChannelEntity> {
     await manager.getRepository(ChannelEntity).update({ id }, changes);
     return manager.getRepository(ChannelEntity).findOneByOrFail({ id });
   }
@@ -87,8 +103,16 @@ export class ChannelsRepository {
    * Makes `userIds` the member set, keeping the rows (and their created_at) of members who stay. Only users of
    * the workspace are inserted; returns how many of `userIds` are such users, so the caller can reject the rest.
    */
-  async replaceMembers(channelId: string, workspaceId: string, userIds: string[], manager: EntityManager): Promise<number> {
-    await manager.query('DELETE FROM channel_members WHERE channel_id = $1 AND NOT (user_id = ANY($2::uuid[]))', [channelId, userIds]);
+  async replaceMembers(
+    channelId: string,
+    workspaceId: string,
+    userIds: string[],
+    manager: EntityManager,
+  ): Promise<number> {
+    await manager.query(
+      'DELETE FROM channel_members WHERE channel_id = $1 AND NOT (user_id = ANY($2::uuid[]))',
+      [channelId, userIds],
+    );
     const rows = await manager.query<Array<{ id: string }>>(
       `SELECT u.id FROM users u WHERE u.workspace_id = $1 AND u.id = ANY($2::uuid[]) FOR KEY SHARE`,
       [workspaceId, userIds],
@@ -101,7 +125,11 @@ export class ChannelsRepository {
   }
 
   /** For the webhooks: the channel a payload's page / OA / business id names, with its encrypted credentials. */
-  getByExternalIdWithCredentials(platform: Platform, externalId: string, manager?: EntityManager): Promise<ChannelWithCredentials | null> {
+  getByExternalIdWithCredentials(
+    platform: Platform,
+    externalId: string,
+    manager?: EntityManager,
+  ): Promise<ChannelWithCredentials | null> {
     return this.manager(manager)
       .getRepository(ChannelEntity)
       .createQueryBuilder('channel')
@@ -111,7 +139,10 @@ export class ChannelsRepository {
   }
 
   /** For the webhooks: every channel of a platform with its encrypted credentials (e.g. to match a verify token). */
-  listByPlatformWithCredentials(platform: Platform, manager?: EntityManager): Promise<ChannelWithCredentials[]> {
+  listByPlatformWithCredentials(
+    platform: Platform,
+    manager?: EntityManager,
+  ): Promise<ChannelWithCredentials[]> {
     return this.manager(manager)
       .getRepository(ChannelEntity)
       .createQueryBuilder('channel')

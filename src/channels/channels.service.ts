@@ -37,7 +37,8 @@ export class ChannelsService {
         manager,
       ),
     );
-    if (!channel) throw new ConflictException(`A ${dto.platform} channel with this externalId is already installed`);
+    if (!channel)
+      throw new ConflictException(`A ${dto.platform} channel with this externalId is already installed`);
     return toChannelView(channel);
   }
 
@@ -60,12 +61,18 @@ export class ChannelsService {
       if (dto.credentials !== undefined) {
         const problems = credentialProblems(channel.platform, dto.credentials);
         if (problems.length > 0) throw new BadRequestException(problems);
-        credentialsEncrypted = this.cipher.encrypt(channel.id, toPlatformCredentials(channel.platform, dto.credentials));
+        credentialsEncrypted = this.cipher.encrypt(
+          channel.id,
+          toPlatformCredentials(channel.platform, dto.credentials),
+        );
       }
       if (dto.name === undefined && credentialsEncrypted === undefined) return toChannelView(channel);
       const updated = await this.channels.update(
         id,
-        { name: dto.name?.trim() ?? channel.name, ...(credentialsEncrypted === undefined ? {} : { credentialsEncrypted }) },
+        {
+          name: dto.name?.trim() ?? channel.name,
+          ...(credentialsEncrypted === undefined ? {} : { credentialsEncrypted }),
+        },
         manager,
       );
       return toChannelView(updated);
@@ -89,15 +96,24 @@ export class ChannelsService {
   }
 
   /** Sets the member set. Every id must be a user of this workspace, otherwise 400 and nothing changes. */
-  async setChannelMembers(actor: AuthUser, id: string, dto: SetChannelMembersDto): Promise<ChannelMembersView> {
+  async setChannelMembers(
+    actor: AuthUser,
+    id: string,
+    dto: SetChannelMembersDto,
+  ): Promise<ChannelMembersView> {
     const userIds = [...new Set(dto.userIds.map((userId) => userId.toLowerCase()))];
     return this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundException('Channel not found');
       const known = await this.channels.replaceMembers(id, actor.workspaceId, userIds, tx.manager);
-      if (known !== userIds.length) throw new BadRequestException(['userIds must all be users of this workspace']);
+      if (known !== userIds.length)
+        throw new BadRequestException(['userIds must all be users of this workspace']);
       const memberIds = await this.channels.memberIds(id, tx.manager);
-      tx.emit('access.changed', workspaceScope(actor), { kind: 'channel_members', channelId: id, userIds: memberIds });
+      tx.emit('access.changed', workspaceScope(actor), {
+        kind: 'channel_members',
+        channelId: id,
+        userIds: memberIds,
+      });
       return { channelId: id, userIds: memberIds };
     });
   }

@@ -45,6 +45,9 @@ export async function fetchNewestFirst<T extends ObjectLiteral>(
   const last = raw[limit - 1];
   return {
     items: entities.slice(0, limit),
-    nextCursor: encodeCursor({ time: String(last[CURSOR_TIME_COLUMN]), id: String(last[`${order.alias}_id`]) }),
+    nextCursor: encodeCursor({
+      time: String(last[CURSOR_TIME_COLUMN]),
+      id: String(last[`${order.alias}_id`]),
+    }),
   };
 }

@@ -60,7 +60,12 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalidCursor();
   const [time, id] = parsed as unknown[];
-  if (typeof time !== 'string' || typeof id !== 'string' || !CURSOR_TIME_PATTERN.test(time) || !UUID_PATTERN.test(id)) {
+  if (
+    typeof time !== 'string' ||
+    typeof id !== 'string' ||
+    !CURSOR_TIME_PATTERN.test(time) ||
+    !UUID_PATTERN.test(id)
+  ) {
     throw invalidCursor();
   }
   if (Number.isNaN(Date.parse(time))) throw invalidCursor();

@@ -24,7 +24,11 @@ export class ConversationsController {
   }
 
   @Patch(':id')
-  updateConversation(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateConversationDto) {
+  updateConversation(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateConversationDto,
+  ) {
     return this.conversations.updateConversation(actor, id, dto);
   }
 }

@@ -37,7 +37,11 @@ export class ConversationsRepository {
   }
 
   /** As getVisible, without the customer, row-locked until the transaction ends. */
-  getVisibleForUpdate(actor: AuthUser, id: string, manager: EntityManager): Promise<ConversationEntity | null> {
+  getVisibleForUpdate(
+    actor: AuthUser,
+    id: string,
+    manager: EntityManager,
+  ): Promise<ConversationEntity | null> {
     const query = manager
       .getRepository(ConversationEntity)
       .createQueryBuilder('conversation')
@@ -48,23 +52,36 @@ export class ConversationsRepository {
 
   /** The conversation with its customer, for a view after a change in this transaction. */
   getWithCustomerOrFail(id: string, manager: EntityManager): Promise<ConversationEntity> {
-    return manager.getRepository(ConversationEntity).findOneOrFail({ where: { id }, relations: { customer: true } });
+    return manager
+      .getRepository(ConversationEntity)
+      .findOneOrFail({ where: { id }, relations: { customer: true } });
   }
 
   /** Newest activity first. */
-  listVisible(actor: AuthUser, filters: ConversationFilters, limit: number, cursor?: string): Promise<Page<ConversationEntity>> {
+  listVisible(
+    actor: AuthUser,
+    filters: ConversationFilters,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<ConversationEntity>> {
     const query = this.dataSource
       .getRepository(ConversationEntity)
       .createQueryBuilder('conversation')
       .leftJoinAndSelect('conversation.customer', 'customer');
     this.access.scope(query, actor, 'conversation');
     if (filters.status) query.andWhere('conversation.status = :status', { status: filters.status });
-    if (filters.channelId) query.andWhere('conversation.channel_id = :channelId', { channelId: filters.channelId });
-    if (filters.assigneeId) query.andWhere('conversation.assignee_id = :assigneeId', { assigneeId: filters.assigneeId });
+    if (filters.channelId)
+      query.andWhere('conversation.channel_id = :channelId', { channelId: filters.channelId });
+    if (filters.assigneeId)
+      query.andWhere('conversation.assignee_id = :assigneeId', { assigneeId: filters.assigneeId });
     return fetchNewestFirst(query, { alias: 'conversation', timeColumn: 'last_message_at' }, limit, cursor);
   }
 
-  async update(id: string, changes: ConversationChanges, manager: EntityManager): Promise<ConversationEntity> {
+  async update(
+    id: string,
+    changes: ConversationChanges,
+    manager: EntityManager,
+  ): Promise<ConversationEntity> {
     await manager.getRepository(ConversationEntity).update({ id }, changes);
     return this.getWithCustomerOrFail(id, manager);
   }

@@ -16,7 +16,10 @@ export class ConversationsService {
     private readonly transactions: TransactionRunner,
   ) {}
 
-  async listConversations(actor: AuthUser, query: ListConversationsQueryDto): Promise<Page<ConversationView>> {
+  async listConversations(
+    actor: AuthUser,
+    query: ListConversationsQueryDto,
+  ): Promise<Page<ConversationView>> {
     const filters = { status: query.status, channelId: query.channelId, assigneeId: query.assigneeId };
     const page = await this.conversations.listVisible(actor, filters, pageSize(query), query.cursor);
     return { items: page.items.map(toConversationView), nextCursor: page.nextCursor };
@@ -29,21 +32,33 @@ export class ConversationsService {
   }
 
   /** Changes status and/or assignee; emits conversation.updated when something actually changed. */
-  async updateConversation(actor: AuthUser, id: string, dto: UpdateConversationDto): Promise<ConversationView> {
+  async updateConversation(
+    actor: AuthUser,
+    id: string,
+    dto: UpdateConversationDto,
+  ): Promise<ConversationView> {
     return this.transactions.run(async (tx) => {
       const current = await this.conversations.getVisibleForUpdate(actor, id, tx.manager);
       if (!current) throw new NotFoundException('Conversation not found');
       const changes: ConversationChanges = {};
       if (dto.status !== undefined && dto.status !== current.status) changes.status = dto.status;
       if (dto.assigneeId !== undefined && dto.assigneeId !== current.assigneeId) {
-        if (dto.assigneeId !== null && !(await this.users.getInWorkspace(actor.workspaceId, dto.assigneeId, tx.manager))) {
+        if (
+          dto.assigneeId !== null &&
+          !(await this.users.getInWorkspace(actor.workspaceId, dto.assigneeId, tx.manager))
+        ) {
           throw new BadRequestException(['assigneeId must be a user of this workspace']);
         }
         changes.assigneeId = dto.assigneeId;
       }
-      if (Object.keys(changes).length === 0) return toConversationView(await this.conversations.getWithCustomerOrFail(id, tx.manager));
+      if (Object.keys(changes).length === 0)
+        return toConversationView(await this.conversations.getWithCustomerOrFail(id, tx.manager));
       const conversation = toConversationView(await this.conversations.update(id, changes, tx.manager));
-      tx.emit('conversation.updated', { workspaceId: actor.workspaceId, channelId: conversation.channelId, conversationId: id }, conversation);
+      tx.emit(
+        'conversation.updated',
+        { workspaceId: actor.workspaceId, channelId: conversation.channelId, conversationId: id },
+        conversation,
+      );
       return conversation;
     });
   }

@@ -39,7 +39,11 @@ export class CustomersRepository {
     return manager ?? this.dataSource.manager;
   }
 
-  async insert(workspaceId: string, fields: Partial<CustomerFields>, manager: EntityManager): Promise<CustomerEntity> {
+  async insert(
+    workspaceId: string,
+    fields: Partial<CustomerFields>,
+    manager: EntityManager,
+  ): Promise<CustomerEntity> {
     const repository = manager.getRepository(CustomerEntity);
     const saved = await repository.save(repository.create({ workspaceId, ...fields }));
     return this.getWithIdentitiesOrFail(saved.id, manager);
@@ -50,10 +54,18 @@ export class CustomersRepository {
   }
 
   /** The live customer with its identities, or null (unknown, deleted, or another workspace's). */
-  getWithIdentities(workspaceId: string, id: string, manager?: EntityManager): Promise<CustomerEntity | null> {
+  getWithIdentities(
+    workspaceId: string,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<CustomerEntity | null> {
     return this.manager(manager)
       .getRepository(CustomerEntity)
-      .findOne({ where: { id, workspaceId, deletedAt: IsNull() }, relations: { identities: true }, order: { identities: { createdAt: 'ASC' } } });
+      .findOne({
+        where: { id, workspaceId, deletedAt: IsNull() },
+        relations: { identities: true },
+        order: { identities: { createdAt: 'ASC' } },
+      });
   }
 
   /** The live customer, row-locked until the transaction ends (without identities). */
@@ -61,34 +73,60 @@ export class CustomersRepository {
     return manager
       .getRepository(CustomerEntity)
       .createQueryBuilder('customer')
-      .where('customer.id = :id AND customer.workspace_id = :workspaceId AND customer.deleted_at IS NULL', { id, workspaceId })
+      .where('customer.id = :id AND customer.workspace_id = :workspaceId AND customer.deleted_at IS NULL', {
+        id,
+        workspaceId,
+      })
       .setLock('pessimistic_write')
       .getOne();
   }
 
   /** The customer a platform user is on this channel (webhooks), or null. */
-  async getByIdentity(channelId: string, externalUserId: string, manager?: EntityManager): Promise<CustomerEntity | null> {
-    const identity = await this.manager(manager).getRepository(CustomerIdentityEntity).findOneBy({ channelId, externalUserId });
+  async getByIdentity(
+    channelId: string,
+    externalUserId: string,
+    manager?: EntityManager,
+  ): Promise<CustomerEntity | null> {
+    const identity = await this.manager(manager)
+      .getRepository(CustomerIdentityEntity)
+      .findOneBy({ channelId, externalUserId });
     return identity ? this.getWithIdentitiesOrFail(identity.customerId, this.manager(manager)) : null;
   }
 
   /** Newest first; `search` matches name, phone or email as a case-insensitive substring. */
-  async list(workspaceId: string, search: string | undefined, limit: number, cursor?: string): Promise<Page<CustomerEntity>> {
+  async list(
+    workspaceId: string,
+    search: string | undefined,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<CustomerEntity>> {
     const query = this.dataSource
       .getRepository(CustomerEntity)
       .createQueryBuilder('customer')
       .where('customer.workspace_id = :workspaceId AND customer.deleted_at IS NULL', { workspaceId });
     if (search) {
-      query.andWhere('(customer.name ILIKE :pattern OR customer.phone ILIKE :pattern OR customer.email ILIKE :pattern)', {
-        pattern: likePattern(search),
-      });
+      query.andWhere(
+        '(customer.name ILIKE :pattern OR customer.phone ILIKE :pattern OR customer.email ILIKE :pattern)',
+        {
+          pattern: likePattern(search),
+        },
+      );
     }
-    const page = await fetchNewestFirst(query, { alias: 'customer', timeColumn: 'created_at' }, limit, cursor);
+    const page = await fetchNewestFirst(
+      query,
+      { alias: 'customer', timeColumn: 'created_at' },
+      limit,
+      cursor,
+    );
     await this.attachIdentities(page.items);
     return page;
   }
 
-  async update(id: string, changes: Partial<CustomerFields>, manager: EntityManager): Promise<CustomerEntity> {
+  async update(
+    id: string,
+    changes: Partial<CustomerFields>,
+    manager: EntityManager,
+  ): Promise<CustomerEntity> {
     await manager.getRepository(CustomerEntity).update({ id }, changes);
     return this.getWithIdentitiesOrFail(id, manager);
   }
@@ -102,7 +140,11 @@ export class CustomersRepository {
   private getWithIdentitiesOrFail(id: string, manager: EntityManager): Promise<CustomerEntity> {
     return manager
       .getRepository(CustomerEntity)
-      .findOneOrFail({ where: { id }, relations: { identities: true }, order: { identities: { createdAt: 'ASC' } } });
+      .findOneOrFail({
+        where: { id },
+        relations: { identities: true },
+        order: { identities: { createdAt: 'ASC' } },
+      });
   }
 
   /** One query for the identities of a whole page (the page query itself must stay one row per customer). */
@@ -112,6 +154,7 @@ export class CustomersRepository {
       where: { customerId: In(customers.map((customer) => customer.id)) },
       order: { createdAt: 'ASC' },
     });
-    for (const customer of customers) customer.identities = identities.filter((identity) => identity.customerId === customer.id);
+    for (const customer of customers)
+      customer.identities = identities.filter((identity) => identity.customerId === customer.id);
   }
 }

@@ -37,7 +37,12 @@ export class CustomersService {
   ) {}
 
   async listCustomers(actor: AuthUser, query: ListCustomersQueryDto): Promise<Page<CustomerView>> {
-    const page = await this.customers.list(actor.workspaceId, query.q?.trim() || undefined, pageSize(query), query.cursor);
+    const page = await this.customers.list(
+      actor.workspaceId,
+      query.q?.trim() || undefined,
+      pageSize(query),
+      query.cursor,
+    );
     return { items: page.items.map(toCustomerView), nextCursor: page.nextCursor };
   }
 
@@ -49,7 +54,9 @@ export class CustomersService {
 
   async createCustomer(actor: AuthUser, dto: CreateCustomerDto): Promise<CustomerView> {
     return this.transactions.run(async (tx) => {
-      const customer = toCustomerView(await this.customers.insert(actor.workspaceId, normalizedChanges(dto), tx.manager));
+      const customer = toCustomerView(
+        await this.customers.insert(actor.workspaceId, normalizedChanges(dto), tx.manager),
+      );
       tx.emit('customer.created', customerScope(actor), customer);
       return customer;
     });
@@ -62,7 +69,10 @@ export class CustomersService {
       if (!current) throw new NotFoundException('Customer not found');
       const changes = normalizedChanges(dto);
       const changed = EDITABLE_FIELDS.some((field) => field in changes && changes[field] !== current[field]);
-      if (!changed) return toCustomerView((await this.customers.getWithIdentities(actor.workspaceId, id, tx.manager)) ?? current);
+      if (!changed)
+        return toCustomerView(
+          (await this.customers.getWithIdentities(actor.workspaceId, id, tx.manager)) ?? current,
+        );
       const customer = toCustomerView(await this.customers.update(id, changes, tx.manager));
       tx.emit('customer.updated', customerScope(actor), customer);
       return customer;

@@ -24,7 +24,11 @@ export class MessagesController {
   /** 202: the message is queued (`pending`); the platform send follows. */
   @Post()
   @HttpCode(202)
-  sendMessage(@CurrentUser() actor: AuthUser, @Param('conversationId', ParseUUIDPipe) conversationId: string, @Body() dto: SendMessageDto) {
+  sendMessage(
+    @CurrentUser() actor: AuthUser,
+    @Param('conversationId', ParseUUIDPipe) conversationId: string,
+    @Body() dto: SendMessageDto,
+  ) {
     return this.messages.sendMessage(actor, conversationId, dto);
   }
 }

@@ -36,7 +36,10 @@ export class MessagesRepository {
    * this conversation nothing is inserted and null is returned (ON CONFLICT, so a concurrent duplicate never
    * raises a unique violation and never aborts the transaction).
    */
-  async insertPendingUnlessDuplicate(message: NewAgentMessage, manager: EntityManager): Promise<MessageEntity | null> {
+  async insertPendingUnlessDuplicate(
+    message: NewAgentMessage,
+    manager: EntityManager,
+  ): Promise<MessageEntity | null> {
     const rows = await manager.query<Array<{ id: string }>>(
       `INSERT INTO messages
          (workspace_id, channel_id, conversation_id, sender, sender_user_id, content, attachments, sent_at, status,
@@ -44,13 +47,24 @@ export class MessagesRepository {
        VALUES ($1, $2, $3, 'agent', $4, $5, '[]', now(), 'pending', $6, now())
        ON CONFLICT (conversation_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
        RETURNING id`,
-      [message.workspaceId, message.channelId, message.conversationId, message.senderUserId, message.content, message.clientMessageId],
+      [
+        message.workspaceId,
+        message.channelId,
+        message.conversationId,
+        message.senderUserId,
+        message.content,
+        message.clientMessageId,
+      ],
     );
     const [row] = rows;
     return row ? manager.getRepository(MessageEntity).findOneByOrFail({ id: row.id }) : null;
   }
 
-  getByClientMessageId(conversationId: string, clientMessageId: string, manager?: EntityManager): Promise<MessageEntity | null> {
+  getByClientMessageId(
+    conversationId: string,
+    clientMessageId: string,
+    manager?: EntityManager,
+  ): Promise<MessageEntity | null> {
     return this.manager(manager).getRepository(MessageEntity).findOneBy({ conversationId, clientMessageId });
   }
 }

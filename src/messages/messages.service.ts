@@ -18,8 +18,13 @@ export class MessagesService {
   ) {}
 
   /** A page of the newest messages older than `before`, oldest first within the page; nextCursor goes further back. */
-  async listMessages(actor: AuthUser, conversationId: string, query: ListMessagesQueryDto): Promise<Page<MessageView>> {
-    if (!(await this.conversations.getVisible(actor, conversationId))) throw new NotFoundException('Conversation not found');
+  async listMessages(
+    actor: AuthUser,
+    conversationId: string,
+    query: ListMessagesQueryDto,
+  ): Promise<Page<MessageView>> {
+    if (!(await this.conversations.getVisible(actor, conversationId)))
+      throw new NotFoundException('Conversation not found');
     const page = await this.messages.pageNewestFirst(conversationId, pageSize(query), query.before);
     return { items: page.items.reverse().map(toMessageView), nextCursor: page.nextCursor };
   }
@@ -50,15 +55,26 @@ export class MessagesService {
         tx.manager,
       );
       if (!inserted) {
-        const earlier = clientMessageId === null ? null : await this.messages.getByClientMessageId(conversationId, clientMessageId, tx.manager);
+        const earlier =
+          clientMessageId === null
+            ? null
+            : await this.messages.getByClientMessageId(conversationId, clientMessageId, tx.manager);
         if (!earlier) throw new Error('message insert was skipped without a duplicate to return');
         return toMessageView(earlier);
       }
       await this.conversations.touchLastMessageAt(conversationId, tx.manager);
       const message = toMessageView(inserted);
-      const scope = { workspaceId: conversation.workspaceId, channelId: conversation.channelId, conversationId };
+      const scope = {
+        workspaceId: conversation.workspaceId,
+        channelId: conversation.channelId,
+        conversationId,
+      };
       tx.emit('message.sent', scope, message);
-      tx.emit('conversation.updated', scope, toConversationView(await this.conversations.getWithCustomerOrFail(conversationId, tx.manager)));
+      tx.emit(
+        'conversation.updated',
+        scope,
+        toConversationView(await this.conversations.getWithCustomerOrFail(conversationId, tx.manager)),
+      );
       return message;
     });
   }

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createUser, signupWorkspace, type Session } from '../support/fixtures.js';
-import { createChannel, createInbox, insertConversation, insertCustomer, setChannelMembers } from '../support/inbox-fixtures.js';
+import {
+  createChannel,
+  createInbox,
+  insertConversation,
+  insertCustomer,
+  setChannelMembers,
+} from '../support/inbox-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ids = (body: { items: Array<{ id: string }> }) => body.items.map((item) => item.id);
@@ -15,7 +21,12 @@ describe('conversations', () => {
     await t.close();
   });
 
-  async function conversationAt(admin: Session, channelId: string, minutesAgo: number, status: 'open' | 'pending' | 'resolved' = 'open') {
+  async function conversationAt(
+    admin: Session,
+    channelId: string,
+    minutesAgo: number,
+    status: 'open' | 'pending' | 'resolved' = 'open',
+  ) {
     const customer = await insertCustomer(t, admin.user.workspaceId, { name: `customer ${minutesAgo}` });
     return insertConversation(t, {
       workspaceId: admin.user.workspaceId,
@@ -57,9 +68,15 @@ describe('conversations', () => {
     const open = await conversationAt(admin, first.id, 1);
     const resolved = await conversationAt(admin, first.id, 2, 'resolved');
     const elsewhere = await conversationAt(admin, second.id, 3);
-    await t.http().patch(`/api/conversations/${elsewhere.id}`).set(admin.auth).send({ assigneeId: agent.user.id }).expect(200);
+    await t
+      .http()
+      .patch(`/api/conversations/${elsewhere.id}`)
+      .set(admin.auth)
+      .send({ assigneeId: agent.user.id })
+      .expect(200);
 
-    const list = async (query: Record<string, string>) => ids((await t.http().get('/api/conversations').query(query).set(admin.auth).expect(200)).body);
+    const list = async (query: Record<string, string>) =>
+      ids((await t.http().get('/api/conversations').query(query).set(admin.auth).expect(200)).body);
     expect(await list({ status: 'resolved' })).toEqual([resolved.id]);
     expect(await list({ status: 'open' })).toEqual([open.id, elsewhere.id]);
     expect(await list({ channelId: first.id })).toEqual([open.id, resolved.id]);
@@ -75,7 +92,8 @@ describe('conversations', () => {
     const admin = await signupWorkspace(t);
     const channel = await createChannel(t, admin);
     const expected: string[] = [];
-    for (let minutesAgo = 1; minutesAgo <= 12; minutesAgo++) expected.push((await conversationAt(admin, channel.id, minutesAgo)).id);
+    for (let minutesAgo = 1; minutesAgo <= 12; minutesAgo++)
+      expected.push((await conversationAt(admin, channel.id, minutesAgo)).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -95,12 +113,27 @@ describe('conversations', () => {
     const notMine = await createInbox(t, admin);
     await setChannelMembers(t, admin, mine.channel.id, [agent.user.id]);
 
-    expect(ids((await t.http().get('/api/conversations').set(agent.auth).expect(200)).body)).toEqual([mine.conversation.id]);
-    expect((await t.http().get(`/api/conversations?channelId=${notMine.channel.id}`).set(agent.auth).expect(200)).body.items).toEqual([]);
+    expect(ids((await t.http().get('/api/conversations').set(agent.auth).expect(200)).body)).toEqual([
+      mine.conversation.id,
+    ]);
+    expect(
+      (await t.http().get(`/api/conversations?channelId=${notMine.channel.id}`).set(agent.auth).expect(200))
+        .body.items,
+    ).toEqual([]);
     await t.http().get(`/api/conversations/${mine.conversation.id}`).set(agent.auth).expect(200);
     await t.http().get(`/api/conversations/${notMine.conversation.id}`).set(agent.auth).expect(404);
-    await t.http().patch(`/api/conversations/${notMine.conversation.id}`).set(agent.auth).send({ status: 'resolved' }).expect(404);
-    await t.http().patch(`/api/conversations/${mine.conversation.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/conversations/${notMine.conversation.id}`)
+      .set(agent.auth)
+      .send({ status: 'resolved' })
+      .expect(404);
+    await t
+      .http()
+      .patch(`/api/conversations/${mine.conversation.id}`)
+      .set(agent.auth)
+      .send({ status: 'resolved' })
+      .expect(200);
 
     // Membership removed: the conversation disappears at once.
     await setChannelMembers(t, admin, mine.channel.id, []);
@@ -118,16 +151,38 @@ describe('conversations', () => {
     const { conversation } = await createInbox(t, admin);
     const url = `/api/conversations/${conversation.id}`;
 
-    const assigned = await t.http().patch(url).set(admin.auth).send({ status: 'pending', assigneeId: agent.user.id }).expect(200);
-    expect(assigned.body).toMatchObject({ id: conversation.id, status: 'pending', assigneeId: agent.user.id });
+    const assigned = await t
+      .http()
+      .patch(url)
+      .set(admin.auth)
+      .send({ status: 'pending', assigneeId: agent.user.id })
+      .expect(200);
+    expect(assigned.body).toMatchObject({
+      id: conversation.id,
+      status: 'pending',
+      assigneeId: agent.user.id,
+    });
     const unassigned = await t.http().patch(url).set(admin.auth).send({ assigneeId: null }).expect(200);
     expect(unassigned.body).toMatchObject({ status: 'pending', assigneeId: null });
 
-    const bad = await t.http().patch(url).set(admin.auth).send({ status: 'resolved', assigneeId: stranger.user.id }).expect(400);
+    const bad = await t
+      .http()
+      .patch(url)
+      .set(admin.auth)
+      .send({ status: 'resolved', assigneeId: stranger.user.id })
+      .expect(400);
     expect(bad.body.message).toEqual(['assigneeId must be a user of this workspace']);
-    expect((await t.http().get(url).set(admin.auth).expect(200)).body).toMatchObject({ status: 'pending', assigneeId: null });
+    expect((await t.http().get(url).set(admin.auth).expect(200)).body).toMatchObject({
+      status: 'pending',
+      assigneeId: null,
+    });
 
-    const invalid = await t.http().patch(url).set(admin.auth).send({ status: 'closed', assigneeId: 'x', channelId: conversation.channelId }).expect(400);
+    const invalid = await t
+      .http()
+      .patch(url)
+      .set(admin.auth)
+      .send({ status: 'closed', assigneeId: 'x', channelId: conversation.channelId })
+      .expect(400);
     const messages = (invalid.body.message as string[]).join('\n');
     expect(messages).toContain('status must be one of');
     expect(messages).toContain('assigneeId must be a UUID');
@@ -139,9 +194,17 @@ describe('conversations', () => {
     const other = await signupWorkspace(t);
     const theirs = await createInbox(t, other);
     await t.http().get(`/api/conversations/${theirs.conversation.id}`).set(admin.auth).expect(404);
-    await t.http().patch(`/api/conversations/${theirs.conversation.id}`).set(admin.auth).send({ status: 'resolved' }).expect(404);
+    await t
+      .http()
+      .patch(`/api/conversations/${theirs.conversation.id}`)
+      .set(admin.auth)
+      .send({ status: 'resolved' })
+      .expect(404);
     expect((await t.http().get('/api/conversations').set(admin.auth).expect(200)).body.items).toEqual([]);
-    expect((await t.http().get(`/api/conversations?channelId=${theirs.channel.id}`).set(admin.auth).expect(200)).body.items).toEqual([]);
+    expect(
+      (await t.http().get(`/api/conversations?channelId=${theirs.channel.id}`).set(admin.auth).expect(200))
+        .body.items,
+    ).toEqual([]);
     await t.http().get('/api/conversations/not-a-uuid').set(admin.auth).expect(400);
     await t.http().patch('/api/conversations/not-a-uuid').set(admin.auth).send({}).expect(400);
     await t.http().get('/api/conversations').expect(401);

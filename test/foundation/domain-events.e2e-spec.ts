@@ -7,7 +7,13 @@ import { createUser, signupWorkspace } from '../support/fixtures.js';
 import { createInbox } from '../support/inbox-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const OBSERVED: DomainEventName[] = ['customer.created', 'customer.updated', 'customer.deleted', 'conversation.updated', 'message.sent'];
+const OBSERVED: DomainEventName[] = [
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'conversation.updated',
+  'message.sent',
+];
 
 /** The outbound sender re-announces a reply after each delivery attempt; these tests watch the REST changes only. */
 function fromRestChange(event: DomainEvent): boolean {
@@ -25,7 +31,9 @@ class EventRecorder {
     if (fromRestChange(envelope.event)) this.emitted.push(envelope.event);
   };
   private readonly onCommitted = (committed: TransactionCommitted) => {
-    this.committed.push(...committed.events.filter((event) => OBSERVED.includes(event.name) && fromRestChange(event)));
+    this.committed.push(
+      ...committed.events.filter((event) => OBSERVED.includes(event.name) && fromRestChange(event)),
+    );
   };
 
   constructor(private readonly emitter: EventEmitter2) {
@@ -71,7 +79,9 @@ describe('domain events', () => {
 
   /** The event log (written in the same transaction by the realtime module) for one entity id. */
   async function loggedEvents(entityId: string): Promise<Array<{ type: string; data: { id: string } }>> {
-    return t.app.get(DataSource).query(`SELECT type, data FROM events WHERE data->>'id' = $1 ORDER BY id`, [entityId]);
+    return t.app
+      .get(DataSource)
+      .query(`SELECT type, data FROM events WHERE data->>'id' = $1 ORDER BY id`, [entityId]);
   }
 
   it('emits customer.created, customer.updated and customer.deleted once each, with the committed data', async () => {
@@ -80,12 +90,27 @@ describe('domain events', () => {
     recorder.clear();
     const scope = { workspaceId: admin.user.workspaceId, channelId: null, conversationId: null };
 
-    const created = await t.http().post('/api/customers').set(agent.auth).send({ name: 'Event customer', email: 'e@example.com' }).expect(201);
-    const updated = await t.http().patch(`/api/customers/${created.body.id}`).set(agent.auth).send({ phone: '0123' }).expect(200);
+    const created = await t
+      .http()
+      .post('/api/customers')
+      .set(agent.auth)
+      .send({ name: 'Event customer', email: 'e@example.com' })
+      .expect(201);
+    const updated = await t
+      .http()
+      .patch(`/api/customers/${created.body.id}`)
+      .set(agent.auth)
+      .send({ phone: '0123' })
+      .expect(200);
     const fetched = await t.http().get(`/api/customers/${created.body.id}`).set(agent.auth).expect(200);
     expect(updated.body).toEqual(fetched.body);
     // A PATCH that changes nothing is no event.
-    await t.http().patch(`/api/customers/${created.body.id}`).set(agent.auth).send({ phone: '0123' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/customers/${created.body.id}`)
+      .set(agent.auth)
+      .send({ phone: '0123' })
+      .expect(200);
     await t.http().delete(`/api/customers/${created.body.id}`).set(agent.auth).expect(204);
 
     const expected = [
@@ -107,7 +132,12 @@ describe('domain events', () => {
     const agent = await createUser(t, admin, 'agent');
     const { conversation } = await createInbox(t, admin);
     recorder.clear();
-    const patched = await t.http().patch(`/api/conversations/${conversation.id}`).set(admin.auth).send({ status: 'resolved', assigneeId: agent.user.id }).expect(200);
+    const patched = await t
+      .http()
+      .patch(`/api/conversations/${conversation.id}`)
+      .set(admin.auth)
+      .send({ status: 'resolved', assigneeId: agent.user.id })
+      .expect(200);
     const fetched = await t.http().get(`/api/conversations/${conversation.id}`).set(admin.auth).expect(200);
     expect(patched.body).toEqual(fetched.body);
     const expected = [
@@ -121,7 +151,9 @@ describe('domain events', () => {
     ];
     expect(recorder.emitted).toEqual(expected);
     expect(recorder.committed).toEqual(expected);
-    expect(await loggedEvents(conversation.id)).toEqual([{ type: 'conversation_updated', data: fetched.body }]);
+    expect(await loggedEvents(conversation.id)).toEqual([
+      { type: 'conversation_updated', data: fetched.body },
+    ]);
   });
 
   it('emits message.sent then conversation.updated once per reply, none for a duplicate clientMessageId', async () => {
@@ -135,11 +167,24 @@ describe('domain events', () => {
     ]);
     expect([first.status, second.status]).toEqual([202, 202]);
     expect(second.body.id).toBe(first.body.id);
-    await t.http().post(url).set(admin.auth).send({ content: 'Once only', clientMessageId: 'evt-1' }).expect(202);
+    await t
+      .http()
+      .post(url)
+      .set(admin.auth)
+      .send({ content: 'Once only', clientMessageId: 'evt-1' })
+      .expect(202);
 
-    const conversationAfter = await t.http().get(`/api/conversations/${conversation.id}`).set(admin.auth).expect(200);
+    const conversationAfter = await t
+      .http()
+      .get(`/api/conversations/${conversation.id}`)
+      .set(admin.auth)
+      .expect(200);
     expect(conversationAfter.body.lastMessageAt).toBe(first.body.sentAt);
-    const scope = { workspaceId: admin.user.workspaceId, channelId: conversation.channelId, conversationId: conversation.id };
+    const scope = {
+      workspaceId: admin.user.workspaceId,
+      channelId: conversation.channelId,
+      conversationId: conversation.id,
+    };
     const expected = [
       { name: 'message.sent', ...scope, data: { ...first.body, status: 'pending' } },
       { name: 'conversation.updated', ...scope, data: conversationAfter.body },
@@ -147,8 +192,15 @@ describe('domain events', () => {
     expect(recorder.emitted).toEqual(expected);
     expect(recorder.committed).toEqual(expected);
     const logged = await loggedEvents(first.body.id);
-    expect(logged.filter((event) => event.type === 'message_sent' && (event.data as { status?: string }).status === 'pending')).toHaveLength(1);
-    expect(logged[0]).toEqual({ type: 'message_sent', data: expect.objectContaining({ id: first.body.id, status: 'pending', content: 'Once only' }) });
+    expect(
+      logged.filter(
+        (event) => event.type === 'message_sent' && (event.data as { status?: string }).status === 'pending',
+      ),
+    ).toHaveLength(1);
+    expect(logged[0]).toEqual({
+      type: 'message_sent',
+      data: expect.objectContaining({ id: first.body.id, status: 'pending', content: 'Once only' }),
+    });
   });
 
   it('emits nothing when a change is rejected after loading (validation in the service)', async () => {
@@ -156,24 +208,43 @@ describe('domain events', () => {
     const stranger = await signupWorkspace(t);
     const { conversation } = await createInbox(t, admin);
     recorder.clear();
-    await t.http().patch(`/api/conversations/${conversation.id}`).set(admin.auth).send({ status: 'resolved', assigneeId: stranger.user.id }).expect(400);
+    await t
+      .http()
+      .patch(`/api/conversations/${conversation.id}`)
+      .set(admin.auth)
+      .send({ status: 'resolved', assigneeId: stranger.user.id })
+      .expect(400);
     expect(recorder.emitted).toEqual([]);
     expect(recorder.committed).toEqual([]);
-    expect((await t.http().get(`/api/conversations/${conversation.id}`).set(admin.auth).expect(200)).body.status).toBe('open');
+    expect(
+      (await t.http().get(`/api/conversations/${conversation.id}`).set(admin.auth).expect(200)).body.status,
+    ).toBe('open');
     expect(await loggedEvents(conversation.id)).toEqual([]);
   });
 
   it('rolls back the change and its event when the transaction fails after emitting', async () => {
     const admin = await signupWorkspace(t);
-    const created = await t.http().post('/api/customers').set(admin.auth).send({ name: 'Before' }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/customers')
+      .set(admin.auth)
+      .send({ name: 'Before' })
+      .expect(201);
     recorder.clear();
     failOn('customer.updated');
-    const failed = await t.http().patch(`/api/customers/${created.body.id}`).set(admin.auth).send({ name: 'After' }).expect(500);
+    const failed = await t
+      .http()
+      .patch(`/api/customers/${created.body.id}`)
+      .set(admin.auth)
+      .send({ name: 'After' })
+      .expect(500);
     expect(JSON.stringify(failed.body)).not.toContain('listener');
     // Listeners inside the transaction saw it, but nothing committed: no committed event, no log row, no change.
     expect(recorder.emitted.map((event) => event.name)).toEqual(['customer.updated']);
     expect(recorder.committed).toEqual([]);
-    expect((await t.http().get(`/api/customers/${created.body.id}`).set(admin.auth).expect(200)).body).toEqual(created.body);
+    expect(
+      (await t.http().get(`/api/customers/${created.body.id}`).set(admin.auth).expect(200)).body,
+    ).toEqual(created.body);
     expect((await loggedEvents(created.body.id)).map((event) => event.type)).toEqual(['customer_created']);
   });
 
@@ -184,14 +255,28 @@ describe('domain events', () => {
     const url = `/api/conversations/${conversation.id}/messages`;
     recorder.clear();
     failOn('message.sent');
-    await t.http().post(url).set(admin.auth).send({ content: 'Doomed', clientMessageId: 'retry-me' }).expect(500);
+    await t
+      .http()
+      .post(url)
+      .set(admin.auth)
+      .send({ content: 'Doomed', clientMessageId: 'retry-me' })
+      .expect(500);
     expect(recorder.committed).toEqual([]);
-    expect(await t.app.get(DataSource).query(`SELECT 1 FROM messages WHERE client_message_id = 'retry-me'`)).toHaveLength(0);
-    expect((await t.http().get(`/api/conversations/${conversation.id}`).set(admin.auth).expect(200)).body).toEqual(before.body);
+    expect(
+      await t.app.get(DataSource).query(`SELECT 1 FROM messages WHERE client_message_id = 'retry-me'`),
+    ).toHaveLength(0);
+    expect(
+      (await t.http().get(`/api/conversations/${conversation.id}`).set(admin.auth).expect(200)).body,
+    ).toEqual(before.body);
 
     for (const [name, listener] of extraListeners.splice(0)) t.app.get(EventEmitter2).off(name, listener);
     recorder.clear();
-    const retried = await t.http().post(url).set(admin.auth).send({ content: 'Doomed', clientMessageId: 'retry-me' }).expect(202);
+    const retried = await t
+      .http()
+      .post(url)
+      .set(admin.auth)
+      .send({ content: 'Doomed', clientMessageId: 'retry-me' })
+      .expect(202);
     expect(recorder.committed.map((event) => event.name)).toEqual(['message.sent', 'conversation.updated']);
     expect(recorder.committed[0].data).toEqual({ ...retried.body, status: 'pending' });
   });

@@ -36,14 +36,36 @@ describe('messages', () => {
       clientMessageId: null,
     });
     // Newer messages arriving between pages do not disturb paging back.
-    await insertMessages(t, inbox.conversation, ['late 1', 'late 2'], { sentAt: [new Date(Date.now() + 1), new Date(Date.now() + 2)] });
-    const older = await t.http().get(url).query({ limit: 3, before: newest.body.nextCursor }).set(admin.auth).expect(200);
+    await insertMessages(t, inbox.conversation, ['late 1', 'late 2'], {
+      sentAt: [new Date(Date.now() + 1), new Date(Date.now() + 2)],
+    });
+    const older = await t
+      .http()
+      .get(url)
+      .query({ limit: 3, before: newest.body.nextCursor })
+      .set(admin.auth)
+      .expect(200);
     expect(contents(older.body)).toEqual(['hello 2', 'hello 3', 'hello 4']);
-    const oldest = await t.http().get(url).query({ limit: 3, before: older.body.nextCursor }).set(admin.auth).expect(200);
+    const oldest = await t
+      .http()
+      .get(url)
+      .query({ limit: 3, before: older.body.nextCursor })
+      .set(admin.auth)
+      .expect(200);
     expect(contents(oldest.body)).toEqual(['hello 1']);
     expect(oldest.body.nextCursor).toBeNull();
     const all = await t.http().get(url).set(admin.auth).expect(200);
-    expect(contents(all.body)).toEqual(['hello 1', 'hello 2', 'hello 3', 'hello 4', 'hello 5', 'hello 6', 'hello 7', 'late 1', 'late 2']);
+    expect(contents(all.body)).toEqual([
+      'hello 1',
+      'hello 2',
+      'hello 3',
+      'hello 4',
+      'hello 5',
+      'hello 6',
+      'hello 7',
+      'late 1',
+      'late 2',
+    ]);
 
     await t.http().get(`${url}?limit=101`).set(admin.auth).expect(400);
     await t.http().get(`${url}?before=nonsense`).set(admin.auth).expect(400);
@@ -57,7 +79,12 @@ describe('messages', () => {
     const before = await t.http().get('/api/conversations').set(admin.auth).expect(200);
     expect(before.body.items[0].id).toBe(second.conversation.id);
 
-    const sent = await t.http().post(`/api/conversations/${first.conversation.id}/messages`).set(admin.auth).send({ content: 'Hi there' }).expect(202);
+    const sent = await t
+      .http()
+      .post(`/api/conversations/${first.conversation.id}/messages`)
+      .set(admin.auth)
+      .send({ content: 'Hi there' })
+      .expect(202);
     expect(sent.body).toEqual({
       id: expect.any(String),
       conversationId: first.conversation.id,
@@ -72,14 +99,26 @@ describe('messages', () => {
       clientMessageId: null,
     });
     // Due for the outbound sender at once (which may already have picked it up).
-    const [row] = await t.app.get(DataSource).query('SELECT next_attempt_at, send_attempts, sender_user_id FROM messages WHERE id = $1', [sent.body.id]);
+    const [row] = await t.app
+      .get(DataSource)
+      .query('SELECT next_attempt_at, send_attempts, sender_user_id FROM messages WHERE id = $1', [
+        sent.body.id,
+      ]);
     expect(row.next_attempt_at !== null || row.send_attempts > 0).toBe(true);
     expect(row.sender_user_id).toBe(admin.user.id);
 
     const after = await t.http().get('/api/conversations').set(admin.auth).expect(200);
     expect(after.body.items[0]).toMatchObject({ id: first.conversation.id, lastMessageAt: sent.body.sentAt });
-    const messages = await t.http().get(`/api/conversations/${first.conversation.id}/messages`).set(admin.auth).expect(200);
-    expect(messages.body.items.at(-1)).toMatchObject({ id: sent.body.id, content: 'Hi there', sender: 'agent' });
+    const messages = await t
+      .http()
+      .get(`/api/conversations/${first.conversation.id}/messages`)
+      .set(admin.auth)
+      .expect(200);
+    expect(messages.body.items.at(-1)).toMatchObject({
+      id: sent.body.id,
+      content: 'Hi there',
+      sender: 'agent',
+    });
   });
 
   it('is idempotent on clientMessageId, also for concurrent POSTs', async () => {
@@ -88,13 +127,25 @@ describe('messages', () => {
     const other = await createInbox(t, admin);
     const url = `/api/conversations/${conversation.id}/messages`;
 
-    const firstTry = await t.http().post(url).set(admin.auth).send({ content: 'Once', clientMessageId: 'client-1' }).expect(202);
-    const retry = await t.http().post(url).set(admin.auth).send({ content: 'Once', clientMessageId: 'client-1' }).expect(202);
+    const firstTry = await t
+      .http()
+      .post(url)
+      .set(admin.auth)
+      .send({ content: 'Once', clientMessageId: 'client-1' })
+      .expect(202);
+    const retry = await t
+      .http()
+      .post(url)
+      .set(admin.auth)
+      .send({ content: 'Once', clientMessageId: 'client-1' })
+      .expect(202);
     expect(retry.body).toEqual(firstTry.body);
     expect(firstTry.body.clientMessageId).toBe('client-1');
 
     const concurrent = await Promise.all(
-      Array.from({ length: 6 }, () => t.http().post(url).set(admin.auth).send({ content: 'Racing', clientMessageId: 'client-2' })),
+      Array.from({ length: 6 }, () =>
+        t.http().post(url).set(admin.auth).send({ content: 'Racing', clientMessageId: 'client-2' }),
+      ),
     );
     for (const response of concurrent) expect(response.status).toBe(202);
     expect(new Set(concurrent.map((response) => response.body.id)).size).toBe(1);
@@ -108,10 +159,12 @@ describe('messages', () => {
       .expect(202);
     expect(elsewhere.body.id).not.toBe(concurrent[0].body.id);
 
-    const rows = await t.app.get(DataSource).query(
-      `SELECT client_message_id, count(*)::int AS n FROM messages WHERE conversation_id = $1 AND sender = 'agent' GROUP BY 1 ORDER BY 1`,
-      [conversation.id],
-    );
+    const rows = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT client_message_id, count(*)::int AS n FROM messages WHERE conversation_id = $1 AND sender = 'agent' GROUP BY 1 ORDER BY 1`,
+        [conversation.id],
+      );
     expect(rows).toEqual([
       { client_message_id: 'client-1', n: 1 },
       { client_message_id: 'client-2', n: 1 },
@@ -122,11 +175,28 @@ describe('messages', () => {
     const admin = await signupWorkspace(t);
     const { conversation } = await createInbox(t, admin);
     const url = `/api/conversations/${conversation.id}/messages`;
-    for (const body of [{}, { content: '' }, { content: '   ' }, { content: 42 }, { content: 'x'.repeat(4001) }, { content: 'ok', status: 'sent' }, { content: 'ok', clientMessageId: '' }]) {
+    for (const body of [
+      {},
+      { content: '' },
+      { content: '   ' },
+      { content: 42 },
+      { content: 'x'.repeat(4001) },
+      { content: 'ok', status: 'sent' },
+      { content: 'ok', clientMessageId: '' },
+    ]) {
       await t.http().post(url).set(admin.auth).send(body).expect(400);
     }
-    await t.http().post(url).set(admin.auth).send({ content: 'x'.repeat(4000) }).expect(202);
-    const count = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND sender = 'agent'`, [conversation.id]);
+    await t
+      .http()
+      .post(url)
+      .set(admin.auth)
+      .send({ content: 'x'.repeat(4000) })
+      .expect(202);
+    const count = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND sender = 'agent'`, [
+        conversation.id,
+      ]);
     expect(count[0].n).toBe(1);
   });
 
@@ -140,7 +210,12 @@ describe('messages', () => {
     await setChannelMembers(t, admin, mine.channel.id, [agent.user.id]);
 
     await t.http().get(`/api/conversations/${mine.conversation.id}/messages`).set(agent.auth).expect(200);
-    const reply = await t.http().post(`/api/conversations/${mine.conversation.id}/messages`).set(agent.auth).send({ content: 'from agent' }).expect(202);
+    const reply = await t
+      .http()
+      .post(`/api/conversations/${mine.conversation.id}/messages`)
+      .set(agent.auth)
+      .send({ content: 'from agent' })
+      .expect(202);
     expect(reply.body.senderUserId).toBe(agent.user.id);
 
     for (const [session, conversationId] of [
@@ -148,11 +223,21 @@ describe('messages', () => {
       [admin, theirs.conversation.id],
     ] as const) {
       await t.http().get(`/api/conversations/${conversationId}/messages`).set(session.auth).expect(404);
-      await t.http().post(`/api/conversations/${conversationId}/messages`).set(session.auth).send({ content: 'sneaky' }).expect(404);
+      await t
+        .http()
+        .post(`/api/conversations/${conversationId}/messages`)
+        .set(session.auth)
+        .send({ content: 'sneaky' })
+        .expect(404);
     }
     const sneaky = await t.app.get(DataSource).query(`SELECT 1 FROM messages WHERE content = 'sneaky'`);
     expect(sneaky).toHaveLength(0);
     await t.http().get('/api/conversations/not-a-uuid/messages').set(admin.auth).expect(400);
-    await t.http().post('/api/conversations/not-a-uuid/messages').set(admin.auth).send({ content: 'x' }).expect(400);
+    await t
+      .http()
+      .post('/api/conversations/not-a-uuid/messages')
+      .set(admin.auth)
+      .send({ content: 'x' })
+      .expect(400);
   });
 });

@@ -51,9 +51,19 @@ describe('OpenAPI document', () => {
     }
     expect(operationIds.size).toBe(FOUNDATION_ROUTES.length);
     const listQuery = paths['/api/conversations'].get.parameters?.map((parameter) => parameter.name);
-    expect(listQuery).toEqual(expect.arrayContaining(['limit', 'cursor', 'status', 'channelId', 'assigneeId']));
-    const schemas = response.body.components.schemas as Record<string, { properties: Record<string, unknown> }>;
-    expect(Object.keys(schemas.CreateChannelDto.properties).sort()).toEqual(['credentials', 'externalId', 'name', 'platform']);
+    expect(listQuery).toEqual(
+      expect.arrayContaining(['limit', 'cursor', 'status', 'channelId', 'assigneeId']),
+    );
+    const schemas = response.body.components.schemas as Record<
+      string,
+      { properties: Record<string, unknown> }
+    >;
+    expect(Object.keys(schemas.CreateChannelDto.properties).sort()).toEqual([
+      'credentials',
+      'externalId',
+      'name',
+      'platform',
+    ]);
     expect(Object.keys(schemas.SendMessageDto.properties).sort()).toEqual(['clientMessageId', 'content']);
   });
 });

@@ -11,13 +11,30 @@ import type { TestApp } from './test-app.js';
 export type Platform = 'facebook' | 'zalo' | 'tiktok';
 
 export const TEST_CREDENTIALS = {
-  facebook: { appSecret: 'fb-app-secret-SECRET1', pageAccessToken: 'fb-page-token-SECRET2', verifyToken: 'fb-verify-SECRET3' },
-  zalo: { appId: 'zalo-app-id-SECRET4', oaSecretKey: 'zalo-oa-secret-SECRET5', accessToken: 'zalo-access-SECRET6' },
+  facebook: {
+    appSecret: 'fb-app-secret-SECRET1',
+    pageAccessToken: 'fb-page-token-SECRET2',
+    verifyToken: 'fb-verify-SECRET3',
+  },
+  zalo: {
+    appId: 'zalo-app-id-SECRET4',
+    oaSecretKey: 'zalo-oa-secret-SECRET5',
+    accessToken: 'zalo-access-SECRET6',
+  },
   tiktok: { appSecret: 'tt-app-secret-SECRET7', accessToken: 'tt-access-SECRET8' },
 } as const;
 
 /** Substrings of every test credential value, to assert that no body ever contains one. */
-export const CREDENTIAL_MARKERS = ['SECRET1', 'SECRET2', 'SECRET3', 'SECRET4', 'SECRET5', 'SECRET6', 'SECRET7', 'SECRET8'];
+export const CREDENTIAL_MARKERS = [
+  'SECRET1',
+  'SECRET2',
+  'SECRET3',
+  'SECRET4',
+  'SECRET5',
+  'SECRET6',
+  'SECRET7',
+  'SECRET8',
+];
 
 export interface ChannelBody {
   id: string;
@@ -55,7 +72,12 @@ export async function createChannel(
 }
 
 /** PUT /api/channels/:id/members as the admin; 200 expected. */
-export async function setChannelMembers(t: TestApp, admin: Session, channelId: string, userIds: string[]): Promise<void> {
+export async function setChannelMembers(
+  t: TestApp,
+  admin: Session,
+  channelId: string,
+  userIds: string[],
+): Promise<void> {
   await t.http().put(`/api/channels/${channelId}/members`).set(admin.auth).send({ userIds }).expect(200);
 }
 
@@ -72,14 +94,27 @@ export async function insertCustomer(
   await db(t).query(
     `INSERT INTO customers (id, workspace_id, name, phone, email, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, coalesce($6, now()), coalesce($6, now()))`,
-    [id, workspaceId, fields.name === undefined ? 'Fixture customer' : fields.name, fields.phone ?? null, fields.email ?? null, fields.createdAt ?? null],
+    [
+      id,
+      workspaceId,
+      fields.name === undefined ? 'Fixture customer' : fields.name,
+      fields.phone ?? null,
+      fields.email ?? null,
+      fields.createdAt ?? null,
+    ],
   );
   return { id };
 }
 
 export async function insertIdentity(
   t: TestApp,
-  identity: { workspaceId: string; customerId: string; channelId: string; platform: Platform; externalUserId?: string },
+  identity: {
+    workspaceId: string;
+    customerId: string;
+    channelId: string;
+    platform: Platform;
+    externalUserId?: string;
+  },
 ): Promise<{ externalUserId: string }> {
   const externalUserId = identity.externalUserId ?? uniqueExternalId('user');
   await db(t).query(
@@ -124,7 +159,13 @@ export async function insertConversation(
       conversation.lastMessageAt ?? null,
     ],
   );
-  return { id, workspaceId: conversation.workspaceId, channelId: conversation.channelId, customerId: conversation.customerId, platform: conversation.platform };
+  return {
+    id,
+    workspaceId: conversation.workspaceId,
+    channelId: conversation.channelId,
+    customerId: conversation.customerId,
+    platform: conversation.platform,
+  };
 }
 
 /** Customer messages `received`, one second apart ending now (or at `sentAt` values given), oldest first. */
@@ -142,7 +183,15 @@ export async function insertMessages(
     await db(t).query(
       `INSERT INTO messages (id, workspace_id, channel_id, conversation_id, sender, content, sent_at, platform_message_id, status)
        VALUES ($1, $2, $3, $4, 'customer', $5, $6, $7, 'received')`,
-      [id, conversation.workspaceId, conversation.channelId, conversation.id, content, sentAt, uniqueExternalId('mid')],
+      [
+        id,
+        conversation.workspaceId,
+        conversation.channelId,
+        conversation.id,
+        content,
+        sentAt,
+        uniqueExternalId('mid'),
+      ],
     );
     inserted.push({ id, content });
   }
@@ -166,7 +215,12 @@ export async function createInbox(
   const channel = await createChannel(t, admin, { platform: options.platform });
   const workspaceId = admin.user.workspaceId;
   const customer = await insertCustomer(t, workspaceId, { name: options.customerName ?? 'Inbox customer' });
-  const identity = await insertIdentity(t, { workspaceId, customerId: customer.id, channelId: channel.id, platform: channel.platform });
+  const identity = await insertIdentity(t, {
+    workspaceId,
+    customerId: customer.id,
+    channelId: channel.id,
+    platform: channel.platform,
+  });
   const conversation = await insertConversation(t, {
     workspaceId,
     channelId: channel.id,

@@ -15,7 +15,10 @@ export class CreateChannelDto {
   @IsIn(PLATFORMS)
   platform!: Platform;
 
-  @ApiProperty({ description: 'Page id / OA id / TikTok business account id that webhooks carry', example: '104857600123' })
+  @ApiProperty({
+    description: 'Page id / OA id / TikTok business account id that webhooks carry',
+    example: '104857600123',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_EXTERNAL_ID_LENGTH)

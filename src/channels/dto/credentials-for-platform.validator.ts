@@ -19,7 +19,9 @@ export function IsCredentialsForPlatform(options?: ValidationOptions) {
         },
         defaultMessage(args: ValidationArguments): string {
           const platform = (args.object as { platform?: unknown }).platform;
-          return isPlatform(platform) ? credentialProblems(platform, args.value).join('; ') : 'credentials are not valid';
+          return isPlatform(platform)
+            ? credentialProblems(platform, args.value).join('; ')
+            : 'credentials are not valid';
         },
       },
     });

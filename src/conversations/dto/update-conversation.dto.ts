@@ -8,7 +8,11 @@ export class UpdateConversationDto {
   @IsIn(CONVERSATION_STATUSES)
   status?: ConversationStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'A user of the workspace, or null to unassign' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'A user of the workspace, or null to unassign',
+  })
   @IsOptional()
   @IsUUID()
   assigneeId?: string | null;

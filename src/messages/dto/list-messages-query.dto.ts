@@ -6,7 +6,9 @@ const MAX_CURSOR_LENGTH = 512;
 
 /** `before` is the nextCursor of the previous (newer) page. */
 export class ListMessagesQueryDto extends PageLimitQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page: returns messages older than it (opaque)' })
+  @ApiPropertyOptional({
+    description: 'nextCursor of the previous page: returns messages older than it (opaque)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_CURSOR_LENGTH)

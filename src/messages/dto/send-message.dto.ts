@@ -13,7 +13,8 @@ export class SendMessageDto {
 
   @ApiPropertyOptional({
     maxLength: MAX_CLIENT_MESSAGE_ID_LENGTH,
-    description: 'Idempotency key chosen by the client: sending the same one again in this conversation returns the same message',
+    description:
+      'Idempotency key chosen by the client: sending the same one again in this conversation returns the same message',
   })
   @IsOptional()
   @IsString()
