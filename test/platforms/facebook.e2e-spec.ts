@@ -415,7 +415,9 @@ describe('Facebook Messenger', () => {
       ).expect(200);
 
       // (The reply route also announces the conversation moving up the inbox: conversation_updated.)
-      const events = (await workspaceEvents(context.t, channel.workspaceId)).slice(before).filter((event) => event.type !== 'conversation_updated');
+      const events = (await workspaceEvents(context.t, channel.workspaceId))
+        .slice(before)
+        .filter((event) => event.type !== 'conversation_updated');
       expect(events.map((event) => [event.type, event.data.status])).toEqual([
         ['message_sent', 'pending'],
         ['message_sent', 'sent'],
@@ -458,7 +460,9 @@ describe('Facebook Messenger', () => {
       );
       expect(agentMessages).toHaveLength(1);
       expect(agentMessages[0]).toMatchObject({ id: pending.id, status: 'sent', platform_message_id: mid });
-      const events = (await workspaceEvents(context.t, channel.workspaceId)).slice(before).filter((event) => event.type !== 'conversation_updated');
+      const events = (await workspaceEvents(context.t, channel.workspaceId))
+        .slice(before)
+        .filter((event) => event.type !== 'conversation_updated');
       expect(events.map((event) => [event.type, event.data.status])).toEqual([
         ['message_sent', 'pending'],
         ['message_sent', 'sent'],
