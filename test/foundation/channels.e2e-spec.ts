@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 function expectNoCredentials(body: unknown): void {
   const serialized = JSON.stringify(body);
   for (const marker of CREDENTIAL_MARKERS) expect(serialized).not.toContain(marker);
-  expect(serialized).not.toContain('credentials');
+  expect(serialized).not.toContain('"credentials"');
 }
 
 describe('channels', () => {
@@ -71,6 +71,19 @@ describe('channels', () => {
         .set(admin.auth)
         .send({ userIds: [] })
         .expect(200),
+      await t
+        .http()
+        .post('/api/channels')
+        .set(admin.auth)
+        .send({ platform: 'facebook', externalId, name: 'Duplicate', credentials: TEST_CREDENTIALS.facebook })
+        .expect(409),
+      await t
+        .http()
+        .patch(`/api/channels/${created.body.id}`)
+        .set(admin.auth)
+        .send({ credentials: { ...TEST_CREDENTIALS.facebook, unexpected: 'SECRET1' } })
+        .expect(400),
+      await t.http().delete(`/api/channels/${created.body.id}`).set(admin.auth).expect(204),
     ]) {
       expectNoCredentials(response.body);
     }
