@@ -32,6 +32,6 @@ export class EventsService {
       data: JSON.parse(row.data) as unknown,
       createdAt: new Date(row.created_at).toISOString(),
     }));
-    return { items, nextCursor: items.length === limit ? items[items.length - 1]!.id : null };
+    return { items, nextCursor: items.length === limit ? items[items.length - 1].id : null };
   }
 }

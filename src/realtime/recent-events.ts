@@ -24,7 +24,7 @@ export class RecentEvents {
     this.events.push(event);
     this.bytes += event.frame.length + event.dataJson.length;
     while (this.size > this.maxEvents || (this.bytes > this.maxBytes && this.size > 1)) {
-      const evicted = this.events[this.first]!;
+      const evicted = this.events[this.first];
       this.bytes -= evicted.frame.length + evicted.dataJson.length;
       this.coverageStart = evicted.id;
       this.first += 1;
@@ -46,11 +46,11 @@ export class RecentEvents {
     let high = this.events.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.events[middle]!.id <= afterId) low = middle + 1;
+      if (this.events[middle].id <= afterId) low = middle + 1;
       else high = middle;
     }
     const result: RelayedEvent[] = [];
-    for (let index = low; index < this.events.length && this.events[index]!.id <= untilId; index++) result.push(this.events[index]!);
+    for (let index = low; index < this.events.length && this.events[index].id <= untilId; index++) result.push(this.events[index]);
     return result;
   }
 }

@@ -9,6 +9,8 @@ export class StreamConnection {
   /** False while the stream replays from its resume point; live events are written only once it is true. */
   live = false;
   closed = false;
+  /** When the stream's unsent bytes first passed SSE_MAX_BUFFER_BYTES (0: they are below it). */
+  overLimitSince = 0;
   /** Events with an id up to here have been offered to this stream (written or filtered out). */
   cursor: number;
 

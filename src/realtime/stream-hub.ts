@@ -18,6 +18,12 @@ const TICK_MAX_MS = 1000;
 const SHUTDOWN_RETRY_MIN_MS = 1000;
 const SHUTDOWN_RETRY_MAX_MS = 10_000;
 const CATCH_UP_DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * A burst written in one tick (a relay batch) can put a healthy client over the limit for a moment: it is cut
+ * only if it is still over the limit this long after, or at once past HARD_LIMIT_FACTOR times the limit.
+ */
+const OVER_LIMIT_GRACE_MS = 1000;
+const HARD_LIMIT_FACTOR = 4;
 
 interface UserStreams {
   access: StreamAccess;
@@ -53,7 +59,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   onModuleInit(): void {
     this.subscription = this.relay.events$.subscribe((event) => this.dispatch(event));
     this.nextHeartbeatAt = Date.now() + this.config.sseHeartbeatMs;
-    this.timer = setInterval(() => this.tick(), Math.min(this.config.sseHeartbeatMs, TICK_MAX_MS));
+    this.timer = setInterval(() => this.tick(), Math.min(this.config.sseHeartbeatMs, TICK_MAX_MS, OVER_LIMIT_GRACE_MS / 2));
     this.timer.unref();
   }
 
@@ -169,7 +175,22 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
 
   private write(connection: StreamConnection, frame: Buffer | string): void {
     connection.response.write(frame);
-    if (connection.unsentBytes > this.config.sseMaxBufferBytes) this.close(connection, 'slow_consumer');
+    const unsent = connection.unsentBytes;
+    if (unsent <= this.config.sseMaxBufferBytes) return;
+    if (unsent > this.config.sseMaxBufferBytes * HARD_LIMIT_FACTOR) this.close(connection, 'slow_consumer');
+    else if (connection.overLimitSince === 0) connection.overLimitSince = Date.now();
+  }
+
+  /** Slow-consumer verdict for a stream that went over the limit: cut if it has not drained within the grace. */
+  private checkOverLimit(connection: StreamConnection, now: number): boolean {
+    if (connection.overLimitSince === 0) return false;
+    if (connection.unsentBytes <= this.config.sseMaxBufferBytes) {
+      connection.overLimitSince = 0;
+      return false;
+    }
+    if (now - connection.overLimitSince < OVER_LIMIT_GRACE_MS) return false;
+    this.close(connection, 'slow_consumer');
+    return true;
   }
 
   /** Replays (cursor, head] from memory or the log, page by page, then switches to live in the same tick. */
@@ -197,7 +218,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
         }
       }
       if (delivered) this.metrics.eventsDelivered.inc(delivered);
-      connection.cursor = !fromMemory && page.length === CATCH_UP_PAGE ? page[page.length - 1]!.id : target;
+      connection.cursor = !fromMemory && page.length === CATCH_UP_PAGE ? page[page.length - 1].id : target;
       if (connection.unsentBytes > this.config.sseMaxBufferBytes / 2) await this.drained(connection);
     }
   }
@@ -263,6 +284,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
           this.close(connection, 'token_expired', this.config.sseRetryMs);
           continue;
         }
+        if (this.checkOverLimit(connection, now)) continue;
         if (!heartbeat) continue;
         const caughtUp = connection.live ? Math.max(this.relay.headId, connection.cursor) : connection.cursor;
         let frame = frames.get(caughtUp);

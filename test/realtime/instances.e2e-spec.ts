@@ -44,7 +44,7 @@ describe('several instances on one database, and a lost LISTEN connection', () =
     await first.waitFor((frames) => frames.length >= 1);
     await commitCustomerCreated(a, admin.user.workspaceId, 'm1');
     await first.waitFor(() => first.events().length >= 1);
-    const lastSeen = first.events()[0]!.id!;
+    const lastSeen = first.events()[0].id!;
     first.close();
     await commitCustomerCreated(b, admin.user.workspaceId, 'm2');
     await commitCustomerCreated(a, admin.user.workspaceId, 'm3');

@@ -61,15 +61,15 @@ describe('stream lifecycle', () => {
       await reader.waitFor((frames) => frames.length >= 1);
       await commitCustomerCreated(t, admin.user.workspaceId, 'before expiry');
       await reader.waitFor(() => reader.events().length === 1);
-      const lastId = reader.events()[0]!.id!;
+      const lastId = reader.events()[0].id!;
       const opened = Date.now();
       await reader.ended;
       expect(Date.now() - opened).toBeLessThan(4000);
-      expect(reader.frames[reader.frames.length - 1]!.retry).toBe(700);
+      expect(reader.frames[reader.frames.length - 1].retry).toBe(700);
       await commitCustomerCreated(t, admin.user.workspaceId, 'while away');
       const resumed = await openSse(`${t.baseUrl}/api/events/stream`, { ...admin.auth, 'Last-Event-ID': lastId });
       await resumed.waitFor(() => resumed.events().length === 1);
-      expect(JSON.parse(resumed.events()[0]!.data!).name).toBe('while away');
+      expect(JSON.parse(resumed.events()[0].data!).name).toBe('while away');
       resumed.close();
     } finally {
       await t.close();
@@ -85,7 +85,7 @@ describe('stream lifecycle', () => {
     await t.close();
     await Promise.all(readers.map((reader) => reader.ended));
     expect(Date.now() - started).toBeLessThan(10_000);
-    const retries = readers.map((reader) => reader.frames[reader.frames.length - 1]!.retry!);
+    const retries = readers.map((reader) => reader.frames[reader.frames.length - 1].retry!);
     for (const retry of retries) {
       expect(retry).toBeGreaterThanOrEqual(1000);
       expect(retry).toBeLessThanOrEqual(10_000);

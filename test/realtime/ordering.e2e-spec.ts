@@ -36,7 +36,7 @@ describe('event log order under concurrent transactions', () => {
       reachedHold.open();
       await held.wait;
     };
-    emitter.on('customer.created', holdT1, { promisify: true });
+    emitter.on('customer.created', holdT1 as (envelope: DomainEventEnvelope) => void, { promisify: true });
     try {
       await reader.waitFor((frames) => frames.length >= 1);
       const t1 = commitCustomerCreated(t, admin.user.workspaceId, 'T1');
@@ -55,9 +55,9 @@ describe('event log order under concurrent transactions', () => {
       const names = reader.events().map((frame) => JSON.parse(frame.data!).name);
       const ids = reader.events().map((frame) => Number(frame.id));
       expect(names).toEqual(['T1', 'T2']);
-      expect(ids[1]).toBeGreaterThan(ids[0]!);
+      expect(ids[1]).toBeGreaterThan(ids[0]);
     } finally {
-      emitter.off('customer.created', holdT1);
+      emitter.off('customer.created', holdT1 as (envelope: DomainEventEnvelope) => void);
       reader.close();
     }
   });
@@ -101,6 +101,7 @@ describe('event log order under concurrent transactions', () => {
     await expect(
       t.app.get(TransactionRunner).run(async (tx) => {
         tx.emit('customer.created', { workspaceId: admin.user.workspaceId, channelId: null, conversationId: null }, customerPayload('rolled back'));
+        await tx.manager.query('SELECT 1');
         throw new Error('change failed');
       }),
     ).rejects.toThrow('change failed');

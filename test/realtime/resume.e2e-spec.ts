@@ -29,7 +29,7 @@ describe('resume, resync and catch-up', () => {
   it('resumes from the Last-Event-ID header, the lastEventId query and the clientId cursor', async () => {
     await produce(5, 'r');
     const ids = await logIds(t);
-    const from = ids[1]!;
+    const from = ids[1];
     const expected = ids.filter((id) => id > from);
 
     const byHeader = await openSse(`${t.baseUrl}/api/events/stream`, { ...admin.auth, 'Last-Event-ID': String(from) });
@@ -43,7 +43,7 @@ describe('resume, resync and catch-up', () => {
       for (const reader of readers) {
         await reader.waitFor(() => reader.events().length >= expected.length);
         expect(eventIds(reader)).toEqual(expected);
-        expect(JSON.parse(reader.frames[0]!.data!).lastEventId).toBe(String(from));
+        expect(JSON.parse(reader.frames[0].data!).lastEventId).toBe(String(from));
       }
     } finally {
       readers.forEach((reader) => reader.close());
@@ -52,7 +52,7 @@ describe('resume, resync and catch-up', () => {
 
   it('switches from replay to live with no gap and no duplicate while events are being produced', async () => {
     await produce(30, 'pre');
-    const start = (await logIds(t))[0]!;
+    const start = (await logIds(t))[0];
     const producing = produce(60, 'live');
     await sleep(20);
     const readers = await Promise.all(
@@ -77,7 +77,7 @@ describe('resume, resync and catch-up', () => {
     await t.http().post('/api/events/ack').set(admin.auth).send({ clientId: 'c2', lastEventId: String(ids[1]) }).expect(204);
     const reader = await openSse(`${t.baseUrl}/api/events/stream?clientId=c2`, admin.auth);
     await reader.waitFor((frames) => frames.length >= 1);
-    expect(JSON.parse(reader.frames[0]!.data!).lastEventId).toBe(String(ids[3]));
+    expect(JSON.parse(reader.frames[0].data!).lastEventId).toBe(String(ids[3]));
     reader.close();
     await t.http().post('/api/events/ack').set(admin.auth).send({ clientId: 'c2', lastEventId: 'abc' }).expect(400);
     await t.http().post('/api/events/ack').set(admin.auth).send({ clientId: 'c2', lastEventId: '999999999' }).expect(400);
@@ -95,7 +95,7 @@ describe('resume, resync and catch-up', () => {
         expect(resync.id).toBe(String(head));
         await commitCustomerCreated(t, admin.user.workspaceId, 'after resync');
         await reader.waitFor(() => reader.events().length === 1);
-        expect(Number(reader.events()[0]!.id)).toBeGreaterThan(head);
+        expect(Number(reader.events()[0].id)).toBeGreaterThan(head);
       } finally {
         reader.close();
       }
@@ -120,7 +120,7 @@ describe('resume, resync and catch-up', () => {
 
   it('after retention pruned events: 410 from the catch-up API and resync on the stream', async () => {
     const ids = await logIds(t);
-    const cut = ids[Math.floor(ids.length / 2)]!;
+    const cut = ids[Math.floor(ids.length / 2)];
     await t.app.get(DataSource).query("UPDATE events SET created_at = now() - interval '100 hours' WHERE id <= $1", [cut]);
     const removed = await t.app.get(EventRetentionService).pruneOnce();
     expect(removed).toBe(ids.filter((id) => id <= cut).length);

@@ -21,7 +21,7 @@ describe('event stream: auth, headers, frames, filters', () => {
   });
 
   it('answers 401 with a JSON error and no stream bytes without valid credentials', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer not-a-token' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer not-a-token' }] as Array<Record<string, string>>) {
       const reader = await openSse(`${t.baseUrl}/api/events/stream`, headers);
       await reader.ended;
       expect(reader.status).toBe(401);
@@ -44,13 +44,14 @@ describe('event stream: auth, headers, frames, filters', () => {
       expect(reader.headers['content-encoding']).toBeUndefined();
       await reader.waitFor((frames) => frames.length >= 1);
       expect(reader.text().startsWith('retry: 1500\nevent: connected\ndata: {')).toBe(true);
-      const connected = JSON.parse(reader.frames[0]!.data!);
+      const connected = JSON.parse(reader.frames[0].data!);
       expect(connected).toEqual({ connectionId: expect.any(String), lastEventId: expect.stringMatching(/^\d+$/), heartbeatMs: HEARTBEAT_MS });
 
       await commitCustomerCreated(t, admin.user.workspaceId, 'Frame check');
-      const [event] = (await reader.waitFor((frames) => reader.events().length === 1)) && reader.events();
-      expect(event!.raw).toMatch(/^id: \d+\nevent: customer_created\ndata: \{.*\}$/);
-      expect(JSON.parse(event!.data!)).toMatchObject({ name: 'Frame check' });
+      await reader.waitFor(() => reader.events().length === 1);
+      const [event] = reader.events();
+      expect(event.raw).toMatch(/^id: \d+\nevent: customer_created\ndata: \{.*\}$/);
+      expect(JSON.parse(event.data!)).toMatchObject({ name: 'Frame check' });
       expect(reader.text().endsWith('\n\n')).toBe(true);
     } finally {
       reader.close();
@@ -102,8 +103,8 @@ describe('event stream: auth, headers, frames, filters', () => {
     await refused.ended;
     expect(refused.status).toBe(429);
     expect(JSON.parse(refused.text())).toMatchObject({ statusCode: 429 });
-    open[0]!.close();
-    await open[0]!.ended;
+    open[0].close();
+    await open[0].ended;
     await new Promise((resolve) => setTimeout(resolve, 100));
     const again = await openSse(`${t.baseUrl}/api/events/stream`, user.auth);
     expect(again.status).toBe(200);
@@ -156,7 +157,7 @@ describe('event stream: auth, headers, frames, filters', () => {
     const { ticket } = (await t.http().post('/api/events/ticket').set(admin.auth).expect(201)).body;
     const source = new EventSource(`${t.baseUrl}/api/events/stream?ticket=${ticket}`);
     try {
-      const received = new Promise<MessageEvent>((resolve) => source.addEventListener('customer_created', (event) => resolve(event as MessageEvent)));
+      const received = new Promise<MessageEvent>((resolve) => source.addEventListener('customer_created', (event) => resolve(event)));
       await new Promise<void>((resolve) => source.addEventListener('connected', () => resolve()));
       await commitCustomerCreated(t, admin.user.workspaceId, 'Via EventSource');
       const event = await received;

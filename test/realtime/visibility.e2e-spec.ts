@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createUser, signupWorkspace, type Session } from '../support/fixtures.js';
 import { createChannel, setChannelMembers } from '../support/inbox-fixtures.js';
-import { commitCustomerCreated, commitEvents, sleep } from '../support/realtime-helpers.js';
+import { commitCustomerCreated, commitEvents } from '../support/realtime-helpers.js';
 import { openSse, type SseReader } from '../support/sse-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -20,14 +20,15 @@ export async function commitEvents(
   t: TestApp,
   events: Array<{ name: DomainEventName; scope: EmitScope; data: DomainEventPayloads[DomainEventName] }>,
 ): Promise<void> {
-  await t.app.get(TransactionRunner).run(async (tx) => {
+  await t.app.get(TransactionRunner).run((tx) => {
     for (const event of events) {
       tx.emit(
         event.name,
         { workspaceId: event.scope.workspaceId, channelId: event.scope.channelId ?? null, conversationId: event.scope.conversationId ?? null },
-        event.data as never,
+        event.data,
       );
     }
+    return Promise.resolve();
   });
 }
 
