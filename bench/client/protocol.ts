@@ -5,7 +5,9 @@ export type PayloadShape =
   /** `data` is `{t, seq, ...}` (the baselines). */
   | 'data'
   /** `data` is a customer whose `notes` is the JSON string `{"t":...,"seq":...}` (the app). */
-  | 'notes';
+  | 'notes'
+  /** `data` is a message whose `content` is the JSON string `{"t":...,"seq":...}` (the app, webhook ingest). */
+  | 'content';
 
 export interface OpenCommand {
   command: 'open';
@@ -60,6 +62,8 @@ export interface DeliveryReport {
   closedEarly: number;
   /** Same sequence number arrived with different ids on different streams. */
   idMismatches: number;
+  /** Latest receive time of any event (epoch ms), 0 when none arrived. */
+  lastReceivedAt: number;
   /** Receive time minus publish time, ms, one per delivery. */
   latenciesMs: Float64Array;
   errors: string[];

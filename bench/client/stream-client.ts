@@ -56,6 +56,7 @@ let outOfOrder = 0;
 let badFrames = 0;
 let badHandshakes = 0;
 let idMismatches = 0;
+let lastReceivedAt = 0;
 /** Event id seen for each sequence number (first stream wins), to check every stream got the same id. */
 let idBySeq = new Float64Array(0);
 
@@ -70,7 +71,7 @@ function send(report: ClientReport): void {
 function readPayload(data: string, shape: PayloadShape): { t: number; seq: number } | undefined {
   try {
     const parsed = JSON.parse(data) as Record<string, unknown>;
-    const payload = (shape === 'notes' ? JSON.parse(String(parsed.notes)) : parsed) as Record<string, unknown>;
+    const payload = (shape === 'data' ? parsed : JSON.parse(String(parsed[shape]))) as Record<string, unknown>;
     if (typeof payload.t !== 'number' || typeof payload.seq !== 'number') return undefined;
     return { t: payload.t, seq: payload.seq };
   } catch {
@@ -103,6 +104,7 @@ function onFrame(state: StreamState, frame: SseFrame, receivedAt: number, config
   if (idBySeq[payload.seq] === 0) idBySeq[payload.seq] = id;
   else if (idBySeq[payload.seq] !== id) idMismatches += 1;
   if (latencyCount < latencies.length) latencies[latencyCount++] = receivedAt - payload.t;
+  if (receivedAt > lastReceivedAt) lastReceivedAt = receivedAt;
 }
 
 function openOne(config: OpenCommand): Promise<boolean> {
@@ -219,6 +221,7 @@ async function awaitDeliveries(command: AwaitCommand): Promise<void> {
     badFrames,
     closedEarly,
     idMismatches,
+    lastReceivedAt,
     latenciesMs: latencies.slice(0, latencyCount),
     errors,
   });

@@ -84,6 +84,16 @@ export class AppTarget implements StreamTarget {
     this.dataDir = undefined;
   }
 
+  get port(): number {
+    if (!this.server) throw new Error('app not started');
+    return this.server.port;
+  }
+
+  /** An authenticated JSON request as the seeded admin. */
+  request(method: string, path: string, body?: unknown): ReturnType<typeof requestJson> {
+    return requestJson(this.port, method, path, body, { headers: this.authHeader() });
+  }
+
   private authHeader(): Record<string, string> {
     return { authorization: `Bearer ${this.token}` };
   }

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { request, type Agent } from 'node:http';
+import { ClientPool } from '../client/client-pool.js';
+import { publisherAgent } from '../lib/http-json.js';
+import { cpuMicros, descendantsCpu, descendantsCpuDelta, loadAverage } from '../lib/process-stats.js';
+import { epochMs, mergeSorted, percentile, sleep } from '../lib/stats.js';
+import { AppTarget } from '../targets/app-target.js';
+import { BENCH_CHANNELS, signedDelivery } from './webhook-deliveries.js';
+
+export interface IngestScenario {
+  messages: number;
+  /** Webhook requests in flight at once (closed loop). */
+  concurrency: number;
+  streams: number;
+  sendersPerPlatform: number;
+  /** Sending stops after this long even if not every message went out. */
+  maxSendSeconds: number;
+}
+
+export interface IngestResult {
+  scenario: IngestScenario;
+  skipped?: string;
+  failed?: string;
+  sent?: number;
+  accepted?: number;
+  rejected?: string[];
+  responseP50Ms?: number;
+  responseP99Ms?: number;
+  responseMaxMs?: number;
+  acceptedPerSecond?: number;
+  endToEndPerSecond?: number;
+  streamsOpen?: number;
+  delivered?: number;
+  lost?: number;
+  duplicates?: number;
+  outOfOrder?: number;
+  badFrames?: number;
+  deliveryP50Ms?: number;
+  deliveryP99Ms?: number;
+  serverCpuMicrosPerMessage?: number;
+  databaseCpuMicrosPerMessage?: number;
+  loadAverage?: [number, number];
+}
+
+const OPEN_CONCURRENCY = 50;
+const OPEN_TIMEOUT_MS = 60_000;
+const DELIVERY_TIMEOUT_MS = 60_000;
+const SETTLE_MS = 2000;
+const STREAM_PATH = '/api/events/stream?types=new_message';
+
+/**
+ * Signed webhook deliveries from this process into the app on embedded Postgres, with streams open from
+ * separate load-client processes: accepted/s, end-to-end messages/s (first webhook sent → last message seen
+ * on every stream), webhook response times and webhook → stream latency.
+ */
+export async function runIngestScenario(scenario: IngestScenario, log: (line: string) => void): Promise<IngestResult> {
+  const app = new AppTarget();
+  let pool: ClientPool | undefined;
+  try {
+    const started = await app.start();
+    if ('skipped' in started) return { scenario, skipped: started.skipped };
+    const pid = started.server.pid;
+    for (const channel of BENCH_CHANNELS) {
+      const created = await app.request('POST', '/api/channels', channel);
+      if (created.status !== 201) {
+        if (created.status === 404) return { scenario, skipped: 'POST /api/channels answers 404: channels are not built yet' };
+        throw new Error(`POST /api/channels (${channel.platform}) answered ${created.status}: ${created.text.slice(0, 300)}`);
+      }
+    }
+
+    pool = new ClientPool(1);
+    const opened = await pool.open({
+      port: app.port,
+      path: STREAM_PATH,
+      headers: app.streamRequest().headers,
+      streams: scenario.streams,
+      concurrency: OPEN_CONCURRENCY,
+      eventType: 'new_message',
+      payloadShape: 'content',
+      maxEvents: scenario.messages,
+      timeoutMs: OPEN_TIMEOUT_MS,
+    });
+    log(`  ${opened.opened}/${scenario.streams} streams open`);
+    await sleep(SETTLE_MS);
+
+    const cpuBefore = cpuMicros(pid);
+    const databaseBefore = descendantsCpu(pid);
+    const loadBefore = loadAverage();
+    const sending = await sendAll(app.port, scenario);
+    const reports = await pool.awaitDeliveries({ events: sending.accepted, timeoutMs: DELIVERY_TIMEOUT_MS });
+    const serverCpu = cpuMicros(pid) - cpuBefore;
+    const databaseCpu = descendantsCpuDelta(databaseBefore, descendantsCpu(pid));
+
+    const total = (pick: (r: (typeof reports)[number]) => number): number => reports.reduce((sum, r) => sum + pick(r), 0);
+    const lastSeen = Math.max(...reports.map((r) => r.lastReceivedAt));
+    const deliveryLatencies = mergeSorted(reports.map((r) => r.latenciesMs));
+    const responses = sending.responseMs.sort();
+    return {
+      scenario,
+      sent: sending.sent,
+      accepted: sending.accepted,
+      rejected: sending.rejected,
+      responseP50Ms: percentile(responses, 50),
+      responseP99Ms: percentile(responses, 99),
+      responseMaxMs: responses[responses.length - 1],
+      acceptedPerSecond: sending.accepted / ((sending.lastResponseAt - sending.firstSentAt) / 1000),
+      endToEndPerSecond: lastSeen > 0 ? sending.accepted / ((lastSeen - sending.firstSentAt) / 1000) : 0,
+      streamsOpen: opened.opened,
+      delivered: total((r) => r.delivered),
+      lost: total((r) => r.lost) + opened.failed * sending.accepted,
+      duplicates: total((r) => r.duplicates),
+      outOfOrder: total((r) => r.outOfOrder),
+      badFrames: total((r) => r.badFrames),
+      deliveryP50Ms: percentile(deliveryLatencies, 50),
+      deliveryP99Ms: percentile(deliveryLatencies, 99),
+      serverCpuMicrosPerMessage: serverCpu / sending.accepted,
+      databaseCpuMicrosPerMessage: databaseCpu / sending.accepted,
+      loadAverage: [loadBefore, loadAverage()],
+    };
+  } catch (error) {
+    const message = (error as Error).message;
+    log(`  error: ${message}`);
+    return { scenario, failed: message.split('\n')[0] };
+  } finally {
+    await pool?.close();
+    await app.stop();
+    app.dispose();
+  }
+}
+
+interface SendOutcome {
+  sent: number;
+  accepted: number;
+  rejected: string[];
+  responseMs: Float64Array;
+  firstSentAt: number;
+  lastResponseAt: number;
+}
+
+/** Closed loop: `concurrency` senders, each posting the next signed delivery as soon as its last one answered. */
+async function sendAll(port: number, scenario: IngestScenario): Promise<SendOutcome> {
+  const runId = randomBytes(4).toString('hex');
+  const agent = publisherAgent(scenario.concurrency);
+  const responseMs = new Float64Array(scenario.messages);
+  const rejected: string[] = [];
+  const deadline = Date.now() + scenario.maxSendSeconds * 1000;
+  const firstSentAt = epochMs();
+  let lastResponseAt = firstSentAt;
+  let next = 0;
+  let accepted = 0;
+  const sender = async (): Promise<void> => {
+    while (next < scenario.messages && Date.now() < deadline) {
+      const seq = next++;
+      const delivery = signedDelivery(seq, runId, scenario.sendersPerPlatform);
+      const before = performance.now();
+      const { status, text } = await post(port, delivery.path, delivery.body, delivery.headers, agent);
+      responseMs[seq] = performance.now() - before;
+      lastResponseAt = epochMs();
+      if (status === 200) accepted += 1;
+      else if (rejected.length < 5) rejected.push(`${status} ${text.slice(0, 200)}`);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: scenario.concurrency }, sender));
+  } finally {
+    agent.destroy();
+  }
+  return { sent: next, accepted, rejected, responseMs: responseMs.slice(0, next), firstSentAt, lastResponseAt };
+}
+
+function post(port: number, path: string, body: string, headers: Record<string, string>, agent: Agent): Promise<{ status: number; text: string }> {
+  const payload = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, timeout: 30_000, headers: { ...headers, 'content-length': String(payload.length) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.once('error', reject);
+      },
+    );
+    req.once('timeout', () => req.destroy(new Error(`POST ${path} timed out`)));
+    req.once('error', reject);
+    req.end(payload);
+  });
+}
