@@ -36,7 +36,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const payload =
-        typeof body === 'string' ? { statusCode: status, error: httpErrorName(status), message: body } : { ...(body as object) };
+        typeof body === 'string' ? { statusCode: status, error: httpErrorName(status), message: body } : { ...(body) };
       const retryAfter = (payload as { retryAfterSeconds?: number }).retryAfterSeconds;
       if (retryAfter !== undefined) {
         response.setHeader('Retry-After', String(retryAfter));

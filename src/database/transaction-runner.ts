@@ -12,7 +12,7 @@ export class Transaction {
 
   /** Records a domain event; it is emitted inside this transaction, just before commit, in recording order. */
   emit<K extends DomainEventName>(name: K, scope: EventScope, data: DomainEventPayloads[K]): void {
-    this.events.push({ name, ...scope, data } as DomainEvent);
+    this.events.push({ name, ...scope, data });
   }
 
   /** Runs after a successful commit only (e.g. wake the outbound sender). */
