@@ -17,7 +17,7 @@ import type {
 export const api = {
   login: (email: string, password: string) =>
     apiRequest<LoginResponse>('/auth/login', { method: 'POST', body: { email, password }, anonymous: true }),
-  me: () => apiRequest<User>('/auth/me'),
+  me: async () => (await apiRequest<{ user: User }>('/auth/me')).user,
   listUsers: () => apiRequest<User[] | Page<User>>('/users'),
   listChannels: () => apiRequest<Channel[] | Page<Channel>>('/channels'),
 

@@ -34,7 +34,7 @@ beforeEach(() => {
       const path = new URL(url, 'http://localhost').pathname;
       const method = init.method ?? 'GET';
       calls.push({ method, path, body: init.body ? JSON.parse(String(init.body)) : undefined });
-      if (path === '/api/auth/me') return json(agent);
+      if (path === '/api/auth/me') return json({ user: agent });
       if (path === '/api/channels') return json([{ id: 'channel-1', platform: 'facebook', externalId: 'p', name: 'Shop page' }]);
       if (path === '/api/conversations') return json({ items: [chat], nextCursor: null });
       if (path === '/api/conversations/conv-1/messages' && method === 'GET') return json({ items: [greeting], nextCursor: null });

@@ -9,7 +9,10 @@ import { RealtimeProvider } from './realtime-provider';
 import type { StreamEvent } from './stream-events';
 import { useSSEConnection, type UseSSEConnectionOptions } from './use-sse-connection';
 
-const flush = (ms = 0): Promise<void> => act(() => vi.advanceTimersByTimeAsync(ms));
+const flush = (ms = 0): Promise<void> =>
+  act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
 
 function hookOptions(overrides: Partial<UseSSEConnectionOptions> = {}): UseSSEConnectionOptions {
   let ticket = 0;

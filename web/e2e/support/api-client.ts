@@ -1,0 +1,71 @@
+import type { Conversation, Customer, User } from '../../src/api/types';
+import { FAKE_SECRETS, facebookTextMessage, signedFacebookDelivery } from '../../../test/support/webhook-signing';
+
+/** REST from the test process: sets up users and channels, and delivers signed webhooks. */
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | null = null,
+  ) {}
+
+  static async signIn(baseUrl: string, email: string, password: string): Promise<ApiClient> {
+    const answer = await new ApiClient(baseUrl).call<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
+    return new ApiClient(baseUrl, answer.accessToken);
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  createAgent(email: string, name: string, password: string): Promise<User> {
+    return this.call<User>('POST', '/api/users', { email, name, password, role: 'agent' });
+  }
+
+  async createFacebookChannel(pageId: string, name: string, memberIds: string[]): Promise<{ id: string }> {
+    const channel = await this.call<{ id: string }>('POST', '/api/channels', {
+      platform: 'facebook',
+      externalId: pageId,
+      name,
+      credentials: FAKE_SECRETS.facebook,
+    });
+    await this.call('PUT', `/api/channels/${channel.id}/members`, { userIds: memberIds });
+    return channel;
+  }
+
+  createCustomer(input: { name: string; phone?: string; email?: string; notes?: string }): Promise<Customer> {
+    return this.call<Customer>('POST', '/api/customers', input);
+  }
+
+  async conversations(): Promise<Conversation[]> {
+    return (await this.call<{ items: Conversation[] }>('GET', '/api/conversations')).items;
+  }
+
+  async openStreams(): Promise<number> {
+    const response = await fetch(`${this.baseUrl}/api/metrics`);
+    const line = (await response.text()).split('\n').find((l) => l.startsWith('crm_sse_open_streams'));
+    return Number(line?.split(' ').at(-1) ?? NaN);
+  }
+}
+
+let sequence = 0;
+
+/** A customer's Facebook message, signed as Meta signs it, delivered to the server. */
+export async function deliverFacebookMessage(
+  baseUrl: string,
+  options: { pageId: string; psid: string; text: string },
+): Promise<void> {
+  const mid = `m_e2e_${Date.now()}_${++sequence}`;
+  const delivery = signedFacebookDelivery(facebookTextMessage({ ...options, mid }));
+  const response = await fetch(`${baseUrl}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  if (response.status !== 200) throw new Error(`webhook → ${response.status} ${await response.text()}`);
+}
