@@ -1,7 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNode } from '../lib/spawn-node.js';
-import type { AwaitCommand, ClientCommand, ClientReport, DeliveryReport, OpenCommand, OpenedReport } from './protocol.js';
+import type {
+  AwaitCommand,
+  AwaitWarmupCommand,
+  ClientCommand,
+  ClientReport,
+  DeliveryReport,
+  OpenCommand,
+  OpenedReport,
+  WarmedUpReport,
+} from './protocol.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./stream-client.js', import.meta.url));
 const WORKER_EXIT_WAIT_MS = 5000;
@@ -40,6 +49,14 @@ export class ClientPool {
     return Promise.all(
       this.workers.map((worker) => this.ask<DeliveryReport>(worker, { command: 'await', ...command }, command.timeoutMs + 30_000)),
     );
+  }
+
+  /** Waits until every stream has the warm-up events; returns how many streams have them. */
+  async awaitWarmup(command: Omit<AwaitWarmupCommand, 'command'>): Promise<number> {
+    const reports = await Promise.all(
+      this.workers.map((worker) => this.ask<WarmedUpReport>(worker, { command: 'awaitWarmup', ...command }, command.timeoutMs + 30_000)),
+    );
+    return sum(reports.map((report) => report.ready));
   }
 
   async close(): Promise<void> {

@@ -32,11 +32,18 @@ export interface AwaitCommand {
   timeoutMs: number;
 }
 
+/** Waits until every stream has received `events` warm-up events (sequence number -1), which are not measured. */
+export interface AwaitWarmupCommand {
+  command: 'awaitWarmup';
+  events: number;
+  timeoutMs: number;
+}
+
 export interface CloseCommand {
   command: 'close';
 }
 
-export type ClientCommand = OpenCommand | AwaitCommand | CloseCommand;
+export type ClientCommand = OpenCommand | AwaitCommand | AwaitWarmupCommand | CloseCommand;
 
 export interface OpenedReport {
   report: 'opened';
@@ -69,4 +76,10 @@ export interface DeliveryReport {
   errors: string[];
 }
 
-export type ClientReport = OpenedReport | DeliveryReport;
+export interface WarmedUpReport {
+  report: 'warmedUp';
+  /** Streams that got every warm-up event in time. */
+  ready: number;
+}
+
+export type ClientReport = OpenedReport | DeliveryReport | WarmedUpReport;

@@ -7,9 +7,11 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { SseFrameParser, type SseFrame } from '../lib/sse-frame-parser.js';
 import { epochMs, sleep } from '../lib/stats.js';
-import type { AwaitCommand, ClientCommand, ClientReport, OpenCommand, PayloadShape } from './protocol.js';
+import type { AwaitCommand, AwaitWarmupCommand, ClientCommand, ClientReport, OpenCommand, PayloadShape } from './protocol.js';
 
 const MAX_ERRORS_REPORTED = 5;
+/** Sequence number of the unmeasured events published before the measured ones (JIT warm-up). */
+const WARMUP_SEQ = -1;
 const AWAIT_POLL_MS = 20;
 
 interface StreamState {
@@ -18,6 +20,7 @@ interface StreamState {
   handshakeSeen: boolean;
   lastId: number;
   received: number;
+  warmupReceived: number;
   seen: Uint8Array;
   closed: boolean;
 }
@@ -88,6 +91,13 @@ function onFrame(state: StreamState, frame: SseFrame, receivedAt: number, config
   if (frame.event !== config.eventType) return;
   const id = Number(frame.id);
   const payload = frame.data.includes('\n') ? undefined : readPayload(frame.data, config.payloadShape);
+  if (payload && payload.seq === WARMUP_SEQ && Number.isSafeInteger(id)) {
+    // Warm-up events are only checked for order.
+    if (id <= state.lastId) outOfOrder += 1;
+    state.lastId = Math.max(state.lastId, id);
+    state.warmupReceived += 1;
+    return;
+  }
   if (!payload || !Number.isSafeInteger(id) || payload.seq < 0 || payload.seq >= config.maxEvents) {
     badFrames += 1;
     noteError(`bad frame: ${JSON.stringify(frame).slice(0, 200)}`);
@@ -115,6 +125,7 @@ function openOne(config: OpenCommand): Promise<boolean> {
       handshakeSeen: false,
       lastId: 0,
       received: 0,
+      warmupReceived: 0,
       seen: new Uint8Array(config.maxEvents),
       closed: false,
     };
@@ -227,6 +238,13 @@ async function awaitDeliveries(command: AwaitCommand): Promise<void> {
   });
 }
 
+async function awaitWarmup(command: AwaitWarmupCommand): Promise<void> {
+  const deadline = Date.now() + command.timeoutMs;
+  const ready = (): number => streams.filter((state) => state.warmupReceived >= command.events).length;
+  while (ready() < streams.length && Date.now() < deadline) await sleep(AWAIT_POLL_MS);
+  send({ report: 'warmedUp', ready: ready() });
+}
+
 function closeAll(): void {
   for (const state of streams) state.request.destroy();
   process.exit(0);
@@ -240,6 +258,9 @@ process.on('message', (message: ClientCommand) => {
     case 'await':
       if (!settings) throw new Error('await before open');
       void awaitDeliveries(message);
+      break;
+    case 'awaitWarmup':
+      void awaitWarmup(message);
       break;
     case 'close':
       closeAll();

@@ -10,6 +10,8 @@ export interface StreamScenario {
   streams: number;
   events: number;
   eventsPerSecond: number;
+  /** Unmeasured events published first (same rate), so every target is measured with its hot path compiled. */
+  warmupEvents: number;
 }
 
 export interface StreamRunResult {
@@ -59,6 +61,9 @@ const MAX_PUBLISHES_IN_FLIGHT = 8;
 const DELIVERY_TIMEOUT_MS = 90_000;
 /** One client process per this many streams (at least one): 10k streams are read by two processes. */
 const STREAMS_PER_CLIENT_PROCESS = 5000;
+const WARMUP_SEQ = -1;
+/** Quiet time between warm-up and measurement, so warm-up work does not spill into the measured window. */
+const WARMUP_QUIET_MS = 1000;
 
 export async function runStreamScenario(target: StreamTarget, scenario: StreamScenario, log: (line: string) => void): Promise<StreamRunResult> {
   const base: StreamRunResult = { target: target.key, label: target.label, scenario };
@@ -92,13 +97,20 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
     await sleep(SETTLE_MS);
     const rssIdleKib = rssKib(pid);
 
+    if (scenario.warmupEvents > 0) {
+      await publishAtRate(target, scenario.warmupEvents, scenario.eventsPerSecond, () => WARMUP_SEQ);
+      const warmed = await pool.awaitWarmup({ events: scenario.warmupEvents, timeoutMs: DELIVERY_TIMEOUT_MS });
+      if (warmed < opened.opened) log(`  only ${warmed}/${opened.opened} streams got every warm-up event`);
+      await sleep(WARMUP_QUIET_MS);
+    }
+
     const cpuBefore = cpuMicros(pid);
     const childCpuBefore = descendantsCpu(pid);
     const loadBefore = loadAverage();
     const clientCpu = (): number => pool!.pids.reduce((sum, clientPid) => sum + cpuMicros(clientPid), 0);
     const clientCpuBefore = clientCpu();
     const phaseStarted = performance.now();
-    await publishAtRate(target, scenario);
+    await publishAtRate(target, scenario.events, scenario.eventsPerSecond, (index) => index);
     const reports = await pool.awaitDeliveries({ events: scenario.events, timeoutMs: DELIVERY_TIMEOUT_MS });
     const eventPhaseSeconds = (performance.now() - phaseStarted) / 1000;
     const cpuUsed = cpuMicros(pid) - cpuBefore;
@@ -148,19 +160,19 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
 }
 
 /** Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding). */
-async function publishAtRate(target: StreamTarget, scenario: StreamScenario): Promise<void> {
+async function publishAtRate(target: StreamTarget, events: number, eventsPerSecond: number, seqOf: (index: number) => number): Promise<void> {
   const agent = publisherAgent(MAX_PUBLISHES_IN_FLIGHT);
-  const intervalMs = 1000 / scenario.eventsPerSecond;
+  const intervalMs = 1000 / eventsPerSecond;
   const started = performance.now();
   const inFlight = new Set<Promise<void>>();
   const failures: Error[] = [];
   try {
-    for (let seq = 0; seq < scenario.events; seq += 1) {
-      const due = started + seq * intervalMs;
+    for (let index = 0; index < events; index += 1) {
+      const due = started + index * intervalMs;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       while (inFlight.size >= MAX_PUBLISHES_IN_FLIGHT) await Promise.race(inFlight);
-      const publication = target.publish(seq, agent).catch((error: Error) => {
+      const publication = target.publish(seqOf(index), agent).catch((error: Error) => {
         failures.push(error);
       });
       const tracked = publication.finally(() => inFlight.delete(tracked));

@@ -11,12 +11,12 @@ import { streamSection } from './stream-report.js';
  * ~35 µs per delivery) plus the load clients fit on two cores: 10k streams × 2 events/s = 20k deliveries/s.
  */
 const FULL_SCENARIOS: StreamScenario[] = [
-  { streams: 1000, events: 200, eventsPerSecond: 20 },
-  { streams: 10_000, events: 200, eventsPerSecond: 2 },
+  { streams: 1000, events: 200, eventsPerSecond: 20, warmupEvents: 10 },
+  { streams: 10_000, events: 200, eventsPerSecond: 2, warmupEvents: 10 },
 ];
 const QUICK_SCENARIOS: StreamScenario[] = [
-  { streams: 1000, events: 40, eventsPerSecond: 10 },
-  { streams: 3000, events: 40, eventsPerSecond: 4 },
+  { streams: 1000, events: 40, eventsPerSecond: 10, warmupEvents: 5 },
+  { streams: 3000, events: 40, eventsPerSecond: 4, warmupEvents: 5 },
 ];
 
 export interface StreamCommandOptions {
@@ -52,7 +52,12 @@ export async function runStreamCommand(options: StreamCommandOptions, commandLin
   const base = options.quick ? QUICK_SCENARIOS : FULL_SCENARIOS;
   const scenarios = (options.streams ?? base.map((s) => s.streams)).map((streams, index) => {
     const template = base[Math.min(index, base.length - 1)];
-    return { streams, events: options.events ?? template.events, eventsPerSecond: options.rate ?? template.eventsPerSecond };
+    return {
+      streams,
+      events: options.events ?? template.events,
+      eventsPerSecond: options.rate ?? template.eventsPerSecond,
+      warmupEvents: template.warmupEvents,
+    };
   });
   const all: StreamTarget[] = [new AppTarget(), rawBroadcasterTarget(), naiveNestTarget()];
   const targets = all.filter((target) => options.targets.includes(target.key));
