@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TEST_CREDENTIALS_KEY, TEST_JWT_SECRET } from '../../support/test-app.js';
+
+/** The built server (`npm run build`): a real process, so the chaos harness can SIGKILL it. */
+export const MAIN_JS = resolve('dist/src/main.js');
+
+const BOOT_TIMEOUT_MS = 30_000;
+const EXIT_TIMEOUT_MS = 10_000;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/**
+ * One app instance as a child process (`node dist/src/main.js`) on a fixed loopback port, so clients find it
+ * again after a restart. Every instance of a run shares JWT_SECRET and CREDENTIALS_KEY, as API.md requires.
+ */
+export class AppProcess {
+  readonly baseUrl: string;
+  starts = 0;
+  kills = 0;
+  private child: ChildProcess | undefined;
+  private healthy = false;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly stderrTail: string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Up and healthy: started, answered 200 on /api/health, not being killed. */
+  get ready(): boolean {
+    return this.healthy && this.child !== undefined;
+  }
+
+  /** Spawns the process and resolves once GET /api/health answers 200. */
+  async start(): Promise<void> {
+    if (this.child) return;
+    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      PORT: String(this.port),
+      DATA_DIR: mkdtempSync(join(tmpdir(), `crm-proof-${this.name}-`)),
+      JWT_SECRET: TEST_JWT_SECRET,
+      CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
+      SEED_ADMIN_PASSWORD: `seed-${randomBytes(8).toString('hex')}`,
+      LOG_LEVEL: 'warn',
+      ...this.env,
+    };
+    const child = spawn(process.execPath, [MAIN_JS], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    this.starts += 1;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail.push(chunk.toString('utf8'));
+      if (this.stderrTail.length > 50) this.stderrTail.shift();
+    });
+    this.exited = new Promise((done) => child.once('exit', () => done()));
+    void this.exited.then(() => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.healthy = false;
+    });
+    const deadline = Date.now() + BOOT_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.child !== child) throw new Error(`${this.name} exited during boot: ${this.stderr()}`);
+      try {
+        const response = await fetch(`${this.baseUrl}/api/health`, { signal: AbortSignal.timeout(1000) });
+        await response.arrayBuffer();
+        if (response.status === 200) {
+          this.healthy = true;
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      await sleep(50);
+    }
+    throw new Error(`${this.name} did not become healthy in ${BOOT_TIMEOUT_MS} ms: ${this.stderr()}`);
+  }
+
+  /** SIGKILL: no shutdown hooks, sockets cut by the kernel, in-flight transactions rolled back by Postgres. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.healthy = false;
+    this.kills += 1;
+    child.kill('SIGKILL');
+    await this.waitExit();
+  }
+
+  /** SIGTERM: the graceful shutdown path. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.healthy = false;
+    child.kill('SIGTERM');
+    await this.waitExit();
+  }
+
+  stderr(): string {
+    return this.stderrTail.join('').slice(-4000);
+  }
+
+  private async waitExit(): Promise<void> {
+    const child = this.child;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((done) => (timer = setTimeout(() => done('timeout'), EXIT_TIMEOUT_MS)));
+    const outcome = await Promise.race([this.exited.then(() => 'exited' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      child?.kill('SIGKILL');
+      await this.exited;
+    }
+    this.child = undefined;
+  }
+}
