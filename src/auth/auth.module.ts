@@ -8,7 +8,7 @@ import { ActorLoader } from './actor-loader.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard, RolesGuard } from './guards.js';
-import { JwtStrategy } from './jwt.strategy.js';
+import { jwtKey, JwtStrategy } from './jwt.strategy.js';
 import { LoginAttempts } from './login-attempts.js';
 import { SeedAdminService } from './seed-admin.service.js';
 import { TokenService } from './token.service.js';
@@ -20,7 +20,14 @@ import { TokenService } from './token.service.js';
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a PEM public key on
+      // every verify, which costs more than the HMAC itself.
+      useFactory: (config: AppConfig) => ({
+        privateKey: jwtKey(config),
+        publicKey: jwtKey(config),
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
   ],
   controllers: [AuthController],

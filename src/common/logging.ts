@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../config/app-config.js';
@@ -16,6 +17,8 @@ export function redactUrl(url: string | undefined): string | undefined {
 /** Structured JSON logs; headers, bodies and secret query values are never written. */
 export function loggerParams(config: AppConfig): Params {
   return {
+    // Streams live for hours: a per-request child logger and listeners would be held by each of them.
+    exclude: [{ method: RequestMethod.GET, path: 'events/stream' }],
     pinoHttp: {
       level: config.logLevel,
       autoLogging: { ignore: (request: IncomingMessage) => request.url === '/api/health' },
