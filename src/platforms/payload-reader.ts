@@ -49,3 +49,10 @@ export function millisecondsToDate(value: unknown): Date | null {
   const date = new Date(milliseconds);
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+/** A latitude/longitude sent as a number or a numeric string; '' otherwise. */
+export function coordinate(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return value.trim();
+  return '';
+}

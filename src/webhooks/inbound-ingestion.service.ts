@@ -112,18 +112,15 @@ export class InboundIngestionService {
     summary.stored++;
     const scope = this.scope(channel, conversation.row.id);
     tx.emit('message.received', scope, toMessageView(messageFromRow(inserted)));
-    const touched = await this.repository.touchConversation(
-      manager,
-      conversation.row.id,
-      sentAt,
-      item.direction === 'customer',
-    );
-    if (touched.reopened)
+    const reopen = item.direction === 'customer';
+    const touched = await this.repository.touchConversation(manager, conversation.row.id, sentAt, reopen);
+    if (reopen && conversation.row.status === 'resolved') {
       tx.emit(
         'conversation.updated',
         scope,
-        toConversationView(conversationFromRow(touched.row, conversation.customerName)),
+        toConversationView(conversationFromRow(touched, conversation.customerName)),
       );
+    }
   }
 
   /**
@@ -214,7 +211,7 @@ export class InboundIngestionService {
     item: InboundMessage,
     sentAt: Date,
   ): Promise<{ row: ConversationRow; customerName: string | null }> {
-    const existing = await this.repository.findConversation(tx.manager, channel.id, item.threadKey);
+    const existing = await this.repository.findConversation(tx.manager, channel.id, item.threadKey, true);
     if (existing) return existing;
     const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
     const created = await this.repository.insertConversation(
@@ -225,7 +222,7 @@ export class InboundIngestionService {
       sentAt,
     );
     if (!created) {
-      const concurrent = await this.repository.findConversation(tx.manager, channel.id, item.threadKey);
+      const concurrent = await this.repository.findConversation(tx.manager, channel.id, item.threadKey, true);
       if (!concurrent) throw new Error('conversation vanished while it was being created');
       return concurrent;
     }

@@ -81,15 +81,21 @@ export class InboundRepository {
     return { customer, identity: identities[0] };
   }
 
+  /**
+   * With `lock`, the conversation row is locked (FOR NO KEY UPDATE) before anything else of the delivery
+   * touches it: taking the lock only after inserting a message (whose foreign key holds a KEY SHARE lock)
+   * would be a lock upgrade, and concurrent deliveries to one thread would deadlock.
+   */
   async findConversation(
     manager: EntityManager,
     channelId: string,
     threadKey: string,
+    lock = false,
   ): Promise<{ row: ConversationRow; customerName: string | null } | null> {
     const rows: Array<ConversationRow & { customer_name: string | null }> = await queryRows(
       manager,
       `SELECT conv.*, cust.name AS customer_name FROM conversations conv JOIN customers cust ON cust.id = conv.customer_id
-        WHERE conv.channel_id = $1 AND conv.thread_key = $2`,
+        WHERE conv.channel_id = $1 AND conv.thread_key = $2${lock ? ' FOR NO KEY UPDATE OF conv' : ''}`,
       [channelId, threadKey],
     );
     const row = rows[0];
@@ -141,26 +147,24 @@ export class InboundRepository {
     return rows[0] ?? null;
   }
 
-  /** Moves lastMessageAt forward and, for a customer message, reopens a resolved conversation. */
+  /** Moves lastMessageAt forward and, for a customer message, reopens a resolved conversation (lock it first). */
   async touchConversation(
     manager: EntityManager,
     conversationId: string,
     sentAt: Date,
     reopen: boolean,
-  ): Promise<{ row: ConversationRow; reopened: boolean }> {
-    const rows: Array<ConversationRow & { previous_status: string }> = await queryRows(
+  ): Promise<ConversationRow> {
+    const [row] = await queryRows<ConversationRow>(
       manager,
-      `WITH previous AS (SELECT id, status FROM conversations WHERE id = $1 FOR UPDATE)
-       UPDATE conversations c
-          SET last_message_at = GREATEST(c.last_message_at, $2),
-              status = CASE WHEN $3 AND c.status = 'resolved' THEN 'open' ELSE c.status END,
+      `UPDATE conversations
+          SET last_message_at = GREATEST(last_message_at, $2),
+              status = CASE WHEN $3 AND status = 'resolved' THEN 'open' ELSE status END,
               updated_at = now()
-         FROM previous WHERE c.id = previous.id
-       RETURNING c.*, previous.status AS previous_status`,
+        WHERE id = $1
+       RETURNING *`,
       [conversationId, sentAt, reopen],
     );
-    const row = rows[0];
-    return { row, reopened: row.previous_status === 'resolved' && row.status !== 'resolved' };
+    return row;
   }
 
   async messageExists(

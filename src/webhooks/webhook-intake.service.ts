@@ -100,7 +100,7 @@ export class WebhookIntakeService {
     const signed: SignedRequest = { rawBody: request.rawBody, headers: request.headers, body: request.body };
     const now = new Date();
     for (const channel of known) {
-      if (!adapter.verify(signed, channel.credentials as never, now)) {
+      if (!adapter.verify(signed, channel.credentials, now)) {
         this.logger.warn(`${platform} webhook with an invalid signature for channel ${channel.id}`);
         throw new UnauthorizedException('Invalid signature');
       }

@@ -7,6 +7,10 @@ import { FAKE_SECRETS, type SignedDelivery } from '../support/webhook-signing.js
 
 export type Platform = 'facebook' | 'zalo' | 'tiktok';
 
+/** Raw database rows and JSON bodies as tests read them (snake_case columns, loosely typed on purpose). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
+
 export interface PlatformTestContext {
   fake: FakePlatforms;
   t: TestApp;
@@ -73,7 +77,7 @@ export interface LoggedEvent {
   type: string;
   channelId: string | null;
   conversationId: string | null;
-  data: any;
+  data: Loose;
 }
 
 /** The workspace's events in log order. */
@@ -97,15 +101,15 @@ export async function workspaceEvents(t: TestApp, workspaceId: string): Promise<
   }));
 }
 
-export async function channelMessages(t: TestApp, channelId: string): Promise<any[]> {
+export async function channelMessages(t: TestApp, channelId: string): Promise<Loose[]> {
   return db(t).query('SELECT * FROM messages WHERE channel_id = $1 ORDER BY created_at, id', [channelId]);
 }
 
-export async function channelConversations(t: TestApp, channelId: string): Promise<any[]> {
+export async function channelConversations(t: TestApp, channelId: string): Promise<Loose[]> {
   return db(t).query('SELECT * FROM conversations WHERE channel_id = $1 ORDER BY created_at', [channelId]);
 }
 
-export async function channelIdentities(t: TestApp, channelId: string): Promise<any[]> {
+export async function channelIdentities(t: TestApp, channelId: string): Promise<Loose[]> {
   return db(t).query('SELECT * FROM customer_identities WHERE channel_id = $1 ORDER BY created_at', [
     channelId,
   ]);
@@ -131,7 +135,7 @@ export function waitForMessageStatus(
   messageId: string,
   statuses: string[],
   timeoutMs = 10_000,
-): Promise<any> {
+): Promise<Loose> {
   return waitFor(
     async () => {
       const [row] = await db(t).query('SELECT * FROM messages WHERE id = $1', [messageId]);
@@ -149,7 +153,7 @@ export async function sendAgentMessage(
   conversationId: string,
   content: string,
   clientMessageId?: string,
-): Promise<any> {
+): Promise<Loose> {
   const response = await t
     .http()
     .post(`/api/conversations/${conversationId}/messages`)

@@ -20,12 +20,18 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   rawBody: string;
+  /** The parsed JSON body (loosely typed, for assertions). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   receivedAt: number;
 }
 
-/** What the fake answers: an HTTP reply, optionally after a delay; `hang` never answers (the client times out). */
-export type FakeReply = { status: number; body: unknown; delayMs?: number } | { hang: true };
+/**
+ * What the fake answers: an HTTP reply, optionally after a delay; `hang` never answers (the client times out);
+ * `destroy` drops the connection without an answer (a network failure).
+ */
+export type FakeReply =
+  { status: number; body: unknown; delayMs?: number } | { hang: true } | { destroy: true };
 export type FakeResponder = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
 
 const PATHS: Record<FakePlatform, string> = {
@@ -140,6 +146,8 @@ export const fakeReplies = {
     }),
   },
   serverError: (): FakeReply => ({ status: 503, body: { message: 'Service Unavailable' } }),
+  connectionDropped: (): FakeReply => ({ destroy: true }),
+  noAnswer: (): FakeReply => ({ hang: true }),
 };
 
 export interface FakePlatforms {
@@ -186,7 +194,7 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
           return;
         }
         const rawBody = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = null;
+        let body: unknown;
         try {
           body = JSON.parse(rawBody);
         } catch {
@@ -207,6 +215,10 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
         const next =
           scripts[platform].shift() ?? defaults[platform] ?? (() => fakeReplies[platform].success());
         const reply = typeof next === 'function' ? await next(entry) : next;
+        if ('destroy' in reply) {
+          request.socket.destroy();
+          return;
+        }
         if ('hang' in reply) {
           hanging.add(response);
           response.on('close', () => hanging.delete(response));

@@ -1,6 +1,7 @@
 import type { MessageAttachment } from '../../messages/entities/message.entity.js';
 import { MalformedPayloadError, type ChannelDelivery, type InboundItem } from '../platform-adapter.js';
 import {
+  coordinate,
   isRecord,
   millisecondsToDate,
   optionalId,
@@ -111,9 +112,12 @@ function parseAttachments(value: unknown): MessageAttachment[] {
     const url = optionalString(payload.url);
     if (url) return [{ type, url }];
     const coordinates = record(payload.coordinates);
-    if (type === 'location' && coordinates.lat !== undefined) {
+    if (type === 'location' && coordinate(coordinates.lat) !== '') {
       return [
-        { type, url: `https://maps.google.com/?q=${String(coordinates.lat)},${String(coordinates.long)}` },
+        {
+          type,
+          url: `https://maps.google.com/?q=${coordinate(coordinates.lat)},${coordinate(coordinates.long)}`,
+        },
       ];
     }
     return [{ type, url: '' }];

@@ -92,4 +92,12 @@ export class OutboundQueueRepository {
       [messageId, delayMs / 1000],
     );
   }
+
+  /** Gives an unsent claim back (on shutdown): due now, the attempt not counted. */
+  async release(messageId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET next_attempt_at = now(), send_attempts = GREATEST(send_attempts - 1, 0) WHERE id = $1 AND status = 'pending'`,
+      [messageId],
+    );
+  }
 }

@@ -95,7 +95,11 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
         ]);
       await Promise.all(
         [...byConversation.values()].map(async (messages) => {
-          for (const message of messages) await this.sendOne(message);
+          for (const message of messages) {
+            // Shutting down: hand the rest back at once instead of leaving them leased until the lease expires.
+            if (this.stopping) await this.release(message);
+            else await this.sendOne(message);
+          }
         }),
       );
       this.wakeRequested = true; // there may be more due work
@@ -109,6 +113,17 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     } catch (error) {
       // Unexpected (database) failure: the claim lease expires and another round retries the message.
       this.logger.error({ err: error, messageId: message.id }, 'failed to process an outbound message');
+    }
+  }
+
+  private async release(message: ClaimedMessage): Promise<void> {
+    try {
+      await this.queue.release(message.id);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, messageId: message.id },
+        'could not release a claimed message; it is retried when its lease expires',
+      );
     }
   }
 

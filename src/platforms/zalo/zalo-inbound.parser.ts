@@ -1,6 +1,7 @@
 import type { MessageAttachment } from '../../messages/entities/message.entity.js';
 import { MalformedPayloadError, type ChannelDelivery, type InboundItem } from '../platform-adapter.js';
 import {
+  coordinate,
   isRecord,
   millisecondsToDate,
   optionalId,
@@ -108,10 +109,10 @@ function parseAttachments(value: unknown): MessageAttachment[] {
     const url = optionalString(payload.url);
     if (url) return { type, url };
     const coordinates = record(payload.coordinates);
-    if (type === 'location' && coordinates.latitude !== undefined) {
+    if (type === 'location' && coordinate(coordinates.latitude) !== '') {
       return {
         type,
-        url: `https://maps.google.com/?q=${String(coordinates.latitude)},${String(coordinates.longitude)}`,
+        url: `https://maps.google.com/?q=${coordinate(coordinates.latitude)},${coordinate(coordinates.longitude)}`,
       };
     }
     return { type, url: '' };

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { register } from 'prom-client';
+import {
+  facebookTextMessage,
+  signedFacebookDelivery,
+  signedTiktokDelivery,
+  signedZaloDelivery,
+  signFacebook,
+  tiktokTextMessage,
+  zaloUserText,
+} from '../support/webhook-signing.js';
+import {
+  channelConversations,
+  channelIdentities,
+  channelMessages,
+  createPlatformChannel,
+  db,
+  deliver,
+  startPlatformTest,
+  stopPlatformTest,
+  uniqueId,
+  workspaceEvents,
+  type PlatformTestContext,
+} from './platform-test-helpers.js';
+
+async function webhookCount(platform: string, outcome: string): Promise<number> {
+  const metric = register.getSingleMetric('crm_webhook_requests_total');
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return (
+    values.find((value) => value.labels.platform === platform && value.labels.outcome === outcome)?.value ?? 0
+  );
+}
+
+describe('webhook intake (all platforms)', () => {
+  let context: PlatformTestContext;
+
+  beforeAll(async () => {
+    context = await startPlatformTest();
+  });
+  afterAll(async () => {
+    await stopPlatformTest(context);
+  });
+
+  it('answers 413 for a body over 1 MiB and 400 for malformed JSON or a payload of the wrong shape', async () => {
+    const channel = await createPlatformChannel(context, 'facebook');
+    const huge = JSON.stringify({
+      ...facebookTextMessage({ pageId: channel.externalId, psid: '1', mid: 'm_big', text: 'x' }),
+      padding: 'x'.repeat(1024 * 1024),
+    });
+    await deliver(context.t, {
+      path: '/api/webhooks/facebook',
+      body: huge,
+      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signFacebook(huge) },
+    }).expect(413);
+    for (const path of ['/api/webhooks/facebook', '/api/webhooks/zalo', '/api/webhooks/tiktok']) {
+      const response = await context.t
+        .http()
+        .post(path)
+        .set({ 'Content-Type': 'application/json', 'X-Hub-Signature-256': 'sha256=00' })
+        .send('{"object":"page",')
+        .expect(400);
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    }
+    await deliver(context.t, signedFacebookDelivery({ object: 'page' })).expect(400);
+    await deliver(context.t, signedFacebookDelivery([1, 2])).expect(400);
+    await deliver(
+      context.t,
+      signedTiktokDelivery({ event: 'im_receive_msg', user_openid: 'b', content: '{broken' }),
+    ).expect(400);
+    await deliver(context.t, signedZaloDelivery('{"timestamp":"1","no_event":true}')).expect(400);
+    await context.t
+      .http()
+      .post('/api/webhooks/facebook')
+      .set({ 'Content-Type': 'text/plain', 'X-Hub-Signature-256': 'sha256=00' })
+      .send('hello')
+      .expect(400);
+    expect(await channelMessages(context.t, channel.id)).toHaveLength(0);
+  });
+
+  it('absorbs 50 concurrent identical deliveries: one customer, one conversation, one message, one event each', async () => {
+    const channel = await createPlatformChannel(context, 'zalo');
+    const before = (await workspaceEvents(context.t, channel.workspaceId)).length;
+    const delivery = signedZaloDelivery(
+      zaloUserText({ oaId: channel.externalId, userId: uniqueId(), msgId: uniqueId('z'), text: 'only once' }),
+    );
+    const responses = await Promise.all(Array.from({ length: 50 }, () => deliver(context.t, delivery)));
+    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+    expect(await channelMessages(context.t, channel.id)).toHaveLength(1);
+    expect(await channelConversations(context.t, channel.id)).toHaveLength(1);
+    expect(await channelIdentities(context.t, channel.id)).toHaveLength(1);
+    const events = (await workspaceEvents(context.t, channel.workspaceId)).slice(before);
+    expect(events.map((event) => event.type)).toEqual([
+      'customer_created',
+      'new_conversation',
+      'new_message',
+    ]);
+  });
+
+  it('creates one customer and one conversation when a new sender’s different messages arrive concurrently', async () => {
+    const channel = await createPlatformChannel(context, 'tiktok');
+    const userId = uniqueId('user_');
+    const thread = `conv+${uniqueId()}==`;
+    const before = (await workspaceEvents(context.t, channel.workspaceId)).length;
+    const deliveries = Array.from({ length: 20 }, (_, index) =>
+      signedTiktokDelivery(
+        tiktokTextMessage({
+          businessId: channel.externalId,
+          userId,
+          conversationId: thread,
+          messageId: uniqueId('msg_'),
+          text: `message ${index}`,
+        }),
+      ),
+    );
+    const responses = await Promise.all(deliveries.map((delivery) => deliver(context.t, delivery)));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+    expect(await channelMessages(context.t, channel.id)).toHaveLength(20);
+    expect(await channelConversations(context.t, channel.id)).toHaveLength(1);
+    expect(await channelIdentities(context.t, channel.id)).toHaveLength(1);
+    const customers = await db(context.t).query(
+      'SELECT count(DISTINCT c.id)::int AS n FROM customers c JOIN conversations conv ON conv.customer_id = c.id WHERE conv.channel_id = $1',
+      [channel.id],
+    );
+    expect(customers[0].n).toBe(1);
+    const orphans = await db(context.t).query(
+      'SELECT count(*)::int AS n FROM customers c WHERE c.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM customer_identities i WHERE i.customer_id = c.id)',
+      [channel.workspaceId],
+    );
+    expect(orphans[0].n).toBe(0);
+    const types = (await workspaceEvents(context.t, channel.workspaceId))
+      .slice(before)
+      .map((event) => event.type);
+    expect(types.slice(0, 3)).toEqual(['customer_created', 'new_conversation', 'new_message']);
+    expect(types.filter((type) => type === 'new_message')).toHaveLength(20);
+    expect(types.filter((type) => type === 'customer_created')).toHaveLength(1);
+    expect(types.filter((type) => type === 'new_conversation')).toHaveLength(1);
+  });
+
+  it('answers well within 2 s and counts outcomes per platform', async () => {
+    const channel = await createPlatformChannel(context, 'facebook');
+    const accepted = await webhookCount('facebook', 'accepted');
+    const unauthorized = await webhookCount('facebook', 'unauthorized');
+    const unknown = await webhookCount('facebook', 'unknown_channel');
+    const started = Date.now();
+    await deliver(
+      context.t,
+      signedFacebookDelivery(
+        facebookTextMessage({
+          pageId: channel.externalId,
+          psid: uniqueId(),
+          mid: uniqueId('m_'),
+          text: 'quick',
+        }),
+      ),
+    ).expect(200);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await deliver(
+      context.t,
+      signedFacebookDelivery(
+        facebookTextMessage({
+          pageId: channel.externalId,
+          psid: uniqueId(),
+          mid: uniqueId('m_'),
+          text: 'forged',
+        }),
+        'bad',
+      ),
+    ).expect(401);
+    await deliver(
+      context.t,
+      signedFacebookDelivery(
+        facebookTextMessage({ pageId: uniqueId(), psid: uniqueId(), mid: uniqueId('m_'), text: 'nobody' }),
+      ),
+    ).expect(200);
+    expect(await webhookCount('facebook', 'accepted')).toBe(accepted + 1);
+    expect(await webhookCount('facebook', 'unauthorized')).toBe(unauthorized + 1);
+    expect(await webhookCount('facebook', 'unknown_channel')).toBe(unknown + 1);
+  });
+
+  it('lists the webhook routes in the OpenAPI document without authentication', async () => {
+    const response = await context.t.http().get('/api/docs/openapi.json').expect(200);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/api/webhooks/facebook', '/api/webhooks/zalo', '/api/webhooks/tiktok']),
+    );
+  });
+});
