@@ -89,8 +89,14 @@ describe('web console in a real browser', () => {
       alicePage.getByTestId('conversation-item').first().waitFor({ timeout: 5_000 }),
       baoPage.getByTestId('conversation-item').first().waitFor({ timeout: 5_000 }),
     ]);
+    // Naming the new customer renames the conversation on both screens (customer_updated).
     const [conversation] = await admin.conversations();
-    firstCustomer.name = conversation.customer.name ?? 'Unknown customer';
+    firstCustomer.name = 'Lan Anh';
+    await admin.call('PATCH', `/api/customers/${conversation.customerId}`, { name: firstCustomer.name, phone: '+84 93 210 4455' });
+    await Promise.all([
+      alicePage.getByTestId('conversation-item').filter({ hasText: firstCustomer.name }).waitFor({ timeout: 2_000 }),
+      baoPage.getByTestId('conversation-item').filter({ hasText: firstCustomer.name }).waitFor({ timeout: 2_000 }),
+    ]);
     await alicePage.getByTestId('conversation-item').first().click();
     await baoPage.getByTestId('conversation-item').first().click();
     await messageBubble(alicePage, 'Hello, are you open today?').waitFor();
