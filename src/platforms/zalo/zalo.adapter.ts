@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ZaloCredentials } from '../../channels/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type {
@@ -8,7 +8,7 @@ import type {
   SendResult,
   SignedRequest,
 } from '../platform-adapter.js';
-import { isRecord, optionalId } from '../payload-reader.js';
+import { isRecord } from '../payload-reader.js';
 import { describeFailure, postJson } from '../platform-http.js';
 import { headerValue } from '../signature.util.js';
 import { parseZaloPayload } from './zalo-inbound.parser.js';
@@ -20,6 +20,7 @@ import { ZALO_SIGNATURE_HEADER, verifyZaloSignature } from './zalo-signature.uti
 export class ZaloAdapter implements PlatformAdapter<'zalo'> {
   readonly platform = 'zalo' as const;
   readonly signatureHeader = ZALO_SIGNATURE_HEADER;
+  private readonly logger = new Logger(ZaloAdapter.name);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -27,16 +28,32 @@ export class ZaloAdapter implements PlatformAdapter<'zalo'> {
     return parseZaloPayload(body);
   }
 
+  /**
+   * The channel's app id is the documented first term; the body's own `app_id` is tried next (sources
+   * disagree on edge cases, and the OA secret key still has to match).
+   */
   verify(request: SignedRequest, credentials: ZaloCredentials): boolean {
-    const timestamp = isRecord(request.body) ? optionalId(request.body.timestamp) : null;
+    const body = isRecord(request.body) ? request.body : {};
+    const timestamp =
+      typeof body.timestamp === 'string' || typeof body.timestamp === 'number'
+        ? String(body.timestamp)
+        : null;
     if (timestamp === null) return false;
-    return verifyZaloSignature(
-      request.rawBody,
-      headerValue(request.headers, ZALO_SIGNATURE_HEADER),
+    const header = headerValue(request.headers, ZALO_SIGNATURE_HEADER);
+    const appIds = new Set([
       credentials.appId,
-      timestamp,
-      credentials.oaSecretKey,
-    );
+      typeof body.app_id === 'string' ? body.app_id : credentials.appId,
+    ]);
+    for (const appId of appIds) {
+      if (verifyZaloSignature(request.rawBody, header, appId, timestamp, credentials.oaSecretKey)) {
+        if (appId !== credentials.appId)
+          this.logger.warn(
+            'Zalo signature matched the body app_id, not the channel appId: check the channel credentials',
+          );
+        return true;
+      }
+    }
+    return false;
   }
 
   async send(credentials: ZaloCredentials, target: OutboundTarget): Promise<SendResult> {
