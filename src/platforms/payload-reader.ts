@@ -3,6 +3,9 @@ import { MalformedPayloadError } from './platform-adapter.js';
 /** Small readers for untyped webhook JSON: they never coerce an id through a JS number. */
 export type JsonRecord = Record<string, unknown>;
 
+const NUL = '\u0000';
+const REPLACEMENT_CHARACTER = '\ufffd';
+
 export function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -21,7 +24,10 @@ export function requireRecord(value: unknown, what: string): JsonRecord {
  * integers); a larger number has already lost digits in JSON.parse, so it is rejected rather than stored wrong.
  */
 export function optionalId(value: unknown): string | null {
-  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'string') {
+    if (value.includes(NUL)) throw new MalformedPayloadError('an id contains a NUL character');
+    return value.length > 0 ? value : null;
+  }
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value === 'number') throw new MalformedPayloadError('an id was sent as an inexact JSON number');
   return null;
@@ -33,8 +39,9 @@ export function requireId(value: unknown, what: string): string {
   return id;
 }
 
+/** Text as sent, except NUL (which Postgres text cannot hold): it becomes U+FFFD. */
 export function optionalString(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
+  return typeof value === 'string' ? value.replaceAll(NUL, REPLACEMENT_CHARACTER) : null;
 }
 
 /** Epoch milliseconds (number or numeric string) → Date; null when absent or not a time. */

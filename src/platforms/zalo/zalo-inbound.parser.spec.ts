@@ -168,3 +168,17 @@ describe('parseZaloPayload', () => {
     ).toThrow(MalformedPayloadError);
   });
 });
+
+describe('parseZaloPayload text', () => {
+  it('replaces NUL (which Postgres text cannot store) and refuses it in ids', () => {
+    const event = {
+      event_name: 'user_send_text',
+      sender: { id: '1' },
+      recipient: { id: '2' },
+      message: { msg_id: 'm', text: 'a\u0000b' },
+      timestamp: '1',
+    };
+    expect(parseZaloPayload(event)[0].items[0]).toMatchObject({ text: 'a\ufffdb' });
+    expect(() => parseZaloPayload({ ...event, sender: { id: '1\u0000' } })).toThrow(MalformedPayloadError);
+  });
+});
