@@ -10,7 +10,6 @@ import {
   DEADLOCK_DETECTED,
   messageFromRow,
   postgresErrorCode,
-  type ConversationRow,
   type MessageRow,
 } from '../platforms/inbox-rows.js';
 import type {
@@ -19,7 +18,7 @@ import type {
   InboundMessage,
   InboundReceipt,
 } from '../platforms/platform-adapter.js';
-import { InboundRepository, type ChannelRef } from './inbound.repository.js';
+import { InboundRepository, type ChannelRef, type FoundConversation } from './inbound.repository.js';
 
 /** The items of one delivery that belong to one known channel. */
 export interface ChannelItems {
@@ -210,9 +209,20 @@ export class InboundIngestionService {
     channel: ChannelRef,
     item: InboundMessage,
     sentAt: Date,
-  ): Promise<{ row: ConversationRow; customerName: string | null }> {
+  ): Promise<FoundConversation> {
     const existing = await this.repository.findConversation(tx.manager, channel.id, item.threadKey, true);
-    if (existing) return existing;
+    if (existing && !existing.customerDeleted) return existing;
+    if (existing) {
+      // The customer was deleted (with its identities): this message makes a new one, and the thread follows it.
+      const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
+      const relinked = await this.repository.relinkConversation(tx.manager, existing.row.id, customer.id);
+      tx.emit(
+        'conversation.updated',
+        this.scope(channel, relinked.id),
+        toConversationView(conversationFromRow(relinked, customer.name)),
+      );
+      return { row: relinked, customerName: customer.name, customerDeleted: false };
+    }
     const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
     const created = await this.repository.insertConversation(
       tx.manager,
@@ -231,7 +241,7 @@ export class InboundIngestionService {
       this.scope(channel, created.id),
       toConversationView(conversationFromRow(created, customer.name)),
     );
-    return { row: created, customerName: customer.name };
+    return { row: created, customerName: customer.name, customerDeleted: false };
   }
 
   private async ensureCustomer(

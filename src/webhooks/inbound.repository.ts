@@ -26,6 +26,13 @@ export interface NewInboundMessage {
   status: MessageStatus;
 }
 
+export interface FoundConversation {
+  row: ConversationRow;
+  customerName: string | null;
+  /** The customer was deleted (its identities are gone): the next message makes a new customer. */
+  customerDeleted: boolean;
+}
+
 /** Which statuses a receipt may move forward from (never backwards). */
 const RECEIPT_FROM: Record<'delivered' | 'read', MessageStatus[]> = {
   delivered: ['sent'],
@@ -91,15 +98,32 @@ export class InboundRepository {
     channelId: string,
     threadKey: string,
     lock = false,
-  ): Promise<{ row: ConversationRow; customerName: string | null } | null> {
-    const rows: Array<ConversationRow & { customer_name: string | null }> = await queryRows(
-      manager,
-      `SELECT conv.*, cust.name AS customer_name FROM conversations conv JOIN customers cust ON cust.id = conv.customer_id
+  ): Promise<FoundConversation | null> {
+    const rows: Array<ConversationRow & { customer_name: string | null; customer_deleted: boolean }> =
+      await queryRows(
+        manager,
+        `SELECT conv.*, cust.name AS customer_name, cust.deleted_at IS NOT NULL AS customer_deleted FROM conversations conv JOIN customers cust ON cust.id = conv.customer_id
         WHERE conv.channel_id = $1 AND conv.thread_key = $2${lock ? ' FOR NO KEY UPDATE OF conv' : ''}`,
-      [channelId, threadKey],
+        [channelId, threadKey],
+      );
+    const found = rows[0];
+    if (!found) return null;
+    const { customer_name: customerName, customer_deleted: customerDeleted, ...row } = found;
+    return { row, customerName, customerDeleted };
+  }
+
+  /** Points a thread whose customer was deleted at the new customer its next message created. */
+  async relinkConversation(
+    manager: EntityManager,
+    conversationId: string,
+    customerId: string,
+  ): Promise<ConversationRow> {
+    const [row] = await queryRows<ConversationRow>(
+      manager,
+      `UPDATE conversations SET customer_id = $2, updated_at = now() WHERE id = $1 RETURNING *`,
+      [conversationId, customerId],
     );
-    const row = rows[0];
-    return row ? { row, customerName: row.customer_name } : null;
+    return row;
   }
 
   /** Null when the thread's conversation already exists (created concurrently). */

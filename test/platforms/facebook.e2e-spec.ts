@@ -306,6 +306,42 @@ describe('Facebook Messenger', () => {
       expect(conversation.body.status).toBe('open');
     });
 
+    it('makes a new customer when a deleted customer writes again, and moves the thread to it', async () => {
+      const channel = await createPlatformChannel(context, 'facebook');
+      const psid = uniqueId();
+      const conversationId = await inboundText(channel, psid, 'before');
+      const [conversation] = await channelConversations(context.t, channel.id);
+      await context.t
+        .http()
+        .delete(`/api/customers/${conversation.customer_id}`)
+        .set(context.admin.auth)
+        .expect(204);
+      const before = (await workspaceEvents(context.t, channel.workspaceId)).length;
+      await deliver(
+        context.t,
+        signedFacebookDelivery(
+          facebookTextMessage({ pageId: channel.externalId, psid, mid: uniqueId('m_'), text: 'after' }),
+        ),
+      ).expect(200);
+      const events = (await workspaceEvents(context.t, channel.workspaceId)).slice(before);
+      expect(events.map((event) => event.type)).toEqual([
+        'customer_created',
+        'conversation_updated',
+        'new_message',
+      ]);
+      const newCustomerId = events[0].data.id;
+      expect(newCustomerId).not.toBe(conversation.customer_id);
+      expect(events[1].data).toMatchObject({ id: conversationId, customerId: newCustomerId });
+      const customer = await context.t
+        .http()
+        .get(`/api/customers/${newCustomerId}`)
+        .set(context.admin.auth)
+        .expect(200);
+      expect(customer.body.identities).toEqual([
+        { platform: 'facebook', channelId: channel.id, externalUserId: psid },
+      ]);
+    });
+
     it('stores an echo of a message the page sent elsewhere as an agent message with new_message', async () => {
       const channel = await createPlatformChannel(context, 'facebook');
       const psid = uniqueId();
