@@ -95,30 +95,34 @@ export class InboundIngestionService {
 
     const sentAt = item.sentAt ?? new Date();
     const conversation = await this.ensureConversation(tx, channel, item, sentAt);
-    const inserted = await this.repository.insertMessage(manager, channel, {
-      conversationId: conversation.row.id,
-      sender: item.direction === 'customer' ? 'customer' : 'agent',
-      content: item.text,
-      attachments: item.attachments,
-      sentAt,
-      platformMessageId: item.platformMessageId,
-      status: item.direction === 'customer' ? 'received' : 'sent',
-    });
+    const reopen = item.direction === 'customer';
+    const inserted = await this.repository.insertMessage(
+      manager,
+      channel,
+      {
+        conversationId: conversation.row.id,
+        sender: item.direction === 'customer' ? 'customer' : 'agent',
+        content: item.text,
+        attachments: item.attachments,
+        sentAt,
+        platformMessageId: item.platformMessageId,
+        status: item.direction === 'customer' ? 'received' : 'sent',
+      },
+      reopen,
+    );
     if (!inserted) {
       summary.duplicates++;
       return;
     }
     summary.stored++;
     const scope = this.scope(channel, conversation.row.id);
-    tx.emit('message.received', scope, toMessageView(messageFromRow(inserted)));
-    const reopen = item.direction === 'customer';
-    const touched = await this.repository.touchConversation(manager, conversation.row.id, sentAt, reopen);
+    tx.emit('message.received', scope, toMessageView(messageFromRow(inserted.message)));
     if (reopen && conversation.row.status === 'resolved') {
-      tx.emit(
-        'conversation.updated',
-        scope,
-        toConversationView(conversationFromRow(touched, conversation.customerName)),
+      const reopened = conversationFromRow(
+        { ...conversation.row, ...inserted.conversation },
+        conversation.customerName,
       );
+      tx.emit('conversation.updated', scope, toConversationView(reopened));
     }
   }
 

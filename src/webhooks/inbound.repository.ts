@@ -144,18 +144,44 @@ export class InboundRepository {
     return rows[0] ?? null;
   }
 
-  /** Null when (channel, platform message id) is already stored: a redelivery or a concurrent duplicate. */
+  /**
+   * Inserts the message and, in the same statement, moves the (already locked) conversation's lastMessageAt
+   * forward and reopens it when asked. Null when (channel, platform message id) is already stored: a
+   * redelivery or a concurrent duplicate, and then the conversation is left untouched.
+   */
   async insertMessage(
     manager: EntityManager,
     channel: ChannelRef,
     message: NewInboundMessage,
-  ): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await queryRows(
+    reopen: boolean,
+  ): Promise<{
+    message: MessageRow;
+    conversation: Pick<ConversationRow, 'status' | 'last_message_at' | 'updated_at'>;
+  } | null> {
+    const rows = await queryRows<
+      MessageRow & {
+        conversation_status: ConversationRow['status'];
+        conversation_last_message_at: Date;
+        conversation_updated_at: Date;
+      }
+    >(
       manager,
-      `INSERT INTO messages (workspace_id, channel_id, conversation_id, sender, content, attachments, sent_at, platform_message_id, status)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
-       ON CONFLICT (channel_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
-       RETURNING *`,
+      `WITH inserted AS (
+         INSERT INTO messages (workspace_id, channel_id, conversation_id, sender, content, attachments, sent_at, platform_message_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+         ON CONFLICT (channel_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
+         RETURNING *
+       ), touched AS (
+         UPDATE conversations
+            SET last_message_at = GREATEST(last_message_at, $7),
+                status = CASE WHEN $10 AND status = 'resolved' THEN 'open' ELSE status END,
+                updated_at = now()
+          WHERE id = $3 AND EXISTS (SELECT 1 FROM inserted)
+         RETURNING status, last_message_at, updated_at
+       )
+       SELECT inserted.*, touched.status AS conversation_status, touched.last_message_at AS conversation_last_message_at,
+              touched.updated_at AS conversation_updated_at
+         FROM inserted CROSS JOIN touched`,
       [
         channel.workspaceId,
         channel.id,
@@ -166,29 +192,21 @@ export class InboundRepository {
         message.sentAt,
         message.platformMessageId,
         message.status,
+        reopen,
       ],
     );
-    return rows[0] ?? null;
-  }
-
-  /** Moves lastMessageAt forward and, for a customer message, reopens a resolved conversation (lock it first). */
-  async touchConversation(
-    manager: EntityManager,
-    conversationId: string,
-    sentAt: Date,
-    reopen: boolean,
-  ): Promise<ConversationRow> {
-    const [row] = await queryRows<ConversationRow>(
-      manager,
-      `UPDATE conversations
-          SET last_message_at = GREATEST(last_message_at, $2),
-              status = CASE WHEN $3 AND status = 'resolved' THEN 'open' ELSE status END,
-              updated_at = now()
-        WHERE id = $1
-       RETURNING *`,
-      [conversationId, sentAt, reopen],
-    );
-    return row;
+    const row = rows[0];
+    if (!row) return null;
+    const {
+      conversation_status: status,
+      conversation_last_message_at: lastMessageAt,
+      conversation_updated_at: updatedAt,
+      ...inserted
+    } = row;
+    return {
+      message: inserted,
+      conversation: { status, last_message_at: lastMessageAt, updated_at: updatedAt },
+    };
   }
 
   async messageExists(
