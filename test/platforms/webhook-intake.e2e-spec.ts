@@ -8,6 +8,7 @@ import {
   signFacebook,
   tiktokTextMessage,
   zaloUserText,
+  type SignedDelivery,
 } from '../support/webhook-signing.js';
 import {
   channelConversations,
@@ -20,6 +21,7 @@ import {
   stopPlatformTest,
   uniqueId,
   workspaceEvents,
+  type Platform,
   type PlatformTestContext,
 } from './platform-test-helpers.js';
 
@@ -78,24 +80,44 @@ describe('webhook intake (all platforms)', () => {
     expect(await channelMessages(context.t, channel.id)).toHaveLength(0);
   });
 
-  it('absorbs 50 concurrent identical deliveries: one customer, one conversation, one message, one event each', async () => {
-    const channel = await createPlatformChannel(context, 'zalo');
-    const before = (await workspaceEvents(context.t, channel.workspaceId)).length;
-    const delivery = signedZaloDelivery(
-      zaloUserText({ oaId: channel.externalId, userId: uniqueId(), msgId: uniqueId('z'), text: 'only once' }),
-    );
-    const responses = await Promise.all(Array.from({ length: 50 }, () => deliver(context.t, delivery)));
-    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
-    expect(await channelMessages(context.t, channel.id)).toHaveLength(1);
-    expect(await channelConversations(context.t, channel.id)).toHaveLength(1);
-    expect(await channelIdentities(context.t, channel.id)).toHaveLength(1);
-    const events = (await workspaceEvents(context.t, channel.workspaceId)).slice(before);
-    expect(events.map((event) => event.type)).toEqual([
-      'customer_created',
-      'new_conversation',
-      'new_message',
-    ]);
-  });
+  const identicalDeliveries: Record<Platform, (externalId: string) => SignedDelivery> = {
+    facebook: (pageId) =>
+      signedFacebookDelivery(
+        facebookTextMessage({ pageId, psid: uniqueId(), mid: uniqueId('m_'), text: 'only once' }),
+      ),
+    zalo: (oaId) =>
+      signedZaloDelivery(zaloUserText({ oaId, userId: uniqueId(), msgId: uniqueId('z'), text: 'only once' })),
+    tiktok: (businessId) =>
+      signedTiktokDelivery(
+        tiktokTextMessage({
+          businessId,
+          userId: uniqueId('user_'),
+          conversationId: `conv+${uniqueId()}==`,
+          messageId: uniqueId('msg_'),
+          text: 'only once',
+        }),
+      ),
+  };
+
+  it.each(['facebook', 'zalo', 'tiktok'] as const)(
+    '%s: absorbs 50 concurrent identical deliveries: one customer, one conversation, one message, one event each',
+    async (platform) => {
+      const channel = await createPlatformChannel(context, platform);
+      const before = (await workspaceEvents(context.t, channel.workspaceId)).length;
+      const delivery = identicalDeliveries[platform](channel.externalId);
+      const responses = await Promise.all(Array.from({ length: 50 }, () => deliver(context.t, delivery)));
+      expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+      expect(await channelMessages(context.t, channel.id)).toHaveLength(1);
+      expect(await channelConversations(context.t, channel.id)).toHaveLength(1);
+      expect(await channelIdentities(context.t, channel.id)).toHaveLength(1);
+      const events = (await workspaceEvents(context.t, channel.workspaceId)).slice(before);
+      expect(events.map((event) => event.type)).toEqual([
+        'customer_created',
+        'new_conversation',
+        'new_message',
+      ]);
+    },
+  );
 
   it('creates one customer and one conversation when a new sender’s different messages arrive concurrently', async () => {
     const channel = await createPlatformChannel(context, 'tiktok');
