@@ -20,14 +20,20 @@ export class WebConsoleService implements OnModuleInit {
   onModuleInit(): void {
     const directory = findWebConsoleDir();
     if (!directory) {
-      this.logger.warn('web/dist not found: the web console is not served. Build it with `npm run build:web`.');
+      this.logger.warn(
+        'web/dist not found: the web console is not served. Build it with `npm run build:web`.',
+      );
       return;
     }
     const app = this.adapterHost.httpAdapter.getInstance<Express>();
     const indexFile = join(directory, 'index.html');
     app.use(
       '/assets',
-      express.static(join(directory, 'assets'), { immutable: true, maxAge: HASHED_ASSET_MAX_AGE, fallthrough: true }),
+      express.static(join(directory, 'assets'), {
+        immutable: true,
+        maxAge: HASHED_ASSET_MAX_AGE,
+        fallthrough: true,
+      }),
     );
     app.use(express.static(directory, { index: false, maxAge: 0 }));
     app.use((request: Request, response: Response, next: NextFunction) => {

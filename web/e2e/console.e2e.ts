@@ -84,7 +84,11 @@ describe('web console in a real browser', () => {
     ]);
 
     // A new customer writes: the conversation shows up in both inboxes, no reload.
-    await deliverFacebookMessage(server.baseUrl, { pageId: PAGE_ID, psid: firstCustomer.psid, text: 'Hello, are you open today?' });
+    await deliverFacebookMessage(server.baseUrl, {
+      pageId: PAGE_ID,
+      psid: firstCustomer.psid,
+      text: 'Hello, are you open today?',
+    });
     await Promise.all([
       alicePage.getByTestId('conversation-item').first().waitFor({ timeout: 5_000 }),
       baoPage.getByTestId('conversation-item').first().waitFor({ timeout: 5_000 }),
@@ -92,10 +96,19 @@ describe('web console in a real browser', () => {
     // Naming the new customer renames the conversation on both screens (customer_updated).
     const [conversation] = await admin.conversations();
     firstCustomer.name = 'Lan Anh';
-    await admin.call('PATCH', `/api/customers/${conversation.customerId}`, { name: firstCustomer.name, phone: '+84 93 210 4455' });
+    await admin.call('PATCH', `/api/customers/${conversation.customerId}`, {
+      name: firstCustomer.name,
+      phone: '+84 93 210 4455',
+    });
     await Promise.all([
-      alicePage.getByTestId('conversation-item').filter({ hasText: firstCustomer.name }).waitFor({ timeout: 2_000 }),
-      baoPage.getByTestId('conversation-item').filter({ hasText: firstCustomer.name }).waitFor({ timeout: 2_000 }),
+      alicePage
+        .getByTestId('conversation-item')
+        .filter({ hasText: firstCustomer.name })
+        .waitFor({ timeout: 2_000 }),
+      baoPage
+        .getByTestId('conversation-item')
+        .filter({ hasText: firstCustomer.name })
+        .waitFor({ timeout: 2_000 }),
     ]);
     await alicePage.getByTestId('conversation-item').first().click();
     await baoPage.getByTestId('conversation-item').first().click();
@@ -130,7 +143,9 @@ describe('web console in a real browser', () => {
     await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 15_000 }).toBe('sent');
     expect(await bubble.count()).toBe(1);
     // The other agent's screen follows the same reply.
-    await expect.poll(() => messageBubble(baoPage, reply).getAttribute('data-status'), { timeout: 5_000 }).toBe('sent');
+    await expect
+      .poll(() => messageBubble(baoPage, reply).getAttribute('data-status'), { timeout: 5_000 })
+      .toBe('sent');
     const [request] = await fake.waitForRequests('facebook', 1);
     expect(JSON.stringify(request.body)).toContain(reply);
     await screenshot(alicePage, 'inbox.png');
@@ -140,14 +155,21 @@ describe('web console in a real browser', () => {
     const streams = recordApiRequests(alicePage);
     await server.stop();
     await waitForConnection(alicePage, 'reconnecting', 10_000);
-    await expect.poll(() => alicePage.getByTestId('connection-indicator').textContent()).toMatch(/Reconnecting/);
+    await expect
+      .poll(() => alicePage.getByTestId('connection-indicator').textContent())
+      .toMatch(/Reconnecting/);
 
     await server.start();
     // Committed before the browser is back (it is still waiting out its backoff).
     const missed = ['Are you still there?', 'I can come by at 5pm.'];
     const newcomerPsid = newPsid();
-    for (const text of missed) await deliverFacebookMessage(server.baseUrl, { pageId: PAGE_ID, psid: firstCustomer.psid, text });
-    await deliverFacebookMessage(server.baseUrl, { pageId: PAGE_ID, psid: newcomerPsid, text: 'Hi from a new customer' });
+    for (const text of missed)
+      await deliverFacebookMessage(server.baseUrl, { pageId: PAGE_ID, psid: firstCustomer.psid, text });
+    await deliverFacebookMessage(server.baseUrl, {
+      pageId: PAGE_ID,
+      psid: newcomerPsid,
+      text: 'Hi from a new customer',
+    });
 
     await waitForConnection(alicePage, 'live', 45_000);
     for (const text of missed) await messageBubble(alicePage, text).waitFor({ timeout: 5_000 });
@@ -188,7 +210,8 @@ describe('web console in a real browser', () => {
     const streamRequests: Array<{ page: Page; url: string }> = [];
     for (const page of [first, second, third]) {
       page.on('request', (request) => {
-        if (new URL(request.url()).pathname === '/api/events/stream') streamRequests.push({ page, url: request.url() });
+        if (new URL(request.url()).pathname === '/api/events/stream')
+          streamRequests.push({ page, url: request.url() });
       });
     }
     await second.goto(`${server.baseUrl}/customers`);
@@ -196,19 +219,30 @@ describe('web console in a real browser', () => {
     await Promise.all([first, second, third].map((page) => waitForConnection(page, 'live')));
 
     const roles = await Promise.all(
-      [first, second, third].map((page) => page.getByTestId('connection-indicator').getAttribute('data-role')),
+      [first, second, third].map((page) =>
+        page.getByTestId('connection-indicator').getAttribute('data-role'),
+      ),
     );
     expect(roles.filter((role) => role === 'leader')).toHaveLength(1);
     expect(await admin.openStreams()).toBe(1);
     expect(streamRequests.filter((request) => request.page !== first)).toEqual([]);
 
     // Followers get the leader's events relayed.
-    const before = await admin.createCustomer({ name: 'Hanh Bui', email: 'hanh@example.com', notes: 'Prefers Zalo' });
-    for (const page of [second, third]) await page.locator(`[data-customer-id="${before.id}"]`).waitFor({ timeout: 3_000 });
+    const before = await admin.createCustomer({
+      name: 'Hanh Bui',
+      email: 'hanh@example.com',
+      notes: 'Prefers Zalo',
+    });
+    for (const page of [second, third])
+      await page.locator(`[data-customer-id="${before.id}"]`).waitFor({ timeout: 3_000 });
 
     await first.close(); // the leader's tab
     // Committed while no tab holds a stream: the tab that takes over resumes from its last id and gets it.
-    const during = await admin.createCustomer({ name: 'Minh Do', phone: '+84 91 555 0101', notes: 'Asked for a refund' });
+    const during = await admin.createCustomer({
+      name: 'Minh Do',
+      phone: '+84 91 555 0101',
+      notes: 'Asked for a refund',
+    });
     for (const page of [second, third]) {
       await page.locator(`[data-customer-id="${during.id}"]`).waitFor({ timeout: 5_000 });
       await waitForConnection(page, 'live', 1_000);

@@ -14,7 +14,7 @@ function SignedIn() {
   if (loading) return <div className="splash">Loading…</div>;
   if (!user) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   return (
-    <RealtimeProvider userId={user.id}>
+    <RealtimeProvider key={user.id} userId={user.id}>
       <Outlet />
     </RealtimeProvider>
   );

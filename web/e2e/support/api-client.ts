@@ -1,5 +1,9 @@
 import type { Conversation, Customer, User } from '../../src/api/types';
-import { FAKE_SECRETS, facebookTextMessage, signedFacebookDelivery } from '../../../test/support/webhook-signing';
+import {
+  FAKE_SECRETS,
+  facebookTextMessage,
+  signedFacebookDelivery,
+} from '../../../test/support/webhook-signing';
 
 /** REST from the test process: sets up users and channels, and delivers signed webhooks. */
 export class ApiClient {
@@ -9,7 +13,10 @@ export class ApiClient {
   ) {}
 
   static async signIn(baseUrl: string, email: string, password: string): Promise<ApiClient> {
-    const answer = await new ApiClient(baseUrl).call<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
+    const answer = await new ApiClient(baseUrl).call<{ accessToken: string }>('POST', '/api/auth/login', {
+      email,
+      password,
+    });
     return new ApiClient(baseUrl, answer.accessToken);
   }
 
@@ -66,6 +73,10 @@ export async function deliverFacebookMessage(
 ): Promise<void> {
   const mid = `m_e2e_${Date.now()}_${++sequence}`;
   const delivery = signedFacebookDelivery(facebookTextMessage({ ...options, mid }));
-  const response = await fetch(`${baseUrl}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  const response = await fetch(`${baseUrl}${delivery.path}`, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+  });
   if (response.status !== 200) throw new Error(`webhook → ${response.status} ${await response.text()}`);
 }

@@ -13,5 +13,9 @@ export default function globalSetup(): void {
   if (process.env.E2E_SKIP_BUILD === '1') return;
   execSync('npm run build', { cwd: REPO_DIR, stdio: 'inherit' });
   // vitest sets NODE_ENV=test, which would make vite bundle React's development build.
-  execSync('npm run build', { cwd: WEB_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  execSync('npm run build', {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }

@@ -35,8 +35,10 @@ export const api = {
       body: { content, clientMessageId },
     }),
 
-  listCustomers: (q: string, cursor?: string) => apiRequest<Page<Customer>>('/customers', { query: { q, cursor } }),
-  createCustomer: (input: CustomerInput) => apiRequest<Customer>('/customers', { method: 'POST', body: input }),
+  listCustomers: (q: string, cursor?: string) =>
+    apiRequest<Page<Customer>>('/customers', { query: { q, cursor } }),
+  createCustomer: (input: CustomerInput) =>
+    apiRequest<Customer>('/customers', { method: 'POST', body: input }),
   updateCustomer: (id: string, input: CustomerInput) =>
     apiRequest<Customer>(`/customers/${id}`, { method: 'PATCH', body: input }),
   deleteCustomer: (id: string) => apiRequest<void>(`/customers/${id}`, { method: 'DELETE' }),

@@ -13,7 +13,7 @@ export class ApiError extends Error {
 
 function errorMessage(body: unknown, status: number): string {
   if (body && typeof body === 'object' && 'message' in body) {
-    const message = (body as { message: unknown }).message;
+    const message = body.message;
     if (Array.isArray(message)) return message.join('; ');
     if (typeof message === 'string') return message;
   }

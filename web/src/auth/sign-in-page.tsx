@@ -22,7 +22,8 @@ export function SignInPage() {
       await signIn(email, password);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 401) setError('Wrong email or password.');
-      else if (caught instanceof ApiError && caught.status === 429) setError('Too many attempts. Try again later.');
+      else if (caught instanceof ApiError && caught.status === 429)
+        setError('Too many attempts. Try again later.');
       else setError(caught instanceof Error ? caught.message : 'Sign-in failed.');
     } finally {
       setBusy(false);
@@ -33,11 +34,19 @@ export function SignInPage() {
     <div className="sign-in">
       <form onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Sign in to crm-inbox</h1>
-        <p className="muted">The agents&apos; live inbox: Facebook, Zalo and TikTok conversations in one place.</p>
+        <p className="muted">
+          The agents&apos; live inbox: Facebook, Zalo and TikTok conversations in one place.
+        </p>
         {sessionExpired && <p className="notice">Your session ended. Please sign in again.</p>}
         <label>
           Email
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label>
           Password

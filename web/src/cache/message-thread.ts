@@ -40,7 +40,9 @@ function sameMessage(existing: Message, incoming: Message): boolean {
  * stream may announce the reply before the POST answers). New messages go at the end of the newest page.
  */
 export function upsertMessage(data: PagedList<Message>, incoming: Message): PagedList<Message> {
-  const matches = data.pages.flatMap((page) => page.items.filter((existing) => sameMessage(existing, incoming)));
+  const matches = data.pages.flatMap((page) =>
+    page.items.filter((existing) => sameMessage(existing, incoming)),
+  );
   if (matches.length > 0) {
     // The optimistic copy and the stored message can both be cached for a moment: they become one.
     const merged = [...matches, incoming].reduce(mergeMessage);
@@ -56,11 +58,15 @@ export function upsertMessage(data: PagedList<Message>, incoming: Message): Page
     }));
     return { ...data, pages };
   }
-  if (data.pages.length === 0) return { pages: [{ items: [incoming], nextCursor: null }], pageParams: [undefined] };
+  if (data.pages.length === 0)
+    return { pages: [{ items: [incoming], nextCursor: null }], pageParams: [undefined] };
   const [newest, ...older] = data.pages;
   return { ...data, pages: [{ ...newest, items: [...newest.items, incoming] }, ...older] };
 }
 
 export function removeMessage(data: PagedList<Message>, id: string): PagedList<Message> {
-  return { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((m) => m.id !== id) })) };
+  return {
+    ...data,
+    pages: data.pages.map((page) => ({ ...page, items: page.items.filter((m) => m.id !== id) })),
+  };
 }

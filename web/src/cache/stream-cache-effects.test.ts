@@ -11,7 +11,10 @@ import { applyStreamEvent } from './stream-cache-effects';
 let queryClient: QueryClient;
 let eventId = 0;
 
-function apply<T extends StreamEvent['type']>(type: T, data: Extract<StreamEvent, { type: T }>['data']): void {
+function apply<T extends StreamEvent['type']>(
+  type: T,
+  data: Extract<StreamEvent, { type: T }>['data'],
+): void {
   applyStreamEvent(queryClient, { id: String(++eventId), type, data } as StreamEvent);
 }
 
@@ -32,7 +35,10 @@ describe('conversation events', () => {
 
   it('new_conversation goes on top of every list whose filters it matches, and nowhere else', () => {
     queryClient.setQueryData(queryKeys.conversations({}), paged({ items: [newer, older], nextCursor: null }));
-    queryClient.setQueryData(queryKeys.conversations({ status: 'resolved' }), paged({ items: [], nextCursor: null }));
+    queryClient.setQueryData(
+      queryKeys.conversations({ status: 'resolved' }),
+      paged({ items: [], nextCursor: null }),
+    );
     const fresh = conversation({ lastMessageAt: '2026-01-01T12:00:00.000Z' });
     apply('new_conversation', fresh);
     apply('new_conversation', fresh); // a replay changes nothing
@@ -42,9 +48,20 @@ describe('conversation events', () => {
 
   it('conversation_updated updates in place, reorders by newest activity, and leaves lists it no longer matches', () => {
     queryClient.setQueryData(queryKeys.conversations({}), paged({ items: [newer, older], nextCursor: null }));
-    queryClient.setQueryData(queryKeys.conversations({ status: 'open' }), paged({ items: [newer, older], nextCursor: null }));
-    queryClient.setQueryData(queryKeys.conversations({ assigneeId: 'me' }), paged({ items: [], nextCursor: null }));
-    const bumped = { ...older, lastMessageAt: '2026-01-01T12:00:00.000Z', status: 'resolved' as const, assigneeId: 'me' };
+    queryClient.setQueryData(
+      queryKeys.conversations({ status: 'open' }),
+      paged({ items: [newer, older], nextCursor: null }),
+    );
+    queryClient.setQueryData(
+      queryKeys.conversations({ assigneeId: 'me' }),
+      paged({ items: [], nextCursor: null }),
+    );
+    const bumped = {
+      ...older,
+      lastMessageAt: '2026-01-01T12:00:00.000Z',
+      status: 'resolved' as const,
+      assigneeId: 'me',
+    };
     apply('conversation_updated', bumped);
     expect(conversationsIn()).toEqual([bumped, newer]);
     expect(conversationsIn({ status: 'open' }).map((c) => c.id)).toEqual([newer.id]);
@@ -65,7 +82,11 @@ describe('message events', () => {
     queryClient.setQueryData(queryKeys.conversations({}), paged({ items: [busy, quiet], nextCursor: null }));
     const first = message({ conversationId: quiet.id, sentAt: '2026-01-01T10:00:00.000Z' });
     queryClient.setQueryData(queryKeys.messages(quiet.id), paged({ items: [], nextCursor: null }));
-    const incoming = message({ conversationId: quiet.id, content: 'Is it in stock?', sentAt: '2026-01-01T10:00:00.000Z' });
+    const incoming = message({
+      conversationId: quiet.id,
+      content: 'Is it in stock?',
+      sentAt: '2026-01-01T10:00:00.000Z',
+    });
     apply('new_message', first);
     apply('new_message', incoming);
     apply('new_message', incoming);
@@ -80,8 +101,16 @@ describe('message events', () => {
   });
 
   it('message_sent replaces the optimistic copy (by clientMessageId) and moves pending → sent → delivered → read', () => {
-    const optimistic = message({ id: 'local-abc', sender: 'agent', status: 'pending', clientMessageId: 'abc' });
-    queryClient.setQueryData(queryKeys.messages('conversation-1'), paged({ items: [optimistic], nextCursor: null }));
+    const optimistic = message({
+      id: 'local-abc',
+      sender: 'agent',
+      status: 'pending',
+      clientMessageId: 'abc',
+    });
+    queryClient.setQueryData(
+      queryKeys.messages('conversation-1'),
+      paged({ items: [optimistic], nextCursor: null }),
+    );
     const stored = { ...optimistic, id: 'm-1', status: 'pending' as const };
     apply('message_sent', stored);
     expect(thread('conversation-1')).toHaveLength(1);
@@ -96,7 +125,10 @@ describe('message events', () => {
 
   it('message_sent with `failed` carries the error', () => {
     const stored = message({ id: 'm-2', sender: 'agent', status: 'pending', clientMessageId: 'x' });
-    queryClient.setQueryData(queryKeys.messages('conversation-1'), paged({ items: [stored], nextCursor: null }));
+    queryClient.setQueryData(
+      queryKeys.messages('conversation-1'),
+      paged({ items: [stored], nextCursor: null }),
+    );
     apply('message_sent', { ...stored, status: 'failed', error: 'Page token expired' });
     expect(thread('conversation-1')[0]).toMatchObject({ status: 'failed', error: 'Page token expired' });
   });
@@ -132,7 +164,10 @@ describe('customer events', () => {
 
   it('customer_deleted removes it from every list', () => {
     const bob = customer({ name: 'Bob' });
-    queryClient.setQueryData(queryKeys.customers(''), paged({ items: [bob], nextCursor: 'next' }, { items: [], nextCursor: null }));
+    queryClient.setQueryData(
+      queryKeys.customers(''),
+      paged({ items: [bob], nextCursor: 'next' }, { items: [], nextCursor: null }),
+    );
     queryClient.setQueryData(queryKeys.customers('bo'), paged({ items: [bob], nextCursor: null }));
     apply('customer_deleted', { id: bob.id });
     expect(customersIn('')).toEqual([]);

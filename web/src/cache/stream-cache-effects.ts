@@ -11,7 +11,10 @@ export function compareConversations(a: Conversation, b: Conversation): number {
   return a.id > b.id ? -1 : a.id < b.id ? 1 : 0;
 }
 
-export function matchesConversationFilters(conversation: Conversation, filters: ConversationFilters): boolean {
+export function matchesConversationFilters(
+  conversation: Conversation,
+  filters: ConversationFilters,
+): boolean {
   if (filters.status && conversation.status !== filters.status) return false;
   if (filters.channelId && conversation.channelId !== filters.channelId) return false;
   if (filters.assigneeId && conversation.assigneeId !== filters.assigneeId) return false;
@@ -21,10 +24,16 @@ export function matchesConversationFilters(conversation: Conversation, filters: 
 export function matchesCustomerSearch(customer: Customer, search: string): boolean {
   const needle = search.trim().toLowerCase();
   if (!needle) return true;
-  return [customer.name, customer.phone, customer.email].some((field) => field?.toLowerCase().includes(needle));
+  return [customer.name, customer.phone, customer.email].some((field) =>
+    field?.toLowerCase().includes(needle),
+  );
 }
 
-function eachCached<T>(queryClient: QueryClient, prefix: QueryKey, update: (data: T, key: QueryKey) => T): void {
+function eachCached<T>(
+  queryClient: QueryClient,
+  prefix: QueryKey,
+  update: (data: T, key: QueryKey) => T,
+): void {
   for (const query of queryClient.getQueryCache().findAll({ queryKey: prefix })) {
     const data = query.state.data as T | undefined;
     if (data === undefined) continue;
@@ -111,4 +120,3 @@ export function applyStreamEvent(queryClient: QueryClient, event: StreamEvent): 
       break;
   }
 }
-

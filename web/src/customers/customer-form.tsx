@@ -35,7 +35,11 @@ export function CustomerForm({ customer, busy, error, onSave, onCancel }: Props)
     onSave(input);
   };
   return (
-    <form className="customer-form" onSubmit={submit} aria-label={customer ? 'Edit customer' : 'New customer'}>
+    <form
+      className="customer-form"
+      onSubmit={submit}
+      aria-label={customer ? 'Edit customer' : 'New customer'}
+    >
       <h3>{customer ? `Edit ${customer.name ?? 'customer'}` : 'New customer'}</h3>
       {FIELDS.map((field) => (
         <label key={field.name}>

@@ -7,7 +7,13 @@ import { createQueryClient } from '../cache/query-client';
 import { FakeEventSource } from '../test/fake-event-source';
 import { customer } from '../test/fixtures';
 
-const admin: User = { id: 'admin-1', email: 'admin@example.com', name: 'Admin', role: 'admin', workspaceId: 'w' };
+const admin: User = {
+  id: 'admin-1',
+  email: 'admin@example.com',
+  name: 'Admin',
+  role: 'admin',
+  workspaceId: 'w',
+};
 const lan = customer({ id: 'cust-lan', name: 'Lan Anh', phone: '+84 93 210 4455' });
 
 let calls: Array<{ method: string; path: string; search: string; body: unknown }>;
@@ -25,7 +31,7 @@ beforeEach(() => {
     vi.fn(async (url: string, init: RequestInit = {}) => {
       const parsed = new URL(url, 'http://localhost');
       const method = init.method ?? 'GET';
-      const body: unknown = init.body ? JSON.parse(String(init.body)) : undefined;
+      const body: unknown = init.body ? JSON.parse(init.body as string) : undefined;
       calls.push({ method, path: parsed.pathname, search: parsed.search, body });
       if (parsed.pathname === '/api/auth/me') return json({ user: admin });
       if (parsed.pathname === '/api/events/ticket') return json({ ticket: 't', expiresAt: '' }, 201);
@@ -35,8 +41,10 @@ beforeEach(() => {
       }
       if (parsed.pathname === '/api/customers' && method === 'POST')
         return json(customer({ id: 'cust-new', ...(body as Partial<Customer>) }), 201);
-      if (parsed.pathname === '/api/customers/cust-lan' && method === 'PATCH') return json({ ...lan, ...(body as Partial<Customer>) });
-      if (parsed.pathname === '/api/customers/cust-lan' && method === 'DELETE') return new Response(null, { status: 204 });
+      if (parsed.pathname === '/api/customers/cust-lan' && method === 'PATCH')
+        return json({ ...lan, ...(body as Partial<Customer>) });
+      if (parsed.pathname === '/api/customers/cust-lan' && method === 'DELETE')
+        return new Response(null, { status: 204 });
       return new Response(null, { status: 204 });
     }),
   );
@@ -58,7 +66,10 @@ describe('customers page', () => {
     await userEvent.type(screen.getByLabelText('Phone'), '+84 91 555 0101');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(rows()).toHaveLength(2));
-    expect(calls.find((call) => call.method === 'POST' && call.path === '/api/customers')?.body).toEqual({ name: 'Minh Do', phone: '+84 91 555 0101' });
+    expect(calls.find((call) => call.method === 'POST' && call.path === '/api/customers')?.body).toEqual({
+      name: 'Minh Do',
+      phone: '+84 91 555 0101',
+    });
 
     const lanRow = screen.getByText('Lan Anh').closest('tr') as HTMLElement;
     await userEvent.click(within(lanRow).getByRole('button', { name: 'Edit' }));
@@ -68,9 +79,15 @@ describe('customers page', () => {
     expect(await screen.findByText('Lan Anh Tran')).toBeInTheDocument();
 
     vi.spyOn(window, 'confirm').mockReturnValue(true);
-    await userEvent.click(within(screen.getByText('Lan Anh Tran').closest('tr') as HTMLElement).getByRole('button', { name: 'Delete' }));
+    await userEvent.click(
+      within(screen.getByText('Lan Anh Tran').closest('tr') as HTMLElement).getByRole('button', {
+        name: 'Delete',
+      }),
+    );
     await waitFor(() => expect(screen.queryByText('Lan Anh Tran')).not.toBeInTheDocument());
-    expect(calls.some((call) => call.method === 'DELETE' && call.path === '/api/customers/cust-lan')).toBe(true);
+    expect(calls.some((call) => call.method === 'DELETE' && call.path === '/api/customers/cust-lan')).toBe(
+      true,
+    );
   });
 
   it('applies customer_created, customer_updated and customer_deleted live, honouring the search', async () => {

@@ -22,7 +22,10 @@ export function CustomersPage() {
 
   useEffect(() => {
     if (draft === search) return undefined;
-    const timer = setTimeout(() => setParams(draft ? { q: draft } : {}, { replace: true }), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(
+      () => setParams(draft ? { q: draft } : {}, { replace: true }),
+      SEARCH_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
   }, [draft, search, setParams]);
 
@@ -45,14 +48,17 @@ export function CustomersPage() {
   const remove = useMutation({
     mutationFn: (customer: Customer) => api.deleteCustomer(customer.id),
     onSuccess: (_answer, customer) => {
-      for (const [key, data] of queryClient.getQueriesData<PagedList<Customer>>({ queryKey: queryKeys.customerLists })) {
+      for (const [key, data] of queryClient.getQueriesData<PagedList<Customer>>({
+        queryKey: queryKeys.customerLists,
+      })) {
         if (data) queryClient.setQueryData(key, removeFromList(data, customer.id));
       }
     },
   });
 
   const confirmDelete = (customer: Customer): void => {
-    if (window.confirm(`Delete ${customer.name ?? 'this customer'}? This cannot be undone.`)) remove.mutate(customer);
+    if (window.confirm(`Delete ${customer.name ?? 'this customer'}? This cannot be undone.`))
+      remove.mutate(customer);
   };
 
   return (
@@ -116,7 +122,10 @@ export function CustomersPage() {
                 <td>{customer.email ?? ''}</td>
                 <td>
                   {customer.identities.map((identity) => (
-                    <span key={`${identity.channelId}:${identity.externalUserId}`} className={`badge platform-${identity.platform}`}>
+                    <span
+                      key={`${identity.channelId}:${identity.externalUserId}`}
+                      className={`badge platform-${identity.platform}`}
+                    >
                       {identity.platform}
                     </span>
                   ))}

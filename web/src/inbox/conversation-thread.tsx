@@ -24,7 +24,8 @@ function ConversationControls({ conversation }: { conversation: Conversation }) 
       api.updateConversation(conversation.id, change),
     onSuccess: (updated) => applyConversation(queryClient, updated),
   });
-  const assigneeKnown = conversation.assigneeId === null || users.some((u) => u.id === conversation.assigneeId);
+  const assigneeKnown =
+    conversation.assigneeId === null || users.some((u) => u.id === conversation.assigneeId);
   return (
     <div className="controls">
       <label>
@@ -56,7 +57,9 @@ function ConversationControls({ conversation }: { conversation: Conversation }) 
               {user.id === me.id ? `Me (${user.name})` : user.name}
             </option>
           ))}
-          {!assigneeKnown && conversation.assigneeId && <option value={conversation.assigneeId}>Another agent</option>}
+          {!assigneeKnown && conversation.assigneeId && (
+            <option value={conversation.assigneeId}>Another agent</option>
+          )}
         </select>
       </label>
       {update.isError && <span className="error">{update.error.message}</span>}
@@ -88,7 +91,8 @@ export function ConversationThread({ conversationId, conversation, channels }: P
   const retry = (message: Message): void => {
     // A POST that never reached the server is retried under the same clientMessageId (sent at most once);
     // a send the platform refused is a new attempt.
-    if (isLocalMessage(message) && message.clientMessageId) void send(message.content, message.clientMessageId);
+    if (isLocalMessage(message) && message.clientMessageId)
+      void send(message.content, message.clientMessageId);
     else void send(message.content);
   };
   const channel = channels.find((c) => c.id === conversation?.channelId);

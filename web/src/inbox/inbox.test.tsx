@@ -7,8 +7,18 @@ import { createQueryClient } from '../cache/query-client';
 import { FakeEventSource } from '../test/fake-event-source';
 import { conversation, message } from '../test/fixtures';
 
-const agent: User = { id: 'agent-1', email: 'agent@example.com', name: 'Agent One', role: 'agent', workspaceId: 'w' };
-const chat = conversation({ id: 'conv-1', customer: { id: 'cust-1', name: 'Alice' }, lastMessageAt: '2026-01-01T10:00:00.000Z' });
+const agent: User = {
+  id: 'agent-1',
+  email: 'agent@example.com',
+  name: 'Agent One',
+  role: 'agent',
+  workspaceId: 'w',
+};
+const chat = conversation({
+  id: 'conv-1',
+  customer: { id: 'cust-1', name: 'Alice' },
+  lastMessageAt: '2026-01-01T10:00:00.000Z',
+});
 const greeting = message({ id: 'm-1', conversationId: 'conv-1', content: 'Hi, is the blue one in stock?' });
 
 interface Call {
@@ -33,11 +43,13 @@ beforeEach(() => {
     vi.fn(async (url: string, init: RequestInit = {}) => {
       const path = new URL(url, 'http://localhost').pathname;
       const method = init.method ?? 'GET';
-      calls.push({ method, path, body: init.body ? JSON.parse(String(init.body)) : undefined });
+      calls.push({ method, path, body: init.body ? JSON.parse(init.body as string) : undefined });
       if (path === '/api/auth/me') return json({ user: agent });
-      if (path === '/api/channels') return json([{ id: 'channel-1', platform: 'facebook', externalId: 'p', name: 'Shop page' }]);
+      if (path === '/api/channels')
+        return json([{ id: 'channel-1', platform: 'facebook', externalId: 'p', name: 'Shop page' }]);
       if (path === '/api/conversations') return json({ items: [chat], nextCursor: null });
-      if (path === '/api/conversations/conv-1/messages' && method === 'GET') return json({ items: [greeting], nextCursor: null });
+      if (path === '/api/conversations/conv-1/messages' && method === 'GET')
+        return json({ items: [greeting], nextCursor: null });
       if (path === '/api/conversations/conv-1/messages' && method === 'POST')
         return new Promise<Response>((resolve) => (answerSend = (saved) => resolve(json(saved, 202))));
       if (path === '/api/events/ticket') return json({ ticket: 'ticket-1', expiresAt: '' }, 201);
@@ -83,11 +95,15 @@ describe('inbox', () => {
     act(() => FakeEventSource.latest().emit('message_sent', stored, '5'));
     act(() => FakeEventSource.latest().emit('message_sent', { ...stored, status: 'sent' }, '6'));
     act(() => answerSend(stored)); // late 202 "pending" must not move it back
-    await waitFor(() => expect(screen.getByText('Yes, we have it!').closest('li')).toHaveAttribute('data-status', 'sent'));
+    await waitFor(() =>
+      expect(screen.getByText('Yes, we have it!').closest('li')).toHaveAttribute('data-status', 'sent'),
+    );
     expect(screen.getAllByText('Yes, we have it!')).toHaveLength(1);
 
     act(() => FakeEventSource.latest().emit('message_sent', { ...stored, status: 'read' }, '7'));
-    await waitFor(() => expect(screen.getByText('Yes, we have it!').closest('li')).toHaveAttribute('data-status', 'read'));
+    await waitFor(() =>
+      expect(screen.getByText('Yes, we have it!').closest('li')).toHaveAttribute('data-status', 'read'),
+    );
     expect(screen.getByText('Read')).toBeInTheDocument();
   });
 
@@ -98,21 +114,29 @@ describe('inbox', () => {
     act(() => FakeEventSource.latest().connect());
     const fetchesBefore = calls.filter((call) => call.method === 'GET').length;
 
-    const newcomer = conversation({ id: 'conv-2', customer: { id: 'cust-2', name: 'Bao' }, lastMessageAt: '2026-01-01T11:00:00.000Z' });
+    const newcomer = conversation({
+      id: 'conv-2',
+      customer: { id: 'cust-2', name: 'Bao' },
+      lastMessageAt: '2026-01-01T11:00:00.000Z',
+    });
     act(() => FakeEventSource.latest().emit('new_conversation', newcomer, '10'));
     act(() =>
       FakeEventSource.latest().emit(
         'new_message',
-        message({ id: 'm-9', conversationId: 'conv-1', content: 'Also, do you ship to Hanoi?', sentAt: '2026-01-01T12:00:00.000Z' }),
+        message({
+          id: 'm-9',
+          conversationId: 'conv-1',
+          content: 'Also, do you ship to Hanoi?',
+          sentAt: '2026-01-01T12:00:00.000Z',
+        }),
         '11',
       ),
     );
     expect(await screen.findByText('Also, do you ship to Hanoi?')).toBeInTheDocument();
     // Alice's conversation moved above Bao's: her message is the newest activity.
-    expect(screen.getAllByTestId('conversation-item').map((item) => item.getAttribute('data-conversation-id'))).toEqual([
-      'conv-1',
-      'conv-2',
-    ]);
+    expect(
+      screen.getAllByTestId('conversation-item').map((item) => item.getAttribute('data-conversation-id')),
+    ).toEqual(['conv-1', 'conv-2']);
     expect(calls.filter((call) => call.method === 'GET').length).toBe(fetchesBefore);
   });
 });

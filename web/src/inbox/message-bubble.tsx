@@ -10,7 +10,13 @@ const STATUS_LABEL: Record<Message['status'], string> = {
   failed: 'Failed',
 };
 
-export function MessageBubble({ message, onRetry }: { message: Message; onRetry: (message: Message) => void }) {
+export function MessageBubble({
+  message,
+  onRetry,
+}: {
+  message: Message;
+  onRetry: (message: Message) => void;
+}) {
   const mine = message.sender === 'agent';
   return (
     <li
@@ -22,7 +28,13 @@ export function MessageBubble({ message, onRetry }: { message: Message; onRetry:
       <div className="bubble">
         <p className="content">{message.content}</p>
         {message.attachments.map((attachment) => (
-          <a key={attachment.url} href={attachment.url} target="_blank" rel="noreferrer" className="attachment">
+          <a
+            key={attachment.url}
+            href={attachment.url}
+            target="_blank"
+            rel="noreferrer"
+            className="attachment"
+          >
             {attachment.type} attachment
           </a>
         ))}

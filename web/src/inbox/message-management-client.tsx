@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type Query } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { api } from '../api/endpoints';
@@ -42,7 +42,9 @@ function useConversation(id: string | undefined): Conversation | undefined {
   const queryClient = useQueryClient();
   const findCached = useCallback((): Conversation | undefined => {
     if (!id) return undefined;
-    for (const [, data] of queryClient.getQueriesData<PagedList<Conversation>>({ queryKey: queryKeys.conversationLists })) {
+    for (const [, data] of queryClient.getQueriesData<PagedList<Conversation>>({
+      queryKey: queryKeys.conversationLists,
+    })) {
       const found = findInList(data, id);
       if (found) return found;
     }
@@ -53,7 +55,8 @@ function useConversation(id: string | undefined): Conversation | undefined {
       (onChange: () => void) =>
         queryClient.getQueryCache().subscribe((event) => {
           // Only data changes of lists matter (and never a query being added during someone's render).
-          if (event.type === 'updated' && event.query.queryKey[0] === queryKeys.conversationLists[0]) onChange();
+          const key = (event.query as Query).queryKey;
+          if (event.type === 'updated' && key[0] === queryKeys.conversationLists[0]) onChange();
         }),
       [queryClient],
     ),

@@ -6,7 +6,10 @@ import { queryKeys } from '../cache/query-keys';
 
 /** The channels this user may see (for the filter and labels). */
 export function useChannels(): Channel[] {
-  const { data } = useQuery({ queryKey: queryKeys.channels, queryFn: async () => itemsOf(await api.listChannels()) });
+  const { data } = useQuery({
+    queryKey: queryKeys.channels,
+    queryFn: async () => itemsOf(await api.listChannels()),
+  });
   return data ?? [];
 }
 

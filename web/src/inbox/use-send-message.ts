@@ -20,7 +20,9 @@ export function isLocalMessage(message: Message): boolean {
  * server's message when the POST answers (or when the stream announces it first), and turns `failed` with a
  * retry if the POST itself fails. Retrying that reuses the clientMessageId, so the server sends it once.
  */
-export function useSendMessage(conversationId: string): (content: string, clientMessageId?: string) => Promise<void> {
+export function useSendMessage(
+  conversationId: string,
+): (content: string, clientMessageId?: string) => Promise<void> {
   const queryClient = useQueryClient();
   const me = useCurrentUser();
   return useCallback(

@@ -7,12 +7,21 @@ afterEach(() => vi.useRealTimers());
 
 describe('ConnectionIndicator', () => {
   it('counts down to the next reconnect attempt', () => {
-    const status = { state: 'reconnecting' as const, nextRetryAt: Date.now() + 4_000, attempt: 3, lastEventId: '9' };
+    const status = {
+      state: 'reconnecting' as const,
+      nextRetryAt: Date.now() + 4_000,
+      attempt: 3,
+      lastEventId: '9',
+    };
     render(<ConnectionIndicatorView status={status} role="leader" />);
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting in 4s');
-    act(() => vi.advanceTimersByTime(1_000));
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting in 3s');
-    act(() => vi.advanceTimersByTime(3_000));
+    act(() => {
+      vi.advanceTimersByTime(3_000);
+    });
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting in 0s');
   });
 
@@ -22,7 +31,12 @@ describe('ConnectionIndicator', () => {
     ['offline', 'Offline'],
     ['connecting', 'Connecting…'],
   ] as const)('shows %s', (state, label) => {
-    render(<ConnectionIndicatorView status={{ state, nextRetryAt: null, attempt: 0, lastEventId: null }} role="follower" />);
+    render(
+      <ConnectionIndicatorView
+        status={{ state, nextRetryAt: null, attempt: 0, lastEventId: null }}
+        role="follower"
+      />,
+    );
     expect(screen.getByRole('status')).toHaveTextContent(label);
     expect(screen.getByRole('status')).toHaveAttribute('data-state', state);
     expect(vi.getTimerCount()).toBe(0); // nothing ticks unless a countdown is shown

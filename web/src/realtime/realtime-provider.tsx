@@ -28,9 +28,14 @@ export function useRealtime(): SSEConnection {
 }
 
 /** Runs `handler` for each event of `type` while the component is mounted. */
-export function useStreamEvent<K extends StreamEventType>(type: K, handler: (event: StreamEventOf<K>) => void): void {
+export function useStreamEvent<K extends StreamEventType>(
+  type: K,
+  handler: (event: StreamEventOf<K>) => void,
+): void {
   const { subscribe } = useRealtime();
   const handlerRef = useRef(handler);
-  handlerRef.current = handler;
+  useEffect(() => {
+    handlerRef.current = handler;
+  });
   useEffect(() => subscribe(type, (event) => handlerRef.current(event)), [subscribe, type]);
 }

@@ -3,7 +3,12 @@ import { ApiError } from '../api/http-client';
 import { createFakeEventSource, FakeEventSource } from '../test/fake-event-source';
 import { message } from '../test/fixtures';
 import { reconnectDelay, RECONNECT_MAX_DELAY_MS } from './backoff';
-import { CATCH_UP_QUIET_MS, StreamConnection, type ConnectionStatus, type StreamConnectionOptions } from './stream-connection';
+import {
+  CATCH_UP_QUIET_MS,
+  StreamConnection,
+  type ConnectionStatus,
+  type StreamConnectionOptions,
+} from './stream-connection';
 import type { StreamEvent } from './stream-events';
 
 function setup(overrides: Partial<StreamConnectionOptions> = {}) {

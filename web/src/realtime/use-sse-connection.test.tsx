@@ -172,7 +172,10 @@ describe('RealtimeProvider', () => {
     });
     return <p>{query.data ? `${query.data.pages[0].items.length} customers` : 'loading'}</p>;
   }
-  const listCustomers = vi.fn(async () => ({ pages: [{ items: [customer()], nextCursor: null }], pageParams: [undefined] }));
+  const listCustomers = vi.fn(async () => ({
+    pages: [{ items: [customer()], nextCursor: null }],
+    pageParams: [undefined],
+  }));
 
   it('refetches what is on screen after `resync`, and only marks the rest stale', async () => {
     vi.stubGlobal('EventSource', FakeEventSource);
@@ -184,7 +187,9 @@ describe('RealtimeProvider', () => {
           : new Response(null, { status: 204 }),
       ),
     );
-    const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+    const queryClient = new QueryClient({
+      defaultOptions: { queries: { staleTime: Infinity, retry: false } },
+    });
     const offScreen = vi.fn(async () => 'x');
     queryClient.setQueryData(['conversations', {}], 'cached');
     queryClient.getQueryCache().build(queryClient, { queryKey: ['conversations', {}], queryFn: offScreen });
@@ -209,11 +214,16 @@ describe('RealtimeProvider', () => {
 
   it('applies events to the cached lists without fetching', async () => {
     vi.stubGlobal('EventSource', FakeEventSource);
-    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ ticket: 't', expiresAt: '' }), { status: 201 }));
+    const fetchMock = vi.fn(
+      async () => new Response(JSON.stringify({ ticket: 't', expiresAt: '' }), { status: 201 }),
+    );
     vi.stubGlobal('fetch', fetchMock);
     const queryClient = new QueryClient();
     const bob = customer({ name: 'Bob' });
-    queryClient.setQueryData(['customers', ''], { pages: [{ items: [bob], nextCursor: null }], pageParams: [undefined] });
+    queryClient.setQueryData(['customers', ''], {
+      pages: [{ items: [bob], nextCursor: null }],
+      pageParams: [undefined],
+    });
     render(
       <QueryClientProvider client={queryClient}>
         <RealtimeProvider userId="user-1">
@@ -226,7 +236,10 @@ describe('RealtimeProvider', () => {
       FakeEventSource.latest().connect();
       FakeEventSource.latest().emit('customer_deleted', { id: bob.id }, '3');
     });
-    expect(queryClient.getQueryData(['customers', ''])).toEqual({ pages: [{ items: [], nextCursor: null }], pageParams: [undefined] });
+    expect(queryClient.getQueryData(['customers', ''])).toEqual({
+      pages: [{ items: [], nextCursor: null }],
+      pageParams: [undefined],
+    });
     expect(fetchMock).toHaveBeenCalledTimes(1); // the ticket only
   });
 });

@@ -26,11 +26,16 @@ type AnyHandler = (event: StreamEvent) => void;
 export interface SSEConnection {
   status: ConnectionStatus;
   role: StreamRole;
-  subscribe<K extends StreamEventType>(type: K, handler: (event: StreamEventOf<K>) => void): () => void;
-  subscribeAll(handler: AnyHandler): () => void;
+  subscribe: <K extends StreamEventType>(type: K, handler: (event: StreamEventOf<K>) => void) => () => void;
+  subscribeAll: (handler: AnyHandler) => () => void;
 }
 
-const INITIAL_STATUS: ConnectionStatus = { state: 'connecting', nextRetryAt: null, attempt: 0, lastEventId: null };
+const INITIAL_STATUS: ConnectionStatus = {
+  state: 'connecting',
+  nextRetryAt: null,
+  attempt: 0,
+  lastEventId: null,
+};
 
 const defaultFetchTicket = async (): Promise<string> => (await api.createStreamTicket()).ticket;
 const defaultAck = (clientId: string, lastEventId: string, keepalive: boolean): Promise<void> =>
@@ -45,20 +50,31 @@ const defaultAck = (clientId: string, lastEventId: string, keepalive: boolean): 
 export function useSSEConnection(options: UseSSEConnectionOptions): SSEConnection {
   const { userId } = options;
   const optionsRef = useRef(options);
-  optionsRef.current = options;
   const subscribers = useRef(new Map<StreamEventType, Set<AnyHandler>>());
   const allSubscribers = useRef(new Set<AnyHandler>());
-  const [status, setStatus] = useState<ConnectionStatus>(INITIAL_STATUS);
+  // Mount it keyed by user (RealtimeProvider is): the state then starts afresh for each user.
+  const [status, setStatus] = useState<ConnectionStatus>(() => ({
+    ...INITIAL_STATUS,
+    lastEventId: userId ? readLastEventId(userId) : null,
+  }));
   const [role, setRole] = useState<StreamRole>('follower');
+
+  // The latest callbacks, for the long-lived connection below (declared first: effects run in order).
+  useEffect(() => {
+    optionsRef.current = options;
+  });
 
   useEffect(() => {
     if (!userId) return undefined;
-    const { fetchTicket = defaultFetchTicket, ack = defaultAck, createEventSource, random } = optionsRef.current;
+    const {
+      fetchTicket = defaultFetchTicket,
+      ack = defaultAck,
+      createEventSource,
+      random,
+    } = optionsRef.current;
     let lastEventId = readLastEventId(userId);
     let connection: StreamConnection | null = null;
     const clientId = streamClientId(userId);
-    setStatus({ ...INITIAL_STATUS, lastEventId });
-    setRole('follower');
 
     const dispatch = (event: StreamEvent): void => {
       if (!isNewerEventId(event.id, lastEventId)) return;

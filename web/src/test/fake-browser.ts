@@ -1,6 +1,6 @@
 /** In-page stand-ins for the cross-tab browser APIs jsdom lacks: Web Locks and BroadcastChannel. */
 
-type LockCallback = () => Promise<unknown> | unknown;
+type LockCallback = () => unknown;
 
 interface Waiter {
   callback: LockCallback;
