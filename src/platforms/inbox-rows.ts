@@ -140,6 +140,7 @@ export function conversationFromRow(row: ConversationRow, customerName: string |
 
 /** Postgres error codes the inbound and outbound paths recover from. */
 export const UNIQUE_VIOLATION = '23505';
+export const FOREIGN_KEY_VIOLATION = '23503';
 export const DEADLOCK_DETECTED = '40P01';
 
 export function postgresErrorCode(error: unknown): string | undefined {

@@ -19,6 +19,7 @@ import { PlatformRegistry } from '../platforms/platform-registry.js';
 import { headerValue, safeEqual } from '../platforms/signature.util.js';
 import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
 import { countWebhook, type WebhookOutcome } from './webhook-metrics.js';
+import { FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../platforms/inbox-rows.js';
 
 export interface WebhookRequest {
   rawBody?: Buffer;
@@ -73,7 +74,12 @@ export class WebhookIntakeService {
     return challenge;
   }
 
-  private async process(platform: Platform, request: WebhookRequest): Promise<WebhookOutcome> {
+  /** `retried`: replayed once after the channel disappeared between its lookup and the writes. */
+  private async process(
+    platform: Platform,
+    request: WebhookRequest,
+    retried = false,
+  ): Promise<WebhookOutcome> {
     const adapter = this.registry.get(platform);
     if (!Buffer.isBuffer(request.rawBody))
       throw new BadRequestException('Expected a JSON body (Content-Type: application/json)');
@@ -117,7 +123,13 @@ export class WebhookIntakeService {
         work.push({ channel: { id: channel.id, workspaceId: channel.workspaceId, platform }, items });
     }
     if (work.length === 0) return 'ignored';
-    await this.ingestion.ingest(work);
+    try {
+      await this.ingestion.ingest(work);
+    } catch (error) {
+      // The channel was deleted meanwhile (its rows are gone, so the writes violate a foreign key): look again.
+      if (retried || postgresErrorCode(error) !== FOREIGN_KEY_VIOLATION) throw error;
+      return this.process(platform, request, true);
+    }
     return 'accepted';
   }
 

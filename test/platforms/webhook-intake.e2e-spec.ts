@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { register } from 'prom-client';
 import {
+  FAKE_SECRETS,
   facebookTextMessage,
   signedFacebookDelivery,
   signedTiktokDelivery,
@@ -157,6 +158,35 @@ describe('webhook intake (all platforms)', () => {
     expect(types.filter((type) => type === 'new_message')).toHaveLength(20);
     expect(types.filter((type) => type === 'customer_created')).toHaveLength(1);
     expect(types.filter((type) => type === 'new_conversation')).toHaveLength(1);
+  });
+
+  it('takes rotated credentials and a deleted channel into account at once', async () => {
+    const channel = await createPlatformChannel(context, 'facebook');
+    const send = (text: string, secret?: string) =>
+      deliver(
+        context.t,
+        signedFacebookDelivery(
+          facebookTextMessage({ pageId: channel.externalId, psid: uniqueId(), mid: uniqueId('m_'), text }),
+          secret,
+        ),
+      );
+    await send('with the first secret').expect(200);
+    await context.t
+      .http()
+      .patch(`/api/channels/${channel.id}`)
+      .set(context.admin.auth)
+      .send({ credentials: { ...FAKE_SECRETS.facebook, appSecret: 'rotated_app_secret' } })
+      .expect(200);
+    await send('old secret').expect(401);
+    await send('with the rotated secret', 'rotated_app_secret').expect(200);
+    expect((await channelMessages(context.t, channel.id)).map((message) => message.content)).toEqual([
+      'with the first secret',
+      'with the rotated secret',
+    ]);
+
+    await context.t.http().delete(`/api/channels/${channel.id}`).set(context.admin.auth).expect(204);
+    await send('to a deleted channel', 'rotated_app_secret').expect(200);
+    expect(await channelMessages(context.t, channel.id)).toHaveLength(0);
   });
 
   it('answers well within 2 s and counts outcomes per platform', async () => {
