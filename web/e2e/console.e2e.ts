@@ -159,8 +159,10 @@ describe('web console in a real browser', () => {
       .poll(() => alicePage.getByTestId('connection-indicator').textContent())
       .toMatch(/Reconnecting/);
 
+    // Hold Alice's browser back until the events below are committed, as a long backoff wait would.
+    const ticketRoute = '**/api/events/ticket';
+    await alicePage.route(ticketRoute, (route) => route.abort('connectionrefused'));
     await server.start();
-    // Committed before the browser is back (it is still waiting out its backoff).
     const missed = ['Are you still there?', 'I can come by at 5pm.'];
     const newcomerPsid = newPsid();
     for (const text of missed)
@@ -170,6 +172,12 @@ describe('web console in a real browser', () => {
       psid: newcomerPsid,
       text: 'Hi from a new customer',
     });
+
+    expect(await alicePage.getByTestId('connection-indicator').getAttribute('data-state')).toBe(
+      'reconnecting',
+    );
+    expect(await messageBubble(alicePage, missed[0]).count()).toBe(0);
+    await alicePage.unroute(ticketRoute);
 
     await waitForConnection(alicePage, 'live', 45_000);
     for (const text of missed) await messageBubble(alicePage, text).waitFor({ timeout: 5_000 });
