@@ -33,6 +33,7 @@ export interface WebhookAnswer {
 
 /** Remembered event kinds already logged as unknown: each is logged once per process. */
 const MAX_REMEMBERED_UNKNOWN_KINDS = 1000;
+const MAX_LOGGED_KIND_LENGTH = 64;
 
 /**
  * One webhook delivery: parse → find the channels it names → verify the signature over the raw bytes with
@@ -136,12 +137,13 @@ export class WebhookIntakeService {
   private logUnknownKinds(platform: Platform, delivery: ChannelDelivery): void {
     for (const item of delivery.items) {
       if (item.kind !== 'ignored' || item.reason !== 'unknown') continue;
-      const key = `${platform}:${item.eventKind}`;
+      const kind = item.eventKind.slice(0, MAX_LOGGED_KIND_LENGTH);
+      const key = `${platform}:${kind}`;
       if (this.loggedUnknownKinds.has(key) || this.loggedUnknownKinds.size >= MAX_REMEMBERED_UNKNOWN_KINDS)
         continue;
       this.loggedUnknownKinds.add(key);
       this.logger.warn(
-        `unknown ${platform} webhook event kind "${item.eventKind}": acknowledged and ignored (logged once)`,
+        `unknown ${platform} webhook event kind ${JSON.stringify(kind)}: acknowledged and ignored (logged once)`,
       );
     }
   }

@@ -184,7 +184,7 @@ describe('parseFacebookPayload', () => {
     });
     expect(delivery.items).toEqual([
       { kind: 'ignored', eventKind: 'postback', reason: 'unsupported' },
-      { kind: 'ignored', eventKind: 'unknown', reason: 'unknown' },
+      { kind: 'ignored', eventKind: 'somethingNew', reason: 'unknown' },
     ]);
   });
 

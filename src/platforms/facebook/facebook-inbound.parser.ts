@@ -101,7 +101,16 @@ function parseEvent(event: JsonRecord): InboundItem {
   const known = OTHER_EVENT_KEYS.find((key) => key in event);
   return known
     ? { kind: 'ignored', eventKind: known, reason: 'unsupported' }
-    : { kind: 'ignored', eventKind: 'unknown', reason: 'unknown' };
+    : { kind: 'ignored', eventKind: unknownKind(event), reason: 'unknown' };
+}
+
+const ENVELOPE_KEYS = new Set(['sender', 'recipient', 'timestamp']);
+const MAX_KIND_LENGTH = 64;
+
+/** Names an unknown event by its own keys (bounded), for the log line. */
+function unknownKind(event: JsonRecord): string {
+  const keys = Object.keys(event).filter((key) => !ENVELOPE_KEYS.has(key));
+  return (keys.sort().join('+') || 'empty').slice(0, MAX_KIND_LENGTH);
 }
 
 function parseAttachments(value: unknown): MessageAttachment[] {
