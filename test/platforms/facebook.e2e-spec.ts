@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { TRANSACTION_COMMITTED, type TransactionCommitted } from '../../src/database/transaction-runner.js';
 import {
   FAKE_SECRETS,
   facebookBatch,
@@ -95,8 +97,17 @@ describe('Facebook Messenger', () => {
         text: 'hello, world!',
         timestamp: 1785312004523,
       });
+      const commits: TransactionCommitted[] = [];
+      const listener = (committed: TransactionCommitted) => commits.push(committed);
+      const emitter = context.t.app.get(EventEmitter2);
+      emitter.on(TRANSACTION_COMMITTED, listener);
       const response = await deliver(context.t, signedFacebookDelivery(payload)).expect(200);
+      emitter.off(TRANSACTION_COMMITTED, listener);
       expect(response.body).toEqual({ received: true });
+      // One delivery, one transaction carrying all its events.
+      expect(commits.map((commit) => commit.events.map((event) => event.name))).toEqual([
+        ['customer.created', 'conversation.started', 'message.received'],
+      ]);
 
       const events = (await workspaceEvents(context.t, channel.workspaceId)).slice(before);
       expect(events.map((event) => event.type)).toEqual([
