@@ -2,6 +2,7 @@ import http from 'node:http';
 import { parseFrame, type SseFrame } from '../../support/sse-reader.js';
 
 export interface Utf8SseReader {
+  status: number;
   frames: SseFrame[];
   /** Domain events only (no connected/ping/resync frames). */
   events: () => SseFrame[];
@@ -36,6 +37,7 @@ export function openUtf8Sse(url: string, headers: Record<string, string>): Promi
         for (const wake of [...waiters]) wake();
       });
       resolve({
+        status: response.statusCode ?? 0,
         frames,
         events: () => frames.filter((frame) => frame.event !== undefined && !CONTROL_EVENTS.has(frame.event)),
         waitFor: (predicate, timeoutMs = 10_000) =>
