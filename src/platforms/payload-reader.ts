@@ -63,3 +63,18 @@ export function coordinate(value: unknown): string {
   if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return value.trim();
   return '';
 }
+
+/**
+ * An http(s) URL as sent, or null: attachment URLs end up as links in the web console, so other schemes
+ * (javascript:, data:) are never stored.
+ */
+export function optionalHttpUrl(value: unknown): string | null {
+  const text = optionalString(value);
+  if (!text) return null;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? text : null;
+  } catch {
+    return null;
+  }
+}

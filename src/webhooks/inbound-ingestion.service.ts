@@ -33,6 +33,13 @@ export interface IngestSummary {
 }
 
 const MAX_DEADLOCK_RETRIES = 3;
+/** Platform clocks may be off, but not by a day: a later timestamp would pin its thread atop the inbox. */
+const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+
+function messageTime(platformTime: Date | null): Date {
+  const now = Date.now();
+  return platformTime && platformTime.getTime() <= now + MAX_FUTURE_SKEW_MS ? platformTime : new Date(now);
+}
 
 /**
  * Applies one webhook delivery in ONE transaction with its events, in causal order: customer_created, then
@@ -93,7 +100,7 @@ export class InboundIngestionService {
     const manager = tx.manager;
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item, summary))) return;
 
-    const sentAt = item.sentAt ?? new Date();
+    const sentAt = messageTime(item.sentAt);
     const conversation = await this.ensureConversation(tx, channel, item, sentAt);
     const reopen = item.direction === 'customer';
     const inserted = await this.repository.insertMessage(

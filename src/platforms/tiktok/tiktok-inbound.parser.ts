@@ -3,6 +3,7 @@ import { MalformedPayloadError, type ChannelDelivery, type InboundItem } from '.
 import {
   isRecord,
   millisecondsToDate,
+  optionalHttpUrl,
   optionalId,
   optionalString,
   record,
@@ -106,11 +107,11 @@ function messageBody(content: JsonRecord): { text: string; attachments: MessageA
     case 'sticker':
     case 'emoji': {
       const mediaId = optionalString(part.media_id);
-      const url = optionalString(part.url) ?? (mediaId ? TIKTOK_MEDIA_URL_PREFIX + mediaId : '');
+      const url = optionalHttpUrl(part.url) ?? (mediaId ? TIKTOK_MEDIA_URL_PREFIX + mediaId : '');
       return { text: '', attachments: [{ type, url }] };
     }
     case 'share_post':
-      return { text: '', attachments: [{ type, url: optionalString(part.embed_url) ?? '' }] };
+      return { text: '', attachments: [{ type, url: optionalHttpUrl(part.embed_url) ?? '' }] };
     default:
       return { text: optionalString(part.body) ?? '', attachments: [] };
   }

@@ -182,3 +182,27 @@ describe('parseZaloPayload text', () => {
     expect(() => parseZaloPayload({ ...event, sender: { id: '1\u0000' } })).toThrow(MalformedPayloadError);
   });
 });
+
+describe('parseZaloPayload attachments', () => {
+  it('keeps only http(s) attachment URLs', () => {
+    const event = {
+      event_name: 'user_send_file',
+      sender: { id: '1' },
+      recipient: { id: '2' },
+      timestamp: '1',
+      message: {
+        msg_id: 'm',
+        attachments: [
+          { type: 'file', payload: { url: 'javascript:alert(1)' } },
+          { type: 'file', payload: { url: 'https://f.zdn.vn/a.pdf' } },
+        ],
+      },
+    };
+    expect(parseZaloPayload(event)[0].items[0]).toMatchObject({
+      attachments: [
+        { type: 'file', url: '' },
+        { type: 'file', url: 'https://f.zdn.vn/a.pdf' },
+      ],
+    });
+  });
+});

@@ -4,6 +4,7 @@ import {
   coordinate,
   isRecord,
   millisecondsToDate,
+  optionalHttpUrl,
   optionalId,
   optionalString,
   record,
@@ -106,7 +107,7 @@ function parseAttachments(value: unknown): MessageAttachment[] {
     const attachment = record(raw);
     const type = optionalString(attachment.type) ?? 'file';
     const payload = record(attachment.payload);
-    const url = optionalString(payload.url);
+    const url = optionalHttpUrl(payload.url);
     if (url) return { type, url };
     const coordinates = record(payload.coordinates);
     if (type === 'location' && coordinate(coordinates.latitude) !== '') {
