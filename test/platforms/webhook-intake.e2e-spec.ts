@@ -228,6 +228,8 @@ describe('webhook intake (all platforms)', () => {
     expect(await webhookCount('facebook', 'accepted')).toBe(accepted + 1);
     expect(await webhookCount('facebook', 'unauthorized')).toBe(unauthorized + 1);
     expect(await webhookCount('facebook', 'unknown_channel')).toBe(unknown + 1);
+    const metrics = await context.t.http().get('/api/metrics').expect(200);
+    expect(metrics.text).toMatch(/crm_webhook_requests_total\{platform="facebook",outcome="accepted"\} \d+/);
   });
 
   it('lists the webhook routes in the OpenAPI document without authentication', async () => {
