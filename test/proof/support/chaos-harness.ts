@@ -222,7 +222,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const listenLoop = (async () => {
       await sleep(options.listenKillEveryMs / 2);
       while (writing) {
-        const killed = await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'crm-inbox-relay'");
+        // This run's database only: other test files share the Postgres server.
+        const killed = await pool.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'crm-inbox-relay' AND datname = current_database()",
+        );
         listenKills += 1;
         listenBackendsKilled += killed.rowCount ?? 0;
         log(`chaos: terminated ${killed.rowCount} LISTEN connection(s)`);
