@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { request, type Agent } from 'node:http';
 import { ClientPool } from '../client/client-pool.js';
-import { publisherAgent } from '../lib/http-json.js';
+import { publisherAgent, requestRaw } from '../lib/http-json.js';
 import { cpuMicros, descendantsCpu, descendantsCpuDelta, loadAverage } from '../lib/process-stats.js';
 import { epochMs, mergeSorted, percentile, sleep } from '../lib/stats.js';
 import { AppTarget } from '../targets/app-target.js';
@@ -153,7 +152,7 @@ async function sendAll(port: number, scenario: IngestScenario): Promise<SendOutc
       const seq = next++;
       const delivery = signedDelivery(seq, runId, scenario.sendersPerPlatform);
       const before = performance.now();
-      const { status, text } = await post(port, delivery.path, delivery.body, delivery.headers, agent);
+      const { status, text } = await requestRaw(port, 'POST', delivery.path, Buffer.from(delivery.body), { headers: delivery.headers, agent });
       responseMs[seq] = performance.now() - before;
       lastResponseAt = epochMs();
       if (status === 200) accepted += 1;
@@ -166,22 +165,4 @@ async function sendAll(port: number, scenario: IngestScenario): Promise<SendOutc
     agent.destroy();
   }
   return { sent: next, accepted, rejected, responseMs: responseMs.slice(0, next), firstSentAt, lastResponseAt };
-}
-
-function post(port: number, path: string, body: string, headers: Record<string, string>, agent: Agent): Promise<{ status: number; text: string }> {
-  const payload = Buffer.from(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, timeout: 30_000, headers: { ...headers, 'content-length': String(payload.length) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.once('error', reject);
-      },
-    );
-    req.once('timeout', () => req.destroy(new Error(`POST ${path} timed out`)));
-    req.once('error', reject);
-    req.end(payload);
-  });
 }
