@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { EventScope } from '../common/domain-events.js';
 import { toConversationView } from '../conversations/conversation.view.js';
 import { toCustomerView } from '../customers/customer.view.js';
@@ -18,6 +18,7 @@ import type {
   InboundMessage,
   InboundReceipt,
 } from '../platforms/platform-adapter.js';
+import { DeliveryBatcher } from './delivery-batcher.js';
 import { InboundRepository, type ChannelRef, type FoundConversation } from './inbound.repository.js';
 
 /** The items of one delivery that belong to one known channel. */
@@ -42,33 +43,51 @@ function messageTime(platformTime: Date | null): Date {
 }
 
 /**
- * Applies one webhook delivery in ONE transaction with its events, in causal order: customer_created, then
+ * Applies each webhook delivery in ONE transaction with its events, in causal order: customer_created, then
  * new_conversation, then new_message (then conversation_updated when it reopened). Redeliveries and
  * concurrent duplicates are absorbed by the unique constraints: nothing stored twice, no second event.
  */
 @Injectable()
-export class InboundIngestionService {
+export class InboundIngestionService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(InboundIngestionService.name);
+
+  private readonly batcher = new DeliveryBatcher<ChannelItems[], IngestSummary>((group) =>
+    this.applyTogether(group),
+  );
 
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly repository: InboundRepository,
   ) {}
 
-  async ingest(deliveries: ChannelItems[]): Promise<IngestSummary> {
+  /** Applies one delivery; concurrent deliveries share a transaction (see DeliveryBatcher). */
+  ingest(deliveries: ChannelItems[]): Promise<IngestSummary> {
+    return this.batcher.submit(deliveries);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher.idle();
+  }
+
+  /** Several deliveries in one transaction, each applied whole, in order. */
+  private async applyTogether(group: ChannelItems[][]): Promise<IngestSummary[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (tx) => {
-          const summary: IngestSummary = { stored: 0, duplicates: 0, statusChanges: 0 };
-          for (const { channel, items } of deliveries) {
-            for (const item of items) await this.apply(tx, channel, item, summary);
+          const summaries: IngestSummary[] = [];
+          for (const deliveries of group) {
+            const summary: IngestSummary = { stored: 0, duplicates: 0, statusChanges: 0 };
+            for (const { channel, items } of deliveries) {
+              for (const item of items) await this.apply(tx, channel, item, summary);
+            }
+            summaries.push(summary);
           }
-          return summary;
+          return summaries;
         });
       } catch (error) {
-        // Two batches touching the same threads in different orders: Postgres aborts one; replay it whole.
+        // Transactions touching the same threads in different orders: Postgres aborts one; replay it whole.
         if (postgresErrorCode(error) !== DEADLOCK_DETECTED || attempt >= MAX_DEADLOCK_RETRIES) throw error;
-        this.logger.warn(`deadlock while ingesting a webhook delivery, retrying (attempt ${attempt})`);
+        this.logger.warn(`deadlock while ingesting webhook deliveries, retrying (attempt ${attempt})`);
       }
     }
   }
