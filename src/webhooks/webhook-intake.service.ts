@@ -6,6 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Platform } from '../channels/entities/channel.entity.js';
+import { FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../platforms/inbox-rows.js';
 import {
   MalformedPayloadError,
   type ChannelDelivery,
@@ -19,7 +20,6 @@ import { PlatformRegistry } from '../platforms/platform-registry.js';
 import { headerValue, safeEqual } from '../platforms/signature.util.js';
 import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
 import { countWebhook, type WebhookOutcome } from './webhook-metrics.js';
-import { FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../platforms/inbox-rows.js';
 
 export interface WebhookRequest {
   rawBody?: Buffer;
