@@ -174,7 +174,8 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private write(connection: StreamConnection, frame: Buffer | string): void {
-    connection.response.write(frame);
+    // write() is false only once the socket buffers past its high-water mark: only then count the bytes.
+    if (connection.response.write(frame)) return;
     const unsent = connection.unsentBytes;
     if (unsent <= this.config.sseMaxBufferBytes) return;
     if (unsent > this.config.sseMaxBufferBytes * HARD_LIMIT_FACTOR) this.close(connection, 'slow_consumer');
