@@ -5,5 +5,8 @@
 import { parseIngestArgs, runIngestCommand } from './ingest/ingest-command.js';
 
 const args = process.argv.slice(2);
-const result = await runIngestCommand(parseIngestArgs(args), ['npm run bench:ingest', ...(args.length ? ['--', ...args] : [])].join(' '));
+const result = await runIngestCommand(
+  parseIngestArgs(args),
+  ['npm run bench:ingest', ...(args.length ? ['--', ...args] : [])].join(' '),
+);
 process.exitCode = result.failed ? 1 : 0;

@@ -7,5 +7,8 @@ import { parseStreamArgs, runStreamCommand } from './stream/stream-command.js';
 
 const args = process.argv.slice(2);
 const options = parseStreamArgs(args);
-const results = await runStreamCommand(options, ['npm run bench:stream', ...(args.length ? ['--', ...args] : [])].join(' '));
+const results = await runStreamCommand(
+  options,
+  ['npm run bench:stream', ...(args.length ? ['--', ...args] : [])].join(' '),
+);
 process.exitCode = results.some((result) => result.failed) ? 1 : 0;

@@ -10,7 +10,18 @@
  * Run: PORT=4001 node dist/bench/baselines/naive-nest-sse.js
  */
 import 'reflect-metadata';
-import { Body, Controller, Get, HttpCode, Injectable, Module, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Injectable,
+  Module,
+  Post,
+  Query,
+  Sse,
+  type MessageEvent,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Subject, filter, interval, map, merge, of, type Observable } from 'rxjs';
 
@@ -56,7 +67,11 @@ class EventsController {
     const connected = of<MessageEvent>({
       type: 'connected',
       retry: RETRY_MS,
-      data: { connectionId: this.bus.connectionId(), lastEventId: String(this.bus.headId), heartbeatMs: HEARTBEAT_MS },
+      data: {
+        connectionId: this.bus.connectionId(),
+        lastEventId: String(this.bus.headId),
+        heartbeatMs: HEARTBEAT_MS,
+      },
     });
     const events = this.bus.events$.pipe(
       filter((event) => !wanted || wanted.has(event.type)),
@@ -83,7 +98,10 @@ class EventsController {
 @Module({ controllers: [EventsController], providers: [EventBus] })
 class NaiveSseModule {}
 
-const app = await NestFactory.create(NaiveSseModule, { logger: ['error', 'warn'], forceCloseConnections: true });
+const app = await NestFactory.create(NaiveSseModule, {
+  logger: ['error', 'warn'],
+  forceCloseConnections: true,
+});
 app.enableShutdownHooks();
 const port = Number(process.env.PORT ?? 4001);
 await app.listen(port, '127.0.0.1');

@@ -27,7 +27,11 @@ function openStream(req: IncomingMessage, res: ServerResponse): void {
     'x-accel-buffering': 'no',
     connection: 'keep-alive',
   });
-  const connected = { connectionId: String(++nextConnectionId), lastEventId: String(lastEventId), heartbeatMs: HEARTBEAT_MS };
+  const connected = {
+    connectionId: String(++nextConnectionId),
+    lastEventId: String(lastEventId),
+    heartbeatMs: HEARTBEAT_MS,
+  };
   res.write(`retry: ${RETRY_MS}\nevent: connected\ndata: ${JSON.stringify(connected)}\n\n`);
   streams.add(res);
   res.once('close', () => streams.delete(res));
@@ -56,7 +60,9 @@ function publish(req: IncomingMessage, res: ServerResponse): void {
     const id = ++lastEventId;
     // Serialised once, shared by every socket.
     broadcast(Buffer.from(`id: ${id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: String(id), streams: streams.size }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id: String(id), streams: streams.size }));
   });
 }
 

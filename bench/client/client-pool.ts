@@ -32,7 +32,11 @@ export class ClientPool {
     const shares = split(command.streams, this.workers.length);
     const reports = await Promise.all(
       this.workers.map((worker, index) =>
-        this.ask<OpenedReport>(worker, { command: 'open', ...command, streams: shares[index] }, command.timeoutMs + 10_000),
+        this.ask<OpenedReport>(
+          worker,
+          { command: 'open', ...command, streams: shares[index] },
+          command.timeoutMs + 10_000,
+        ),
       ),
     );
     return {
@@ -47,14 +51,18 @@ export class ClientPool {
   /** Waits until every stream has every event (or the timeout), then gathers the checks and latencies. */
   async awaitDeliveries(command: Omit<AwaitCommand, 'command'>): Promise<DeliveryReport[]> {
     return Promise.all(
-      this.workers.map((worker) => this.ask<DeliveryReport>(worker, { command: 'await', ...command }, command.timeoutMs + 30_000)),
+      this.workers.map((worker) =>
+        this.ask<DeliveryReport>(worker, { command: 'await', ...command }, command.timeoutMs + 30_000),
+      ),
     );
   }
 
   /** Waits until every stream has the warm-up events; returns how many streams have them. */
   async awaitWarmup(command: Omit<AwaitWarmupCommand, 'command'>): Promise<number> {
     const reports = await Promise.all(
-      this.workers.map((worker) => this.ask<WarmedUpReport>(worker, { command: 'awaitWarmup', ...command }, command.timeoutMs + 30_000)),
+      this.workers.map((worker) =>
+        this.ask<WarmedUpReport>(worker, { command: 'awaitWarmup', ...command }, command.timeoutMs + 30_000),
+      ),
     );
     return sum(reports.map((report) => report.ready));
   }
@@ -80,11 +88,17 @@ export class ClientPool {
     );
   }
 
-  private ask<T extends ClientReport>(worker: ChildProcess, command: ClientCommand, timeoutMs: number): Promise<T> {
+  private ask<T extends ClientReport>(
+    worker: ChildProcess,
+    command: ClientCommand,
+    timeoutMs: number,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`load client ${worker.pid} did not answer "${command.command}" within ${timeoutMs} ms`));
+        reject(
+          new Error(`load client ${worker.pid} did not answer "${command.command}" within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       const onMessage = (message: ClientReport): void => {
         cleanup();
@@ -107,7 +121,10 @@ export class ClientPool {
 }
 
 function split(total: number, parts: number): number[] {
-  return Array.from({ length: parts }, (_, index) => Math.floor(total / parts) + (index < total % parts ? 1 : 0));
+  return Array.from(
+    { length: parts },
+    (_, index) => Math.floor(total / parts) + (index < total % parts ? 1 : 0),
+  );
 }
 
 function sum(values: number[]): number {

@@ -7,7 +7,14 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { SseFrameParser, type SseFrame } from '../lib/sse-frame-parser.js';
 import { epochMs, sleep } from '../lib/stats.js';
-import type { AwaitCommand, AwaitWarmupCommand, ClientCommand, ClientReport, OpenCommand, PayloadShape } from './protocol.js';
+import type {
+  AwaitCommand,
+  AwaitWarmupCommand,
+  ClientCommand,
+  ClientReport,
+  OpenCommand,
+  PayloadShape,
+} from './protocol.js';
 
 const MAX_ERRORS_REPORTED = 5;
 /** Sequence number of the unmeasured events published before the measured ones (JIT warm-up). */
@@ -74,7 +81,10 @@ function send(report: ClientReport): void {
 function readPayload(data: string, shape: PayloadShape): { t: number; seq: number } | undefined {
   try {
     const parsed = JSON.parse(data) as Record<string, unknown>;
-    const payload = (shape === 'data' ? parsed : JSON.parse(String(parsed[shape]))) as Record<string, unknown>;
+    const payload = (shape === 'data' ? parsed : JSON.parse(String(parsed[shape]))) as Record<
+      string,
+      unknown
+    >;
     if (typeof payload.t !== 'number' || typeof payload.seq !== 'number') return undefined;
     return { t: payload.t, seq: payload.seq };
   } catch {
@@ -160,7 +170,8 @@ function openOne(config: OpenCommand): Promise<boolean> {
           settle(false);
           return;
         }
-        if (res.headers['content-encoding']) noteError(`stream is compressed: ${res.headers['content-encoding']}`);
+        if (res.headers['content-encoding'])
+          noteError(`stream is compressed: ${res.headers['content-encoding']}`);
         const decoder = new StringDecoder('utf8');
         const setTime = (time: number): void => {
           currentChunkTime = time;
@@ -203,7 +214,13 @@ async function openAll(config: OpenCommand): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(config.concurrency, config.streams) }, lane));
-  send({ report: 'opened', opened, failed: failed + (config.streams - opened - failed), errors, badHandshakes });
+  send({
+    report: 'opened',
+    opened,
+    failed: failed + (config.streams - opened - failed),
+    errors,
+    badHandshakes,
+  });
 }
 
 async function awaitDeliveries(command: AwaitCommand): Promise<void> {

@@ -52,7 +52,10 @@ const STREAM_PATH = '/api/events/stream?types=new_message';
  * separate load-client processes: accepted/s, end-to-end messages/s (first webhook sent → last message seen
  * on every stream), webhook response times and webhook → stream latency.
  */
-export async function runIngestScenario(scenario: IngestScenario, log: (line: string) => void): Promise<IngestResult> {
+export async function runIngestScenario(
+  scenario: IngestScenario,
+  log: (line: string) => void,
+): Promise<IngestResult> {
   const app = new AppTarget();
   let pool: ClientPool | undefined;
   try {
@@ -62,8 +65,11 @@ export async function runIngestScenario(scenario: IngestScenario, log: (line: st
     for (const channel of BENCH_CHANNELS) {
       const created = await app.request('POST', '/api/channels', channel);
       if (created.status !== 201) {
-        if (created.status === 404) return { scenario, skipped: 'POST /api/channels answers 404: channels are not built yet' };
-        throw new Error(`POST /api/channels (${channel.platform}) answered ${created.status}: ${created.text.slice(0, 300)}`);
+        if (created.status === 404)
+          return { scenario, skipped: 'POST /api/channels answers 404: channels are not built yet' };
+        throw new Error(
+          `POST /api/channels (${channel.platform}) answered ${created.status}: ${created.text.slice(0, 300)}`,
+        );
       }
     }
 
@@ -90,7 +96,8 @@ export async function runIngestScenario(scenario: IngestScenario, log: (line: st
     const serverCpu = cpuMicros(pid) - cpuBefore;
     const databaseCpu = descendantsCpuDelta(databaseBefore, descendantsCpu(pid));
 
-    const total = (pick: (r: (typeof reports)[number]) => number): number => reports.reduce((sum, r) => sum + pick(r), 0);
+    const total = (pick: (r: (typeof reports)[number]) => number): number =>
+      reports.reduce((sum, r) => sum + pick(r), 0);
     const lastSeen = Math.max(...reports.map((r) => r.lastReceivedAt));
     const deliveryLatencies = mergeSorted(reports.map((r) => r.latenciesMs));
     const responses = sending.responseMs.sort();
@@ -152,7 +159,10 @@ async function sendAll(port: number, scenario: IngestScenario): Promise<SendOutc
       const seq = next++;
       const delivery = signedDelivery(seq, runId, scenario.sendersPerPlatform);
       const before = performance.now();
-      const { status, text } = await requestRaw(port, 'POST', delivery.path, Buffer.from(delivery.body), { headers: delivery.headers, agent });
+      const { status, text } = await requestRaw(port, 'POST', delivery.path, Buffer.from(delivery.body), {
+        headers: delivery.headers,
+        agent,
+      });
       responseMs[seq] = performance.now() - before;
       lastResponseAt = epochMs();
       if (status === 200) accepted += 1;
@@ -164,5 +174,12 @@ async function sendAll(port: number, scenario: IngestScenario): Promise<SendOutc
   } finally {
     agent.destroy();
   }
-  return { sent: next, accepted, rejected, responseMs: responseMs.slice(0, next), firstSentAt, lastResponseAt };
+  return {
+    sent: next,
+    accepted,
+    rejected,
+    responseMs: responseMs.slice(0, next),
+    firstSentAt,
+    lastResponseAt,
+  };
 }

@@ -6,8 +6,20 @@ import { runIngestScenario, type IngestResult, type IngestScenario } from './ing
 const TARGET_MESSAGES_PER_SECOND = 1000;
 const TARGET_RESPONSE_P99_MS = 100;
 
-const FULL: IngestScenario = { messages: 10_000, concurrency: 32, streams: 100, sendersPerPlatform: 100, maxSendSeconds: 120 };
-const QUICK: IngestScenario = { messages: 2000, concurrency: 32, streams: 20, sendersPerPlatform: 50, maxSendSeconds: 40 };
+const FULL: IngestScenario = {
+  messages: 10_000,
+  concurrency: 32,
+  streams: 100,
+  sendersPerPlatform: 100,
+  maxSendSeconds: 120,
+};
+const QUICK: IngestScenario = {
+  messages: 2000,
+  concurrency: 32,
+  streams: 20,
+  sendersPerPlatform: 50,
+  maxSendSeconds: 40,
+};
 
 export interface IngestOptions {
   quick: boolean;
@@ -48,7 +60,13 @@ export async function runIngestCommand(options: IngestOptions, commandLine: stri
     `[bench:ingest] ${scenario.messages} signed webhooks (Facebook, Zalo, TikTok in turn), ${scenario.concurrency} in flight, ${scenario.streams} streams open`,
   );
   const result = await runIngestScenario(scenario, log);
-  const section = ingestSection(result, commandLine, startedAt, (Date.now() - startedAt.getTime()) / 1000, options.quick);
+  const section = ingestSection(
+    result,
+    commandLine,
+    startedAt,
+    (Date.now() - startedAt.getTime()) / 1000,
+    options.quick,
+  );
   log(`\n${section}\n`);
   if (options.write) {
     const file = resolve(process.cwd(), 'BENCHMARKS.md');
@@ -58,7 +76,13 @@ export async function runIngestCommand(options: IngestOptions, commandLine: stri
   return result;
 }
 
-function ingestSection(r: IngestResult, command: string, startedAt: Date, seconds: number, quick: boolean): string {
+function ingestSection(
+  r: IngestResult,
+  command: string,
+  startedAt: Date,
+  seconds: number,
+  quick: boolean,
+): string {
   const s = r.scenario;
   const head = [
     `## Webhook ingest${quick ? ' (quick run)' : ''}: signed deliveries → Postgres → every open stream`,
@@ -69,29 +93,65 @@ function ingestSection(r: IngestResult, command: string, startedAt: Date, second
     `- Load: ${s.messages} text messages signed per platform scheme (Facebook, Zalo, TikTok in turn; ${s.sendersPerPlatform} senders per platform, so a few deliveries open new conversations), ${s.concurrency} requests in flight (closed loop) from the runner process; ${s.streams} streams \`?types=new_message\` open from a separate load-client process.`,
     '',
   ];
-  if (r.skipped || r.failed) return [...head, r.skipped ? `Not measured: ${r.skipped}` : `**Run failed**: ${r.failed}`].join('\n');
-  const clean = r.lost === 0 && r.duplicates === 0 && r.outOfOrder === 0 && r.badFrames === 0 && r.streamsOpen === s.streams;
+  if (r.skipped || r.failed)
+    return [...head, r.skipped ? `Not measured: ${r.skipped}` : `**Run failed**: ${r.failed}`].join('\n');
+  const clean =
+    r.lost === 0 &&
+    r.duplicates === 0 &&
+    r.outOfOrder === 0 &&
+    r.badFrames === 0 &&
+    r.streamsOpen === s.streams;
   const table = markdownTable(
     ['figure', 'measured'],
     [
-      ['webhooks accepted (200)', `${r.accepted} / ${r.sent}${r.rejected?.length ? ` (first rejections: ${r.rejected.join('; ')})` : ''}`],
+      [
+        'webhooks accepted (200)',
+        `${r.accepted} / ${r.sent}${r.rejected?.length ? ` (first rejections: ${r.rejected.join('; ')})` : ''}`,
+      ],
       ['accepted / s', fixed(r.acceptedPerSecond, 0)],
-      ['end to end messages / s (first webhook sent → last message on every stream)', fixed(r.endToEndPerSecond, 0)],
-      ['webhook response p50 / p99 / max ms', `${fixed(r.responseP50Ms, 1)} / ${fixed(r.responseP99Ms, 1)} / ${fixed(r.responseMaxMs, 1)}`],
-      ['webhook sent → event on a stream p50 / p99 ms', `${fixed(r.deliveryP50Ms, 1)} / ${fixed(r.deliveryP99Ms, 1)}`],
-      ['stream deliveries', `${r.delivered} (${r.streamsOpen} streams × ${r.accepted}); ${r.lost} lost, ${r.duplicates} dup, ${r.outOfOrder} out of order`],
+      [
+        'end to end messages / s (first webhook sent → last message on every stream)',
+        fixed(r.endToEndPerSecond, 0),
+      ],
+      [
+        'webhook response p50 / p99 / max ms',
+        `${fixed(r.responseP50Ms, 1)} / ${fixed(r.responseP99Ms, 1)} / ${fixed(r.responseMaxMs, 1)}`,
+      ],
+      [
+        'webhook sent → event on a stream p50 / p99 ms',
+        `${fixed(r.deliveryP50Ms, 1)} / ${fixed(r.deliveryP99Ms, 1)}`,
+      ],
+      [
+        'stream deliveries',
+        `${r.delivered} (${r.streamsOpen} streams × ${r.accepted}); ${r.lost} lost, ${r.duplicates} dup, ${r.outOfOrder} out of order`,
+      ],
       ['app CPU µs / message (node process)', fixed(r.serverCpuMicrosPerMessage, 0)],
       ['Postgres CPU µs / message (embedded, child processes)', fixed(r.databaseCpuMicrosPerMessage, 0)],
-      ['load average before → after', r.loadAverage ? `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}` : '—'],
+      [
+        'load average before → after',
+        r.loadAverage ? `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}` : '—',
+      ],
     ],
   );
   const pass = (ok: boolean): string => (ok ? '**pass**' : '**FAIL**');
   const verdicts = markdownTable(
     ['target (issue 4)', 'measured', 'verdict'],
     [
-      [`≥ ${TARGET_MESSAGES_PER_SECOND} messages/s end to end`, fixed(r.endToEndPerSecond, 0), pass((r.endToEndPerSecond ?? 0) >= TARGET_MESSAGES_PER_SECOND)],
-      [`p99 webhook response ≤ ${TARGET_RESPONSE_P99_MS} ms`, `${fixed(r.responseP99Ms, 1)} ms`, pass((r.responseP99Ms ?? Infinity) <= TARGET_RESPONSE_P99_MS)],
-      ['every accepted message on every stream once, in order', clean ? 'yes' : 'no', pass(clean && r.accepted === r.sent)],
+      [
+        `≥ ${TARGET_MESSAGES_PER_SECOND} messages/s end to end`,
+        fixed(r.endToEndPerSecond, 0),
+        pass((r.endToEndPerSecond ?? 0) >= TARGET_MESSAGES_PER_SECOND),
+      ],
+      [
+        `p99 webhook response ≤ ${TARGET_RESPONSE_P99_MS} ms`,
+        `${fixed(r.responseP99Ms, 1)} ms`,
+        pass((r.responseP99Ms ?? Infinity) <= TARGET_RESPONSE_P99_MS),
+      ],
+      [
+        'every accepted message on every stream once, in order',
+        clean ? 'yes' : 'no',
+        pass(clean && r.accepted === r.sent),
+      ],
     ],
   );
   return [...head, table, '', verdicts].join('\n');

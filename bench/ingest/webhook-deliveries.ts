@@ -12,9 +12,24 @@ import { epochMs } from '../lib/stats.js';
 
 /** The three channels the ingest benchmark creates (ids in the platforms' own formats). */
 export const BENCH_CHANNELS = [
-  { platform: 'facebook', externalId: '102938475610293', name: 'bench Facebook page', credentials: FAKE_SECRETS.facebook },
-  { platform: 'zalo', externalId: '388613280878808645', name: 'bench Zalo OA', credentials: FAKE_SECRETS.zalo },
-  { platform: 'tiktok', externalId: 'bench_business_7f3a', name: 'bench TikTok account', credentials: FAKE_SECRETS.tiktok },
+  {
+    platform: 'facebook',
+    externalId: '102938475610293',
+    name: 'bench Facebook page',
+    credentials: FAKE_SECRETS.facebook,
+  },
+  {
+    platform: 'zalo',
+    externalId: '388613280878808645',
+    name: 'bench Zalo OA',
+    credentials: FAKE_SECRETS.zalo,
+  },
+  {
+    platform: 'tiktok',
+    externalId: 'bench_business_7f3a',
+    name: 'bench TikTok account',
+    credentials: FAKE_SECRETS.tiktok,
+  },
 ] as const;
 
 const [FACEBOOK, ZALO, TIKTOK] = BENCH_CHANNELS;
@@ -31,11 +46,21 @@ export function signedDelivery(seq: number, runId: string, sendersPerPlatform: n
   switch (seq % BENCH_CHANNELS.length) {
     case 0:
       return signedFacebookDelivery(
-        facebookTextMessage({ pageId: FACEBOOK.externalId, psid: String(7_392_015_648_120_000 + sender), mid: `m_${messageId}`, text }),
+        facebookTextMessage({
+          pageId: FACEBOOK.externalId,
+          psid: String(7_392_015_648_120_000 + sender),
+          mid: `m_${messageId}`,
+          text,
+        }),
       );
     case 1:
       return signedZaloDelivery(
-        zaloUserText({ oaId: ZALO.externalId, userId: String(246_845_883_529_190_000n + BigInt(sender)), msgId: messageId, text }),
+        zaloUserText({
+          oaId: ZALO.externalId,
+          userId: String(246_845_883_529_190_000n + BigInt(sender)),
+          msgId: messageId,
+          text,
+        }),
       );
     default:
       return signedTiktokDelivery(

@@ -25,7 +25,13 @@ export function publisherAgent(maxSockets: number): Agent {
  * reused keep-alive socket (the server closed that idle socket just as it was reused, so the request never
  * reached the application) is sent once more, as Node's documentation recommends.
  */
-export async function requestRaw(port: number, method: string, path: string, payload: Buffer | undefined, options: RequestOptions = {}): Promise<HttpResponse> {
+export async function requestRaw(
+  port: number,
+  method: string,
+  path: string,
+  payload: Buffer | undefined,
+  options: RequestOptions = {},
+): Promise<HttpResponse> {
   try {
     return await requestOnce(port, method, path, payload, options);
   } catch (error) {
@@ -37,7 +43,13 @@ export async function requestRaw(port: number, method: string, path: string, pay
 }
 
 /** A JSON request; `body` is the parsed answer when it is JSON. */
-export async function requestJson(port: number, method: string, path: string, body: unknown, options: RequestOptions = {}): Promise<JsonResponse> {
+export async function requestJson(
+  port: number,
+  method: string,
+  path: string,
+  body: unknown,
+  options: RequestOptions = {},
+): Promise<JsonResponse> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const headers = payload ? { 'content-type': 'application/json', ...options.headers } : options.headers;
   const response = await requestRaw(port, method, path, payload, { ...options, headers });
@@ -54,7 +66,13 @@ interface ReusedSocketError extends Error {
   reusedSocket?: boolean;
 }
 
-function requestOnce(port: number, method: string, path: string, payload: Buffer | undefined, options: RequestOptions): Promise<HttpResponse> {
+function requestOnce(
+  port: number,
+  method: string,
+  path: string,
+  payload: Buffer | undefined,
+  options: RequestOptions,
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -69,7 +87,9 @@ function requestOnce(port: number, method: string, path: string, payload: Buffer
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.once('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.once('error', reject);
       },
     );

@@ -13,7 +13,8 @@ export function spawnNode(
   options: { env?: NodeJS.ProcessEnv; stdio?: StdioOptions; detached?: boolean; ipc?: boolean } = {},
 ): ChildProcess {
   const script = `ulimit -n ${FILE_DESCRIPTOR_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`;
-  const stdio: StdioOptions = options.stdio ?? (options.ipc ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe']);
+  const stdio: StdioOptions =
+    options.stdio ?? (options.ipc ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe']);
   return spawn('sh', ['-c', script, process.execPath, ...args], {
     env: options.env ?? process.env,
     stdio,

@@ -65,7 +65,11 @@ const WARMUP_SEQ = -1;
 /** Quiet time between warm-up and measurement, so warm-up work does not spill into the measured window. */
 const WARMUP_QUIET_MS = 1000;
 
-export async function runStreamScenario(target: StreamTarget, scenario: StreamScenario, log: (line: string) => void): Promise<StreamRunResult> {
+export async function runStreamScenario(
+  target: StreamTarget,
+  scenario: StreamScenario,
+  log: (line: string) => void,
+): Promise<StreamRunResult> {
   const base: StreamRunResult = { target: target.key, label: target.label, scenario };
   let pool: ClientPool | undefined;
   try {
@@ -92,14 +96,22 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
     });
     const openSeconds = (Date.now() - openStarted) / 1000;
     log(`  ${opened.opened}/${scenario.streams} streams open in ${openSeconds.toFixed(1)} s`);
-    if (opened.opened === 0) return { ...base, failed: `no stream opened: ${opened.errors.join('; ')}`, clientErrors: opened.errors };
+    if (opened.opened === 0)
+      return {
+        ...base,
+        failed: `no stream opened: ${opened.errors.join('; ')}`,
+        clientErrors: opened.errors,
+      };
 
     await sleep(SETTLE_MS);
     const rssIdleKib = rssKib(pid);
 
     if (scenario.warmupEvents > 0) {
       await publishAtRate(target, scenario.warmupEvents, scenario.eventsPerSecond, () => WARMUP_SEQ);
-      const warmed = await pool.awaitWarmup({ events: scenario.warmupEvents, timeoutMs: DELIVERY_TIMEOUT_MS });
+      const warmed = await pool.awaitWarmup({
+        events: scenario.warmupEvents,
+        timeoutMs: DELIVERY_TIMEOUT_MS,
+      });
       if (warmed < opened.opened) log(`  only ${warmed}/${opened.opened} streams got every warm-up event`);
       await sleep(WARMUP_QUIET_MS);
     }
@@ -118,7 +130,8 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
     const loadAfter = loadAverage();
     const clientCpuUsed = clientCpu() - clientCpuBefore;
 
-    const total = (pick: (report: DeliveryReport) => number): number => reports.reduce((sum, report) => sum + pick(report), 0);
+    const total = (pick: (report: DeliveryReport) => number): number =>
+      reports.reduce((sum, report) => sum + pick(report), 0);
     const latencies = mergeSorted(reports.map((report) => report.latenciesMs));
     const delivered = total((r) => r.delivered);
     return {
@@ -160,7 +173,12 @@ export async function runStreamScenario(target: StreamTarget, scenario: StreamSc
 }
 
 /** Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding). */
-async function publishAtRate(target: StreamTarget, events: number, eventsPerSecond: number, seqOf: (index: number) => number): Promise<void> {
+async function publishAtRate(
+  target: StreamTarget,
+  events: number,
+  eventsPerSecond: number,
+  seqOf: (index: number) => number,
+): Promise<void> {
   const agent = publisherAgent(MAX_PUBLISHES_IN_FLIGHT);
   const intervalMs = 1000 / eventsPerSecond;
   const started = performance.now();
@@ -182,5 +200,6 @@ async function publishAtRate(target: StreamTarget, events: number, eventsPerSeco
   } finally {
     agent.destroy();
   }
-  if (failures.length > 0) throw new Error(`${failures.length} publish requests failed, first: ${failures[0].message}`);
+  if (failures.length > 0)
+    throw new Error(`${failures.length} publish requests failed, first: ${failures[0].message}`);
 }

@@ -31,11 +31,13 @@ export interface StreamCommandOptions {
 }
 
 export function parseStreamArgs(argv: string[]): StreamCommandOptions {
-  const value = (name: string): string | undefined => argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const value = (name: string): string | undefined =>
+    argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
   const numbers = (name: string): number[] | undefined => value(name)?.split(',').map(Number);
   const targets = (value('targets')?.split(',') ?? ['app', 'raw', 'naive']) as StreamTarget['key'][];
   for (const target of targets) {
-    if (!['app', 'raw', 'naive'].includes(target)) throw new Error(`unknown target "${target}" (app, raw, naive)`);
+    if (!['app', 'raw', 'naive'].includes(target))
+      throw new Error(`unknown target "${target}" (app, raw, naive)`);
   }
   return {
     quick: argv.includes('--quick'),
@@ -48,7 +50,10 @@ export function parseStreamArgs(argv: string[]): StreamCommandOptions {
 }
 
 /** Runs every target at every scenario, prints the results and rewrites the "stream" section of BENCHMARKS.md. */
-export async function runStreamCommand(options: StreamCommandOptions, commandLine: string): Promise<StreamRunResult[]> {
+export async function runStreamCommand(
+  options: StreamCommandOptions,
+  commandLine: string,
+): Promise<StreamRunResult[]> {
   const startedAt = new Date();
   const base = options.quick ? QUICK_SCENARIOS : FULL_SCENARIOS;
   const scenarios = (options.streams ?? base.map((s) => s.streams)).map((streams, index) => {
@@ -68,7 +73,9 @@ export async function runStreamCommand(options: StreamCommandOptions, commandLin
   try {
     for (const scenario of scenarios) {
       for (const target of targets) {
-        log(`[bench:stream] ${target.label}: ${scenario.streams} streams, ${scenario.events} events at ${scenario.eventsPerSecond}/s`);
+        log(
+          `[bench:stream] ${target.label}: ${scenario.streams} streams, ${scenario.events} events at ${scenario.eventsPerSecond}/s`,
+        );
         const result = await runStreamScenario(target, scenario, log);
         results.push(result);
         log(`  ${summary(result)}`);

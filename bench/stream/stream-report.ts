@@ -47,7 +47,22 @@ export function resultsTable(results: StreamRunResult[]): string {
   ];
   const rows = results.map((r) => {
     if (r.skipped || r.failed) {
-      return [r.label, `— / ${r.scenario.streams}`, `${r.scenario.events} × ${r.scenario.eventsPerSecond}/s`, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.failed}`, '', '', '', '', '', '', '', '', '', ''];
+      return [
+        r.label,
+        `— / ${r.scenario.streams}`,
+        `${r.scenario.events} × ${r.scenario.eventsPerSecond}/s`,
+        r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.failed}`,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ];
     }
     return [
       r.label,
@@ -75,7 +90,11 @@ interface Verdict {
   verdict: string;
 }
 
-function find(results: StreamRunResult[], key: StreamRunResult['target'], streams: number): StreamRunResult | undefined {
+function find(
+  results: StreamRunResult[],
+  key: StreamRunResult['target'],
+  streams: number,
+): StreamRunResult | undefined {
   const result = results.find((r) => r.target === key && r.scenario.streams === streams);
   return result && !result.skipped && !result.failed ? result : undefined;
 }
@@ -88,11 +107,17 @@ export function verdicts(results: StreamRunResult[], small: number, large: numbe
   const raw = (n: number): StreamRunResult | undefined => find(results, 'raw', n);
   const naive = (n: number): StreamRunResult | undefined => find(results, 'naive', n);
   const appSkipped = results.find((r) => r.target === 'app' && (r.skipped || r.failed));
-  const missing = appSkipped ? `not measured (${appSkipped.skipped ?? `failed: ${appSkipped.failed}`})` : 'not measured';
+  const missing = appSkipped
+    ? `not measured (${appSkipped.skipped ?? `failed: ${appSkipped.failed}`})`
+    : 'not measured';
   const list: Verdict[] = [];
   const add = (target: string, compute: () => [string, boolean] | undefined): void => {
     const outcome = compute();
-    list.push(outcome ? { target, measured: outcome[0], verdict: passFail(outcome[1]) } : { target, measured: missing, verdict: '—' });
+    list.push(
+      outcome
+        ? { target, measured: outcome[0], verdict: passFail(outcome[1]) }
+        : { target, measured: missing, verdict: '—' },
+    );
   };
   const t = STREAM_TARGETS;
 
@@ -109,7 +134,10 @@ export function verdicts(results: StreamRunResult[], small: number, large: numbe
     const r = raw(large);
     if (!a?.p99Ms || !r?.p99Ms) return undefined;
     const ratio = a.p99Ms / r.p99Ms;
-    return [`${fixed(a.p99Ms, 1)} vs ${fixed(r.p99Ms, 1)} ms = ${fixed(ratio, 2)}×`, ratio <= t.p99VersusRawAtTenThousand];
+    return [
+      `${fixed(a.p99Ms, 1)} vs ${fixed(r.p99Ms, 1)} ms = ${fixed(ratio, 2)}×`,
+      ratio <= t.p99VersusRawAtTenThousand,
+    ];
   });
   for (const n of [small, large]) {
     add(`CPU / delivery ≤ ${t.cpuVersusRaw}× raw at ${n.toLocaleString('en')} streams`, () => {
@@ -117,25 +145,43 @@ export function verdicts(results: StreamRunResult[], small: number, large: numbe
       const r = raw(n);
       if (!a?.cpuMicrosPerDelivery || !r?.cpuMicrosPerDelivery) return undefined;
       const ratio = a.cpuMicrosPerDelivery / r.cpuMicrosPerDelivery;
-      return [`${fixed(a.cpuMicrosPerDelivery, 1)} vs ${fixed(r.cpuMicrosPerDelivery, 1)} µs = ${fixed(ratio, 2)}×`, ratio <= t.cpuVersusRaw];
+      return [
+        `${fixed(a.cpuMicrosPerDelivery, 1)} vs ${fixed(r.cpuMicrosPerDelivery, 1)} µs = ${fixed(ratio, 2)}×`,
+        ratio <= t.cpuVersusRaw,
+      ];
     });
-    add(`CPU / delivery ≥ ${t.cpuAdvantageOverNaive}× lower than naive Nest at ${n.toLocaleString('en')} streams`, () => {
-      const a = app(n);
-      const v = naive(n);
-      if (!a?.cpuMicrosPerDelivery || !v?.cpuMicrosPerDelivery) return undefined;
-      const ratio = v.cpuMicrosPerDelivery / a.cpuMicrosPerDelivery;
-      return [`${fixed(v.cpuMicrosPerDelivery, 1)} vs ${fixed(a.cpuMicrosPerDelivery, 1)} µs = ${fixed(ratio, 2)}× lower`, ratio >= t.cpuAdvantageOverNaive];
-    });
+    add(
+      `CPU / delivery ≥ ${t.cpuAdvantageOverNaive}× lower than naive Nest at ${n.toLocaleString('en')} streams`,
+      () => {
+        const a = app(n);
+        const v = naive(n);
+        if (!a?.cpuMicrosPerDelivery || !v?.cpuMicrosPerDelivery) return undefined;
+        const ratio = v.cpuMicrosPerDelivery / a.cpuMicrosPerDelivery;
+        return [
+          `${fixed(v.cpuMicrosPerDelivery, 1)} vs ${fixed(a.cpuMicrosPerDelivery, 1)} µs = ${fixed(ratio, 2)}× lower`,
+          ratio >= t.cpuAdvantageOverNaive,
+        ];
+      },
+    );
   }
   add(`RSS per idle stream ≤ ${t.kibPerIdleStream} KB (at ${large.toLocaleString('en')} streams)`, () => {
     const a = app(large);
-    return a?.kibPerIdleStream !== undefined ? [`${fixed(a.kibPerIdleStream, 1)} KB`, a.kibPerIdleStream <= t.kibPerIdleStream] : undefined;
+    return a?.kibPerIdleStream !== undefined
+      ? [`${fixed(a.kibPerIdleStream, 1)} KB`, a.kibPerIdleStream <= t.kibPerIdleStream]
+      : undefined;
   });
   const measured = results.filter((r) => !r.skipped);
   const clean = (r: StreamRunResult): boolean =>
-    !r.failed && r.opened === r.scenario.streams && r.lost === 0 && r.duplicates === 0 && r.outOfOrder === 0 && r.badFrames === 0 && r.closedEarly === 0;
+    !r.failed &&
+    r.opened === r.scenario.streams &&
+    r.lost === 0 &&
+    r.duplicates === 0 &&
+    r.outOfOrder === 0 &&
+    r.badFrames === 0 &&
+    r.closedEarly === 0;
   list.push({
-    target: 'zero lost events in every run (all targets: every stream open, every event once, ids strictly increasing)',
+    target:
+      'zero lost events in every run (all targets: every stream open, every event once, ids strictly increasing)',
     measured: `${measured.filter(clean).length} of ${measured.length} runs clean`,
     verdict: passFail(measured.length > 0 && measured.every(clean)),
   });
@@ -160,11 +206,14 @@ export function streamSection(options: {
     '- **Warm-up**: each run first publishes a few unmeasured events (10 in the full run) and waits until every stream has them, so every target is measured with its hot path already compiled; their order is still checked.',
     '- **CPU / delivery** = server process utime+stime (`/proc/<pid>/stat`) over the event phase (first measured publish → every stream has every event) ÷ deliveries; it includes handling the publish requests. For the app, the embedded Postgres (child processes) is shown separately.',
     '- **KB / idle stream** = (VmRSS with all streams open and idle − VmRSS before the first stream) ÷ streams, each read after 3 s of quiet, no forced GC.',
-    '- **load avg** = the machine\'s 1-minute load average before and after the event phase: other engineers\' test runs share these 2 CPUs, and every figure above (latency most) is inflated when it is above ~2.',
+    "- **load avg** = the machine's 1-minute load average before and after the event phase: other engineers' test runs share these 2 CPUs, and every figure above (latency most) is inflated when it is above ~2.",
     '- Load clients are separate processes (one per 5,000 streams) reading with a bare `node:http` SSE parser; publishing is open-loop at the stated rate from the runner process; everything shares the same CPUs, on loopback.',
     `- Baselines: \`bench/baselines/raw-broadcaster.ts\` (one pre-serialised Buffer written to each socket) and \`bench/baselines/naive-nest-sse.ts\` (\`@Sse()\` + per-connection RxJS \`filter\`/\`map\`, per-client \`JSON.stringify\`); their events are customer-shaped JSON of about the app's size.`,
   ];
-  if (options.quick) notes.unshift('- **Quick run**: fewer streams and events than the targets name; the verdicts are indicative only.');
+  if (options.quick)
+    notes.unshift(
+      '- **Quick run**: fewer streams and events than the targets name; the verdicts are indicative only.',
+    );
   return [
     `## ${options.title}`,
     '',

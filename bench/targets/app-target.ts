@@ -46,20 +46,33 @@ export class AppTarget implements StreamTarget {
       chmodSync(this.dataDir, 0o755); // when run as root, embedded Postgres runs as the unprivileged postgres user
     }
     const port = await freePort();
-    const server = ServerProcess.start(this.label, [APP_ENTRY], { ...this.env, DATA_DIR: this.dataDir }, port);
+    const server = ServerProcess.start(
+      this.label,
+      [APP_ENTRY],
+      { ...this.env, DATA_DIR: this.dataDir },
+      port,
+    );
     this.server = server;
     await server.waitReady('/api/health', READY_TIMEOUT_MS);
 
-    const login = await requestJson(port, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    const login = await requestJson(port, 'POST', '/api/auth/login', {
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+    });
     const token = (login.body as { accessToken?: string } | undefined)?.accessToken;
-    if (login.status !== 200 || !token) throw new Error(`login answered ${login.status}: ${login.text.slice(0, 200)}`);
+    if (login.status !== 200 || !token)
+      throw new Error(`login answered ${login.status}: ${login.text.slice(0, 200)}`);
     this.token = token;
 
     const streamStatus = await probeStatus(port, STREAM_PATH, { authorization: `Bearer ${token}` });
-    if (streamStatus === 404) return this.skip(`GET ${STREAM_PATH} answers 404: the app's realtime stream is not built yet`);
+    if (streamStatus === 404)
+      return this.skip(`GET ${STREAM_PATH} answers 404: the app's realtime stream is not built yet`);
     if (streamStatus !== 200) throw new Error(`GET ${STREAM_PATH} answered ${streamStatus}`);
-    const customers = await requestJson(port, 'GET', '/api/customers?limit=1', undefined, { headers: this.authHeader() });
-    if (customers.status === 404) return this.skip('GET /api/customers answers 404: the customers API is not built yet');
+    const customers = await requestJson(port, 'GET', '/api/customers?limit=1', undefined, {
+      headers: this.authHeader(),
+    });
+    if (customers.status === 404)
+      return this.skip('GET /api/customers answers 404: the customers API is not built yet');
     return { server };
   }
 
@@ -69,8 +82,12 @@ export class AppTarget implements StreamTarget {
 
   async publish(seq: number, agent: Agent): Promise<void> {
     const body = { name: `bench customer ${seq}`, notes: JSON.stringify({ t: epochMs(), seq }) };
-    const response = await requestJson(this.server!.port, 'POST', '/api/customers', body, { agent, headers: this.authHeader() });
-    if (response.status !== 201) throw new Error(`POST /api/customers answered ${response.status}: ${response.text.slice(0, 200)}`);
+    const response = await requestJson(this.server!.port, 'POST', '/api/customers', body, {
+      agent,
+      headers: this.authHeader(),
+    });
+    if (response.status !== 201)
+      throw new Error(`POST /api/customers answered ${response.status}: ${response.text.slice(0, 200)}`);
   }
 
   async stop(): Promise<void> {

@@ -52,8 +52,11 @@ class BaselineTarget implements StreamTarget {
   }
 
   async publish(seq: number, agent: Agent): Promise<void> {
-    const response = await requestJson(this.server!.port, 'POST', '/publish', customerLikePayload(seq), { agent });
-    if (response.status !== 200) throw new Error(`publish answered ${response.status}: ${response.text.slice(0, 200)}`);
+    const response = await requestJson(this.server!.port, 'POST', '/publish', customerLikePayload(seq), {
+      agent,
+    });
+    if (response.status !== 200)
+      throw new Error(`publish answered ${response.status}: ${response.text.slice(0, 200)}`);
   }
 
   async stop(): Promise<void> {
