@@ -14,6 +14,21 @@ const RETRY_MS = 3000;
 const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS ?? 15_000);
 const MAX_PUBLISH_BODY_BYTES = 64 * 1024;
 
+/**
+ * `BENCH_INJECT_FAULTS=1` (used only by `bench/self-check.ts`): the event with seq 3 is not sent and the one
+ * with seq 5 is sent twice, to prove the load client's loss/duplicate/order checks can fail.
+ */
+const INJECT_FAULTS = process.env.BENCH_INJECT_FAULTS === '1';
+const DROPPED_SEQ = 3;
+const DUPLICATED_SEQ = 5;
+
+function faultFor(data: unknown): 'drop' | 'duplicate' | undefined {
+  const seq = (data as { seq?: unknown } | null)?.seq;
+  if (seq === DROPPED_SEQ) return 'drop';
+  if (seq === DUPLICATED_SEQ) return 'duplicate';
+  return undefined;
+}
+
 const streams = new Set<ServerResponse>();
 let lastEventId = 0;
 let nextConnectionId = 0;
@@ -59,7 +74,10 @@ function publish(req: IncomingMessage, res: ServerResponse): void {
     }
     const id = ++lastEventId;
     // Serialised once, shared by every socket.
-    broadcast(Buffer.from(`id: ${id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`));
+    const frame = Buffer.from(`id: ${id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`);
+    const fault = INJECT_FAULTS ? faultFor(data) : undefined;
+    if (fault !== 'drop') broadcast(frame);
+    if (fault === 'duplicate') broadcast(frame);
     res
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ id: String(id), streams: streams.size }));

@@ -37,11 +37,17 @@ class BaselineTarget implements StreamTarget {
     readonly key: 'raw' | 'naive',
     readonly label: string,
     private readonly script: string,
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
   async start(): Promise<{ server: ServerProcess }> {
     const port = await freePort();
-    const server = ServerProcess.start(this.label, [this.script], { SSE_HEARTBEAT_MS: HEARTBEAT_MS }, port);
+    const server = ServerProcess.start(
+      this.label,
+      [this.script],
+      { SSE_HEARTBEAT_MS: HEARTBEAT_MS, ...this.extraEnv },
+      port,
+    );
     this.server = server;
     await server.waitReady('/health', READY_TIMEOUT_MS);
     return { server };
@@ -69,6 +75,13 @@ const script = (name: string): string => fileURLToPath(new URL(`../baselines/${n
 
 export function rawBroadcasterTarget(): StreamTarget {
   return new BaselineTarget('raw', 'raw node:http', script('raw-broadcaster'));
+}
+
+/** The raw broadcaster told to drop one event and send another twice (for `bench/self-check.ts`). */
+export function faultyRawBroadcasterTarget(): StreamTarget {
+  return new BaselineTarget('raw', 'raw node:http with injected faults', script('raw-broadcaster'), {
+    BENCH_INJECT_FAULTS: '1',
+  });
 }
 
 export function naiveNestTarget(): StreamTarget {
