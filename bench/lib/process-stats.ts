@@ -30,6 +30,13 @@ export function cpuMicros(pid: number): number {
   return (stat.utimeTicks + stat.stimeTicks) * MICROS_PER_TICK;
 }
 
+/** User and system CPU time so far, in microseconds. */
+export function cpuSplitMicros(pid: number): { user: number; system: number } {
+  const stat = readStat(pid);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return { user: stat.utimeTicks * MICROS_PER_TICK, system: stat.stimeTicks * MICROS_PER_TICK };
+}
+
 /** Resident set size in KiB (VmRSS). */
 export function rssKib(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -29,7 +29,12 @@ export class ServerProcess {
   }
 
   static start(name: string, args: string[], env: NodeJS.ProcessEnv, port: number): ServerProcess {
-    const child = spawnNode(args, { env: { ...process.env, ...env, PORT: String(port) }, detached: true });
+    // BENCH_SERVER_NODE_ARGS (e.g. `--prof --logfile=/tmp/app.log`) goes to the servers under test only.
+    const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawnNode([...nodeArgs, ...args], {
+      env: { ...process.env, ...env, PORT: String(port) },
+      detached: true,
+    });
     return new ServerProcess(name, port, child);
   }
 

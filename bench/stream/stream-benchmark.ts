@@ -1,7 +1,14 @@
 import { ClientPool } from '../client/client-pool.js';
 import type { DeliveryReport } from '../client/protocol.js';
 import { publisherAgent } from '../lib/http-json.js';
-import { cpuMicros, descendantsCpu, descendantsCpuDelta, loadAverage, rssKib } from '../lib/process-stats.js';
+import {
+  cpuMicros,
+  cpuSplitMicros,
+  descendantsCpu,
+  descendantsCpuDelta,
+  loadAverage,
+  rssKib,
+} from '../lib/process-stats.js';
 import { mergeSorted, percentile, sleep } from '../lib/stats.js';
 import type { StreamTarget } from '../targets/stream-target.js';
 
@@ -36,6 +43,8 @@ export interface StreamRunResult {
   p99Ms?: number;
   maxMs?: number;
   cpuMicrosPerDelivery?: number;
+  /** Share of the server's CPU spent in the kernel (system time): socket writes on loopback. */
+  systemCpuShare?: number;
   /** CPU of the server's child processes (the app's embedded Postgres) per delivery. */
   childCpuMicrosPerDelivery?: number;
   /** CPU of the load-client processes per delivery (they share the machine with the server). */
@@ -117,6 +126,7 @@ export async function runStreamScenario(
     }
 
     const cpuBefore = cpuMicros(pid);
+    const splitBefore = cpuSplitMicros(pid);
     const childCpuBefore = descendantsCpu(pid);
     const loadBefore = loadAverage();
     const clientCpu = (): number => pool!.pids.reduce((sum, clientPid) => sum + cpuMicros(clientPid), 0);
@@ -126,6 +136,7 @@ export async function runStreamScenario(
     const reports = await pool.awaitDeliveries({ events: scenario.events, timeoutMs: DELIVERY_TIMEOUT_MS });
     const eventPhaseSeconds = (performance.now() - phaseStarted) / 1000;
     const cpuUsed = cpuMicros(pid) - cpuBefore;
+    const splitAfter = cpuSplitMicros(pid);
     const childCpuUsed = descendantsCpuDelta(childCpuBefore, descendantsCpu(pid));
     const loadAfter = loadAverage();
     const clientCpuUsed = clientCpu() - clientCpuBefore;
@@ -152,6 +163,7 @@ export async function runStreamScenario(
       p99Ms: percentile(latencies, 99),
       maxMs: latencies.length > 0 ? latencies[latencies.length - 1] : Number.NaN,
       cpuMicrosPerDelivery: delivered > 0 ? cpuUsed / delivered : Number.NaN,
+      systemCpuShare: cpuUsed > 0 ? (splitAfter.system - splitBefore.system) / cpuUsed : Number.NaN,
       childCpuMicrosPerDelivery: delivered > 0 ? childCpuUsed / delivered : Number.NaN,
       clientCpuMicrosPerDelivery: delivered > 0 ? clientCpuUsed / delivered : Number.NaN,
       cpuPercent: (cpuUsed / 1e6 / eventPhaseSeconds) * 100,

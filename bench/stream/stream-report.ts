@@ -73,7 +73,9 @@ export function resultsTable(results: StreamRunResult[]): string {
       fixed(r.p50Ms, 1),
       fixed(r.p99Ms, 1),
       fixed(r.maxMs, 1),
-      fixed(r.cpuMicrosPerDelivery, 1),
+      r.systemCpuShare === undefined || Number.isNaN(r.systemCpuShare)
+        ? fixed(r.cpuMicrosPerDelivery, 1)
+        : `${fixed(r.cpuMicrosPerDelivery, 1)} (${fixed(r.systemCpuShare * 100, 0)}% sys)`,
       r.target === 'app' ? fixed(r.childCpuMicrosPerDelivery, 1) : '—',
       fixed(r.cpuPercent, 0),
       `${fixed((r.rssBeforeKib ?? NaN) / 1024, 0)} → ${fixed((r.rssIdleKib ?? NaN) / 1024, 0)}`,
@@ -205,6 +207,7 @@ export function streamSection(options: {
     '- **Latency** = receive time in the load client − the publish stamp `t` put into the event just before the publish request was sent (both `performance.timeOrigin + performance.now()`, separate processes on one machine). For the app this is REST request → commit → relay → stream → client, an upper bound of commit → receive.',
     '- **Warm-up**: each run first publishes a few unmeasured events (10 in the full run) and waits until every stream has them, so every target is measured with its hot path already compiled; their order is still checked.',
     '- **CPU / delivery** = server process utime+stime (`/proc/<pid>/stat`) over the event phase (first measured publish → every stream has every event) ÷ deliveries; it includes handling the publish requests. For the app, the embedded Postgres (child processes) is shown separately.',
+    '- **% sys** = share of that CPU spent in the kernel (stime): on loopback the socket writes (and much of the receiving side) are kernel work, about the same for every target; the rest is user-space (JS) cost per delivery.',
     '- **KB / idle stream** = (VmRSS with all streams open and idle − VmRSS before the first stream) ÷ streams, each read after 3 s of quiet, no forced GC.',
     "- **load avg** = the machine's 1-minute load average before and after the event phase: other engineers' test runs share these 2 CPUs, and every figure above (latency most) is inflated when it is above ~2.",
     '- Load clients are separate processes (one per 5,000 streams) reading with a bare `node:http` SSE parser; publishing is open-loop at the stated rate from the runner process; everything shares the same CPUs, on loopback.',
