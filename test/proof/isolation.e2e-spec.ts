@@ -39,7 +39,10 @@ const modelArbitrary: fc.Arbitrary<Model> = fc
     fc.integer({ min: 1, max: 3 }).chain((channels) =>
       fc.record({
         channels: fc.constant(channels),
-        agents: fc.array(fc.array(fc.boolean(), { minLength: channels, maxLength: channels }), { minLength: 1, maxLength: 3 }),
+        agents: fc.array(fc.array(fc.boolean(), { minLength: channels, maxLength: channels }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
       }),
     ),
     { minLength: 2, maxLength: 3 },
@@ -50,7 +53,11 @@ const modelArbitrary: fc.Arbitrary<Model> = fc
       events: fc.array(
         fc.integer({ min: 0, max: workspaces.length - 1 }).chain((workspace) =>
           fc.oneof(
-            fc.record({ workspace: fc.constant(workspace), channel: fc.constant(null), type: fc.constant<WireType>('customer_created') }),
+            fc.record({
+              workspace: fc.constant(workspace),
+              channel: fc.constant(null),
+              type: fc.constant<WireType>('customer_created'),
+            }),
             fc.record({
               workspace: fc.constant(workspace),
               channel: fc.integer({ min: 0, max: workspaces[workspace].channels - 1 }),
@@ -61,7 +68,10 @@ const modelArbitrary: fc.Arbitrary<Model> = fc
         { minLength: 5, maxLength: 40 },
       ),
       groups: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 40, maxLength: 40 }),
-      filters: fc.array(fc.option(fc.subarray([...ALL_TYPES], { minLength: 1 }), { nil: null, freq: 2 }), { minLength: 16, maxLength: 16 }),
+      filters: fc.array(fc.option(fc.subarray([...ALL_TYPES], { minLength: 1 }), { nil: null, freq: 2 }), {
+        minLength: 16,
+        maxLength: 16,
+      }),
     }),
   );
 
@@ -86,17 +96,27 @@ describe('isolation: random workspaces, memberships and events', () => {
   });
 
   async function headId(): Promise<number> {
-    const [row] = await t.app.get(DataSource).query<Array<{ head: string | null }>>('SELECT max(id) AS head FROM events');
+    const [row] = await t.app
+      .get(DataSource)
+      .query<Array<{ head: string | null }>>('SELECT max(id) AS head FROM events');
     return Number(row.head ?? 0);
   }
 
   /** Every page of GET /api/events after `after`, with a random page size. */
-  async function pagedEvents(viewer: Viewer, after: number, limit: number): Promise<Array<{ id: string; type: string }>> {
+  async function pagedEvents(
+    viewer: Viewer,
+    after: number,
+    limit: number,
+  ): Promise<Array<{ id: string; type: string }>> {
     const items: Array<{ id: string; type: string }> = [];
     let cursor = String(after);
     for (let page = 0; page < 1000; page++) {
       const types = viewer.types ? `&types=${viewer.types.join(',')}` : '';
-      const response = await t.http().get(`/api/events?after=${cursor}&limit=${limit}${types}`).set(viewer.session.auth).expect(200);
+      const response = await t
+        .http()
+        .get(`/api/events?after=${cursor}&limit=${limit}${types}`)
+        .set(viewer.session.auth)
+        .expect(200);
       const body = response.body as { items: Array<{ id: string; type: string }>; nextCursor: string | null };
       items.push(...body.items);
       if (!body.nextCursor) return items;
@@ -116,9 +136,17 @@ describe('isolation: random workspaces, memberships and events', () => {
         for (const [index, workspace] of model.workspaces.entries()) {
           const admin = await signupWorkspace(t, `Isolation ${index}`);
           const channels: string[] = [];
-          for (let channel = 0; channel < workspace.channels; channel++) channels.push((await createChannel(t, admin)).id);
+          for (let channel = 0; channel < workspace.channels; channel++)
+            channels.push((await createChannel(t, admin)).id);
           channelIds.push(channels);
-          viewers.push({ label: `w${index} admin`, session: admin, workspaceId: admin.user.workspaceId, isAdmin: true, channelIds: new Set(), types: nextFilter() });
+          viewers.push({
+            label: `w${index} admin`,
+            session: admin,
+            workspaceId: admin.user.workspaceId,
+            isAdmin: true,
+            channelIds: new Set(),
+            types: nextFilter(),
+          });
           const members = channels.map(() => [] as string[]);
           for (const [agentIndex, membership] of workspace.agents.entries()) {
             const agent = await createUser(t, admin, 'agent');
@@ -128,15 +156,26 @@ describe('isolation: random workspaces, memberships and events', () => {
               members[channel].push(agent.user.id);
               mine.add(channels[channel]);
             });
-            viewers.push({ label: `w${index} agent ${agentIndex}`, session: agent, workspaceId: agent.user.workspaceId, isAdmin: false, channelIds: mine, types: nextFilter() });
+            viewers.push({
+              label: `w${index} agent ${agentIndex}`,
+              session: agent,
+              workspaceId: agent.user.workspaceId,
+              isAdmin: false,
+              channelIds: mine,
+              types: nextFilter(),
+            });
           }
-          for (const [channel, userIds] of members.entries()) if (userIds.length) await setChannelMembers(t, admin, channels[channel], userIds);
+          for (const [channel, userIds] of members.entries())
+            if (userIds.length) await setChannelMembers(t, admin, channels[channel], userIds);
         }
 
         const start = await headId();
         for (const viewer of viewers) {
           const types = viewer.types ? `?types=${viewer.types.join(',')}` : '';
-          viewer.stream = await openUtf8Sse(`${t.baseUrl}/api/events/stream${types}`, { ...viewer.session.auth, 'Last-Event-ID': String(start) });
+          viewer.stream = await openUtf8Sse(`${t.baseUrl}/api/events/stream${types}`, {
+            ...viewer.session.auth,
+            'Last-Event-ID': String(start),
+          });
         }
         try {
           // Commit the events in random groups (one transaction each), two transactions racing at a time.
@@ -149,7 +188,10 @@ describe('isolation: random workspaces, memberships and events', () => {
               model.events.slice(cursor, cursor + size).map((event) => {
                 const workspaceId = workspaceIds[event.workspace];
                 const channelId = event.channel === null ? null : channelIds[event.workspace][event.channel];
-                const data = event.type === 'customer_created' ? customerPayload('isolation') : ({ id: randomUUID(), channelId, note: event.type } as never);
+                const data =
+                  event.type === 'customer_created'
+                    ? customerPayload('isolation')
+                    : ({ id: randomUUID(), channelId, note: event.type } as never);
                 return { name: INTERNAL_NAME[event.type], scope: { workspaceId, channelId }, data };
               }),
             );
@@ -167,7 +209,12 @@ describe('isolation: random workspaces, memberships and events', () => {
                 "SELECT id, workspace_id, channel_id, type FROM events WHERE id > $1 AND id <= $2 AND type <> 'access_changed' ORDER BY id",
                 [start, head],
               )
-          ).map((row) => ({ id: Number(row.id), workspaceId: row.workspace_id, channelId: row.channel_id, type: row.type as WireType }));
+          ).map((row) => ({
+            id: Number(row.id),
+            workspaceId: row.workspace_id,
+            channelId: row.channel_id,
+            type: row.type as WireType,
+          }));
           expect(rows).toHaveLength(model.events.length);
 
           for (const viewer of viewers) {
@@ -181,9 +228,13 @@ describe('isolation: random workspaces, memberships and events', () => {
               .map((row) => row.id);
             const stream = viewer.stream!;
             // A heartbeat carries the id the stream has caught up to: after it, nothing more can arrive.
-            await stream.waitFor((frames) => frames.some((frame) => frame.event === 'ping' && Number(frame.id) >= head));
+            await stream.waitFor((frames) =>
+              frames.some((frame) => frame.event === 'ping' && Number(frame.id) >= head),
+            );
             const streamed = stream.events().map((frame) => Number(frame.id));
-            const paged = (await pagedEvents(viewer, start, pageSize)).map((item) => Number(item.id)).filter((id) => id <= head);
+            const paged = (await pagedEvents(viewer, start, pageSize))
+              .map((item) => Number(item.id))
+              .filter((id) => id <= head);
             expect({ viewer: viewer.label, streamed }).toEqual({ viewer: viewer.label, streamed: expected });
             expect({ viewer: viewer.label, paged }).toEqual({ viewer: viewer.label, paged: expected });
           }

@@ -25,8 +25,39 @@ const idText = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 10_000 }).map((offset) => `${FUTURE}${offset}`) },
   { weight: 2, arbitrary: fc.integer({ min: -10_000, max: -1 }).map(String) },
   { weight: 2, arbitrary: fc.bigInt({ min: 10n ** 15n, max: 10n ** 40n }).map(String) },
-  { weight: 1, arbitrary: fc.constantFrom('9007199254740991', '9007199254740992', '9007199254740993', '18446744073709551615', '99999999999999999999', '00000000000000000001') },
-  { weight: 2, arbitrary: fc.constantFrom('1.5', '1e3', '0x10', '+5', ' 7 ', '007', '', ' ', 'abc', 'NaN', 'Infinity', '-0', '٣', '１２', '1,2', '1 2', '%00') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '9007199254740991',
+      '9007199254740992',
+      '9007199254740993',
+      '18446744073709551615',
+      '99999999999999999999',
+      '00000000000000000001',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '1.5',
+      '1e3',
+      '0x10',
+      '+5',
+      ' 7 ',
+      '007',
+      '',
+      ' ',
+      'abc',
+      'NaN',
+      'Infinity',
+      '-0',
+      '٣',
+      '１２',
+      '1,2',
+      '1 2',
+      '%00',
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ maxLength: 30 }) },
 );
 const placement = fc.constantFrom('header', 'query', 'both');
@@ -43,9 +74,12 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
   const counts = new Map<string, number>();
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { SSE_HEARTBEAT_MS: String(HEARTBEAT_MS), SSE_MAX_CONNECTIONS_PER_USER: String(PER_BATCH * 2) } });
+    t = await startTestApp({
+      env: { SSE_HEARTBEAT_MS: String(HEARTBEAT_MS), SSE_MAX_CONNECTIONS_PER_USER: String(PER_BATCH * 2) },
+    });
     admin = await signupWorkspace(t, 'Resume fuzz');
-    for (let index = 0; index < 30; index++) await commitCustomerCreated(t, admin.user.workspaceId, `seed ${index}`);
+    for (let index = 0; index < 30; index++)
+      await commitCustomerCreated(t, admin.user.workspaceId, `seed ${index}`);
   });
   afterAll(async () => {
     process.stdout.write(`resume fuzz outcomes: ${JSON.stringify(Object.fromEntries([...counts].sort()))}\n`);
@@ -53,7 +87,9 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
   });
 
   async function logIds(): Promise<number[]> {
-    const rows = await t.app.get(DataSource).query<Array<{ id: string }>>("SELECT id FROM events WHERE type <> 'access_changed' ORDER BY id");
+    const rows = await t.app
+      .get(DataSource)
+      .query<Array<{ id: string }>>("SELECT id FROM events WHERE type <> 'access_changed' ORDER BY id");
     return rows.map((row) => Number(row.id));
   }
 
@@ -67,60 +103,80 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
 
   it(`${BATCHES * PER_BATCH} streams opened with generated resume ids: 400, exact resume or resync, then live`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(caseArbitrary, { minLength: PER_BATCH, maxLength: PER_BATCH }), async (cases) => {
-        const ids = await logIds();
-        const head = ids[ids.length - 1];
-        const opened = await Promise.all(
-          cases.map(async (generated) => {
-            let header = resolve(generated.id, head);
-            const query = generated.placement === 'both' ? resolve(generated.other, head) : header;
-            let placement = generated.placement;
-            if (placement !== 'query' && !headerSafe(header)) placement = 'query';
-            if (placement === 'query') header = '';
-            const headers: Record<string, string> = { ...admin.auth };
-            if (placement !== 'query') headers['Last-Event-ID'] = header;
-            const url = placement === 'header' ? '/api/events/stream' : `/api/events/stream?lastEventId=${encodeURIComponent(query)}`;
-            const reader = await openUtf8Sse(`${t.baseUrl}${url}`, headers);
-            return { reader, header: placement === 'query' ? undefined : header, query: placement === 'header' ? undefined : query };
-          }),
-        );
-        try {
-          for (const { reader, header, query } of opened) {
-            // The contract's order: the query is validated as a whole; then a non-blank header wins over it.
-            const queryValid = query === undefined || EVENT_ID_PATTERN.test(query);
-            const effective = header !== undefined && header.trim() !== '' ? header.trim() : query;
-            const valid = queryValid && (effective === undefined || EVENT_ID_PATTERN.test(effective));
-            const status = reader.status;
-            if (!valid) {
-              expect({ header, query, status }).toEqual({ header, query, status: 400 });
-              count('400');
-              continue;
+      fc.asyncProperty(
+        fc.array(caseArbitrary, { minLength: PER_BATCH, maxLength: PER_BATCH }),
+        async (cases) => {
+          const ids = await logIds();
+          const head = ids[ids.length - 1];
+          const opened = await Promise.all(
+            cases.map(async (generated) => {
+              let header = resolve(generated.id, head);
+              const query = generated.placement === 'both' ? resolve(generated.other, head) : header;
+              let placement = generated.placement;
+              if (placement !== 'query' && !headerSafe(header)) placement = 'query';
+              if (placement === 'query') header = '';
+              const headers: Record<string, string> = { ...admin.auth };
+              if (placement !== 'query') headers['Last-Event-ID'] = header;
+              const url =
+                placement === 'header'
+                  ? '/api/events/stream'
+                  : `/api/events/stream?lastEventId=${encodeURIComponent(query)}`;
+              const reader = await openUtf8Sse(`${t.baseUrl}${url}`, headers);
+              return {
+                reader,
+                header: placement === 'query' ? undefined : header,
+                query: placement === 'header' ? undefined : query,
+              };
+            }),
+          );
+          try {
+            for (const { reader, header, query } of opened) {
+              // The contract's order: the query is validated as a whole; then a non-blank header wins over it.
+              const queryValid = query === undefined || EVENT_ID_PATTERN.test(query);
+              const effective = header !== undefined && header.trim() !== '' ? header.trim() : query;
+              const valid = queryValid && (effective === undefined || EVENT_ID_PATTERN.test(effective));
+              const status = reader.status;
+              if (!valid) {
+                expect({ header, query, status }).toEqual({ header, query, status: 400 });
+                count('400');
+                continue;
+              }
+              expect({ header, query, status }).toEqual({ header, query, status: 200 });
+              await reader.waitFor((frames) =>
+                frames.some((frame) => frame.event === 'ping' && Number(frame.id) >= head),
+              );
+              const resync = reader.frames.find((frame) => frame.event === 'resync');
+              const after = Number(effective ?? head);
+              const events = reader.events().map((frame) => Number(frame.id));
+              if (effective !== undefined && (!Number.isSafeInteger(after) || after > head)) {
+                // An id this log never had: resync with the head, and nothing replayed.
+                expect({ effective, resync: resync?.id, events }).toEqual({
+                  effective,
+                  resync: String(head),
+                  events: [],
+                });
+                count('resync');
+              } else {
+                expect({ effective, resync: resync?.id, events }).toEqual({
+                  effective,
+                  resync: undefined,
+                  events: ids.filter((id) => id > after),
+                });
+                count('resume');
+              }
             }
-            expect({ header, query, status }).toEqual({ header, query, status: 200 });
-            await reader.waitFor((frames) => frames.some((frame) => frame.event === 'ping' && Number(frame.id) >= head));
-            const resync = reader.frames.find((frame) => frame.event === 'resync');
-            const after = Number(effective ?? head);
-            const events = reader.events().map((frame) => Number(frame.id));
-            if (effective !== undefined && (!Number.isSafeInteger(after) || after > head)) {
-              // An id this log never had: resync with the head, and nothing replayed.
-              expect({ effective, resync: resync?.id, events }).toEqual({ effective, resync: String(head), events: [] });
-              count('resync');
-            } else {
-              expect({ effective, resync: resync?.id, events }).toEqual({ effective, resync: undefined, events: ids.filter((id) => id > after) });
-              count('resume');
+            // And every stream that opened carries on live.
+            await commitCustomerCreated(t, admin.user.workspaceId, 'live after resume');
+            const newest = (await logIds()).at(-1)!;
+            for (const { reader } of opened) {
+              if (reader.frames.length === 0) continue;
+              await reader.waitFor(() => reader.events().some((frame) => Number(frame.id) === newest));
             }
+          } finally {
+            for (const { reader } of opened) reader.close();
           }
-          // And every stream that opened carries on live.
-          await commitCustomerCreated(t, admin.user.workspaceId, 'live after resume');
-          const newest = (await logIds()).at(-1)!;
-          for (const { reader } of opened) {
-            if (reader.frames.length === 0) continue;
-            await reader.waitFor(() => reader.events().some((frame) => Number(frame.id) === newest));
-          }
-        } finally {
-          for (const { reader } of opened) reader.close();
-        }
-      }),
+        },
+      ),
       { numRuns: BATCHES, endOnFailure: true },
     );
   }, 120_000);
@@ -131,7 +187,10 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
         const ids = await logIds();
         const head = ids[ids.length - 1];
         const after = resolve(generated, head);
-        const response = await t.http().get(`/api/events?after=${encodeURIComponent(after)}&limit=${limit}`).set(admin.auth);
+        const response = await t
+          .http()
+          .get(`/api/events?after=${encodeURIComponent(after)}&limit=${limit}`)
+          .set(admin.auth);
         expect(response.status).toBeLessThan(500);
         if (!EVENT_ID_PATTERN.test(after)) {
           expect({ after, status: response.status }).toEqual({ after, status: 400 });
@@ -143,7 +202,9 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
           return;
         }
         expect({ after, status: response.status }).toEqual({ after, status: 200 });
-        const items = (response.body as { items: Array<{ id: string }> }).items.map((item) => Number(item.id));
+        const items = (response.body as { items: Array<{ id: string }> }).items.map((item) =>
+          Number(item.id),
+        );
         expect(items).toEqual(ids.filter((id) => id > Number(after)).slice(0, limit));
       }),
       { numRuns: 300 },
@@ -153,9 +214,12 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
   // SKIPPED — reported, not decided: a future `after` (beyond the head) is answered 200 with no items, so a
   // client holding a bogus cursor polls on and silently skips every event up to that id, where the stream
   // answers the same id with `resync`. API.md is silent on it; 400 (as for a future ack) or 410 would close it.
-  it.skip('GET /api/events?after=<a future id> is not a silent gap (400 or 410, like the stream\'s resync)', async () => {
+  it.skip("GET /api/events?after=<a future id> is not a silent gap (400 or 410, like the stream's resync)", async () => {
     const ids = await logIds();
-    const response = await t.http().get(`/api/events?after=${ids[ids.length - 1] + 1000}`).set(admin.auth);
+    const response = await t
+      .http()
+      .get(`/api/events?after=${ids[ids.length - 1] + 1000}`)
+      .set(admin.auth);
     expect([400, 410]).toContain(response.status);
   });
 
@@ -164,7 +228,11 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
       fc.asyncProperty(idText, async (generated) => {
         const ids = await logIds();
         const value = resolve(generated, ids[ids.length - 1]);
-        const response = await t.http().post('/api/events/ack').set(admin.auth).send({ clientId: 'fuzz', lastEventId: value });
+        const response = await t
+          .http()
+          .post('/api/events/ack')
+          .set(admin.auth)
+          .send({ clientId: 'fuzz', lastEventId: value });
         expect([204, 400]).toContain(response.status);
         if (response.status === 204) expect(EVENT_ID_PATTERN.test(value)).toBe(true);
       }),

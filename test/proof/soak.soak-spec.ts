@@ -70,7 +70,10 @@ describe('soak: 100,000 connect/disconnect cycles with events flowing', () => {
       t,
       Array.from({ length: size }, (_, index) => ({
         name: 'customer.created' as const,
-        scope: { workspaceId: workspace.admin.user.workspaceId, channelId: index % 2 === 0 ? null : workspace.channelId },
+        scope: {
+          workspaceId: workspace.admin.user.workspaceId,
+          channelId: index % 2 === 0 ? null : workspace.channelId,
+        },
         data: customerPayload(`soak ${index}`),
       })),
     );
@@ -94,7 +97,8 @@ describe('soak: 100,000 connect/disconnect cycles with events flowing', () => {
         response.on('data', (chunk: string) => {
           seen += chunk;
           // Live: the connected frame is enough; resume: wait for some replayed frames too.
-          if ((!resume && seen.includes('\n\n')) || seen.split('\n\n').length > 4 || seen.length > 64 * 1024) request.destroy();
+          if ((!resume && seen.includes('\n\n')) || seen.split('\n\n').length > 4 || seen.length > 64 * 1024)
+            request.destroy();
         });
         response.on('error', () => undefined);
       });
@@ -123,78 +127,90 @@ describe('soak: 100,000 connect/disconnect cycles with events flowing', () => {
   async function settle(handleTarget?: number): Promise<void> {
     for (let attempt = 0; attempt < 500 && hub.openCount > 0; attempt++) await sleep(10);
     await sleep(300);
-    for (let attempt = 0; attempt < 100 && handleTarget !== undefined && activeHandles() > handleTarget; attempt++) await sleep(100);
+    for (
+      let attempt = 0;
+      attempt < 100 && handleTarget !== undefined && activeHandles() > handleTarget;
+      attempt++
+    )
+      await sleep(100);
   }
 
-  it(`${CYCLES} cycles: heap, RSS, handles and hub maps return to baseline`, async () => {
-    // Fill the replay buffer to its cap first, so that a full buffer is part of the baseline.
-    for (let done = 0; done < PREFILL_EVENTS; done += 1000) await commitBatch(1000);
-    // Events flow at a fixed rate per cycle (not per second), so every run puts the same load on the replay
-    // buffer: one small transaction every EVENT_EVERY cycles, a membership change every MEMBERSHIP_EVERY.
-    let membershipChanges = 0;
-    let producing: Promise<void> = Promise.resolve();
-    const onCycle = (cycleNumber: number) => {
-      if (cycleNumber % EVENT_EVERY !== 0) return;
-      producing = producing.then(async () => {
-        await commitBatch(1 + (cycleNumber % 3));
-        if (cycleNumber % MEMBERSHIP_EVERY === 0) {
-          const workspace = workspaces[membershipChanges % workspaces.length];
-          const members = membershipChanges % 2 === 0 ? [workspace.agents[0].user.id, workspace.agents[1].user.id] : [workspace.agents[0].user.id];
-          await setChannelMembers(t, workspace.admin, workspace.channelId, members);
-          membershipChanges += 1;
-        }
-      });
-    };
-
-    const run = async (count: number, offset: number) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async (_, worker) => {
-          const session = sessions[worker % sessions.length];
-          while (next < count) {
-            next += 1;
-            onCycle(offset + next);
-            await cycle(session, offset + next);
+  it(
+    `${CYCLES} cycles: heap, RSS, handles and hub maps return to baseline`,
+    async () => {
+      // Fill the replay buffer to its cap first, so that a full buffer is part of the baseline.
+      for (let done = 0; done < PREFILL_EVENTS; done += 1000) await commitBatch(1000);
+      // Events flow at a fixed rate per cycle (not per second), so every run puts the same load on the replay
+      // buffer: one small transaction every EVENT_EVERY cycles, a membership change every MEMBERSHIP_EVERY.
+      let membershipChanges = 0;
+      let producing: Promise<void> = Promise.resolve();
+      const onCycle = (cycleNumber: number) => {
+        if (cycleNumber % EVENT_EVERY !== 0) return;
+        producing = producing.then(async () => {
+          await commitBatch(1 + (cycleNumber % 3));
+          if (cycleNumber % MEMBERSHIP_EVERY === 0) {
+            const workspace = workspaces[membershipChanges % workspaces.length];
+            const members =
+              membershipChanges % 2 === 0
+                ? [workspace.agents[0].user.id, workspace.agents[1].user.id]
+                : [workspace.agents[0].user.id];
+            await setChannelMembers(t, workspace.admin, workspace.channelId, members);
+            membershipChanges += 1;
           }
-        }),
-      );
-    };
+        });
+      };
 
-    const started = Date.now();
-    await run(1000, 0); // warm-up: JIT, pools, lazily created objects
-    await settle();
-    const baseline = sample(0, started);
-    const curve: Sample[] = [baseline];
-    process.stdout.write(`soak baseline ${JSON.stringify(baseline)}\n`);
-    for (let done = 0; done < CYCLES; done += REPORT_EVERY) {
-      await run(Math.min(REPORT_EVERY, CYCLES - done), 1000 + done);
-      const point = sample(done + Math.min(REPORT_EVERY, CYCLES - done), started);
-      curve.push(point);
-      process.stdout.write(`soak ${JSON.stringify(point)}\n`);
-    }
-    await producing;
-    await settle(baseline.handles + 2);
-    const end = sample(CYCLES, started);
-    curve.push(end);
+      const run = async (count: number, offset: number) => {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async (_, worker) => {
+            const session = sessions[worker % sessions.length];
+            while (next < count) {
+              next += 1;
+              onCycle(offset + next);
+              await cycle(session, offset + next);
+            }
+          }),
+        );
+      };
 
-    const table = [
-      'cycles    seconds  heap MB  rss MB  handles  resources  connections  users  workspaces  accessVersions  replaySlots',
-      ...curve.map(
-        (point) =>
-          `${String(point.cycles).padStart(7)} ${String(point.seconds).padStart(9)} ${String(point.heapMb).padStart(8)} ${String(point.rssMb).padStart(7)} ${String(point.handles).padStart(8)} ${String(point.resources).padStart(10)} ${String(point.sizes.connections).padStart(12)} ${String(point.sizes.users).padStart(6)} ${String(point.sizes.workspaces).padStart(11)} ${String(point.sizes.accessVersions).padStart(15)} ${String(point.replaySlots).padStart(12)}`,
-      ),
-      `events head ${hub.headId}; membership changes ${membershipChanges}`,
-    ];
-    process.stdout.write(`${table.join('\n')}\n`);
+      const started = Date.now();
+      await run(1000, 0); // warm-up: JIT, pools, lazily created objects
+      await settle();
+      const baseline = sample(0, started);
+      const curve: Sample[] = [baseline];
+      process.stdout.write(`soak baseline ${JSON.stringify(baseline)}\n`);
+      for (let done = 0; done < CYCLES; done += REPORT_EVERY) {
+        await run(Math.min(REPORT_EVERY, CYCLES - done), 1000 + done);
+        const point = sample(done + Math.min(REPORT_EVERY, CYCLES - done), started);
+        curve.push(point);
+        process.stdout.write(`soak ${JSON.stringify(point)}\n`);
+      }
+      await producing;
+      await settle(baseline.handles + 2);
+      const end = sample(CYCLES, started);
+      curve.push(end);
 
-    expect(end.sizes).toEqual({ workspaces: 0, users: 0, connections: 0, accessVersions: 0 });
-    expect(baseline.sizes).toEqual({ workspaces: 0, users: 0, connections: 0, accessVersions: 0 });
-    expect(end.handles).toBeLessThanOrEqual(baseline.handles + 2);
-    // 100,000 leaked streams would hold hundreds of MB; a flat curve stays within a few MB of noise (plus the
-    // replay buffer's released-in-bulk slots, ~0.5 KB per event committed during the run).
-    expect(end.heapMb - baseline.heapMb).toBeLessThan(20);
-    // RSS depends on the allocator (freed memory is not always returned to the OS): a loose bound only.
-    expect(end.rssMb - baseline.rssMb).toBeLessThan(250);
-    expect(t.app.getHttpServer().listenerCount('request')).toBe(1);
-  }, 60 * 60_000);
+      const table = [
+        'cycles    seconds  heap MB  rss MB  handles  resources  connections  users  workspaces  accessVersions  replaySlots',
+        ...curve.map(
+          (point) =>
+            `${String(point.cycles).padStart(7)} ${String(point.seconds).padStart(9)} ${String(point.heapMb).padStart(8)} ${String(point.rssMb).padStart(7)} ${String(point.handles).padStart(8)} ${String(point.resources).padStart(10)} ${String(point.sizes.connections).padStart(12)} ${String(point.sizes.users).padStart(6)} ${String(point.sizes.workspaces).padStart(11)} ${String(point.sizes.accessVersions).padStart(15)} ${String(point.replaySlots).padStart(12)}`,
+        ),
+        `events head ${hub.headId}; membership changes ${membershipChanges}`,
+      ];
+      process.stdout.write(`${table.join('\n')}\n`);
+
+      expect(end.sizes).toEqual({ workspaces: 0, users: 0, connections: 0, accessVersions: 0 });
+      expect(baseline.sizes).toEqual({ workspaces: 0, users: 0, connections: 0, accessVersions: 0 });
+      expect(end.handles).toBeLessThanOrEqual(baseline.handles + 2);
+      // 100,000 leaked streams would hold hundreds of MB; a flat curve stays within a few MB of noise (plus the
+      // replay buffer's released-in-bulk slots, ~0.5 KB per event committed during the run).
+      expect(end.heapMb - baseline.heapMb).toBeLessThan(20);
+      // RSS depends on the allocator (freed memory is not always returned to the OS): a loose bound only.
+      expect(end.rssMb - baseline.rssMb).toBeLessThan(250);
+      expect(t.app.getHttpServer().listenerCount('request')).toBe(1);
+    },
+    60 * 60_000,
+  );
 });

@@ -35,7 +35,12 @@ const tricky = fc.constantFrom(
 const field = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 150 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) },
-  { weight: 2, arbitrary: fc.array(fc.oneof(tricky, fc.string({ maxLength: 5 })), { maxLength: 8 }).map((parts) => parts.join('')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.oneof(tricky, fc.string({ maxLength: 5 })), { maxLength: 8 })
+      .map((parts) => parts.join('')),
+  },
 );
 const longField = fc.oneof(field, fc.string({ unit: 'binary', minLength: 3000, maxLength: 4000 }));
 
@@ -68,7 +73,9 @@ describe('SSE framing: any JSON content arrives intact through real clients', ()
       fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...admin.auth } }),
     });
     for (const type of ['customer_created', 'message_sent']) {
-      source.addEventListener(type, (event: MessageEvent) => viaEventSource.push({ type, data: event.data as string, lastEventId: event.lastEventId }));
+      source.addEventListener(type, (event: MessageEvent) =>
+        viaEventSource.push({ type, data: event.data as string, lastEventId: event.lastEventId }),
+      );
     }
     await new Promise<void>((resolve) => source.addEventListener('connected', () => resolve()));
   });
@@ -81,8 +88,11 @@ describe('SSE framing: any JSON content arrives intact through real clients', ()
 
   /** The event `type` whose data has this id, from both clients, parsed. */
   async function receivedBoth(type: string, id: string): Promise<[unknown, unknown]> {
-    const matches = (data: string | undefined) => data !== undefined && (JSON.parse(data) as { id?: string }).id === id;
-    const frames = await raw.waitFor(() => raw.events().some((frame) => frame.event === type && matches(frame.data)));
+    const matches = (data: string | undefined) =>
+      data !== undefined && (JSON.parse(data) as { id?: string }).id === id;
+    const frames = await raw.waitFor(() =>
+      raw.events().some((frame) => frame.event === type && matches(frame.data)),
+    );
     const frame = frames.find((candidate) => candidate.event === type && matches(candidate.data))!;
     const deadline = Date.now() + 10_000;
     let event = viaEventSource.find((candidate) => candidate.type === type && matches(candidate.data));
@@ -116,7 +126,11 @@ describe('SSE framing: any JSON content arrives intact through real clients', ()
   it(`message content: ${Math.ceil(RUNS / 2)} generated replies arrive as the REST API answered them`, async () => {
     await fc.assert(
       fc.asyncProperty(longField.map(notBlank), async (content) => {
-        const response = await t.http().post(`/api/conversations/${inbox.conversation.id}/messages`).set(admin.auth).send({ content });
+        const response = await t
+          .http()
+          .post(`/api/conversations/${inbox.conversation.id}/messages`)
+          .set(admin.auth)
+          .send({ content });
         expect(response.status).toBeLessThan(500);
         if (response.status !== 202) return;
         const message = response.body as { id: string; content: string };
@@ -130,16 +144,29 @@ describe('SSE framing: any JSON content arrives intact through real clients', ()
   });
 
   it('a NUL character in a customer field or a reply is answered without a 5xx (found by this fuzz)', async () => {
-    const customer = await t.http().post('/api/customers').set(admin.auth).send({ name: 'nul \u0000 inside', notes: '\u0000' });
+    const customer = await t
+      .http()
+      .post('/api/customers')
+      .set(admin.auth)
+      .send({ name: 'nul \u0000 inside', notes: '\u0000' });
     expect(customer.status).toBeLessThan(500);
-    const reply = await t.http().post(`/api/conversations/${inbox.conversation.id}/messages`).set(admin.auth).send({ content: 'nul \u0000' });
+    const reply = await t
+      .http()
+      .post(`/api/conversations/${inbox.conversation.id}/messages`)
+      .set(admin.auth)
+      .send({ content: 'nul \u0000' });
     expect(reply.status).toBeLessThan(500);
   });
 
   it('a 500,000-character field full of line breaks and emoji arrives in one data line, byte-identical', async () => {
-    const name = Array.from({ length: 25_000 }, (_, index) => ['\n', '\r', '\u2028', '😀', 'data: x', '\r\n\r\n'][index % 6] + 'abcdefghijklmn').join('');
+    const name = Array.from(
+      { length: 25_000 },
+      (_, index) => ['\n', '\r', '\u2028', '😀', 'data: x', '\r\n\r\n'][index % 6] + 'abcdefghijklmn',
+    ).join('');
     const payload = customerPayload(name);
-    await commitEvents(t, [{ name: 'customer.created', scope: { workspaceId: admin.user.workspaceId }, data: payload }]);
+    await commitEvents(t, [
+      { name: 'customer.created', scope: { workspaceId: admin.user.workspaceId }, data: payload },
+    ]);
     const [fromRaw, fromEventSource] = await receivedBoth('customer_created', payload.id);
     expect(fromRaw).toEqual(payload);
     expect(fromEventSource).toEqual(payload);

@@ -35,7 +35,12 @@ describe('webhook edge cases found by the fuzz', () => {
         .http()
         .post('/api/channels')
         .set(admin.auth)
-        .send({ platform, externalId: channels[platform], name: platform, credentials: FAKE_SECRETS[platform] })
+        .send({
+          platform,
+          externalId: channels[platform],
+          name: platform,
+          credentials: FAKE_SECRETS[platform],
+        })
         .expect(201);
     }
   });
@@ -58,7 +63,9 @@ describe('webhook edge cases found by the fuzz', () => {
     expect(response.status).toBeLessThan(500);
     const stored = await t.app
       .get(DataSource)
-      .query<Array<{ n: string }>>('SELECT count(*) AS n FROM messages WHERE platform_message_id = $1', [messageId]);
+      .query<Array<{ n: string }>>('SELECT count(*) AS n FROM messages WHERE platform_message_id = $1', [
+        messageId,
+      ]);
     if (response.status === 200) {
       expect(Number(stored[0].n)).toBe(1);
     } else {
@@ -72,7 +79,12 @@ describe('webhook edge cases found by the fuzz', () => {
       'a NUL character (\\u0000) in a Facebook message text',
       () => {
         const mid = `m_${digits(12)}`;
-        const payload = facebookTextMessage({ pageId: channels.facebook, psid: digits(16), mid, text: 'before\u0000after' });
+        const payload = facebookTextMessage({
+          pageId: channels.facebook,
+          psid: digits(16),
+          mid,
+          text: 'before\u0000after',
+        });
         return { delivery: signedFacebookDelivery(payload), messageId: mid };
       },
     ],
@@ -80,14 +92,25 @@ describe('webhook edge cases found by the fuzz', () => {
       'a NUL character in a Zalo message text',
       () => {
         const msgId = digits(20);
-        return { delivery: signedZaloDelivery(zaloUserText({ oaId: channels.zalo, userId: digits(18), msgId, text: '\u0000' })), messageId: msgId };
+        return {
+          delivery: signedZaloDelivery(
+            zaloUserText({ oaId: channels.zalo, userId: digits(18), msgId, text: '\u0000' }),
+          ),
+          messageId: msgId,
+        };
       },
     ],
     [
       'a 6,000-digit (random) TikTok message id',
       () => {
         const messageId = digits(6000);
-        const payload = tiktokTextMessage({ businessId: channels.tiktok, userId: digits(20), conversationId: digits(20), messageId, text: 'huge id' });
+        const payload = tiktokTextMessage({
+          businessId: channels.tiktok,
+          userId: digits(20),
+          conversationId: digits(20),
+          messageId,
+          text: 'huge id',
+        });
         return { delivery: signedTiktokDelivery(payload), messageId };
       },
     ],
@@ -95,7 +118,12 @@ describe('webhook edge cases found by the fuzz', () => {
       'a 6,000-digit (random) Facebook sender id',
       () => {
         const mid = `m_${digits(12)}`;
-        const payload = facebookTextMessage({ pageId: channels.facebook, psid: digits(6000), mid, text: 'huge sender' });
+        const payload = facebookTextMessage({
+          pageId: channels.facebook,
+          psid: digits(6000),
+          mid,
+          text: 'huge sender',
+        });
         return { delivery: signedFacebookDelivery(payload), messageId: mid };
       },
     ],

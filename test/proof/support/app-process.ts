@@ -38,6 +38,9 @@ export class AppProcess {
   kills = 0;
   private child: ChildProcess | undefined;
   private healthy = false;
+  private expectingExit = false;
+  /** Exits nobody asked for (a crash): code or signal, with the tail of stderr. */
+  readonly crashes: string[] = [];
   private exited: Promise<void> = Promise.resolve();
   private readonly stderrTail: string[] = [];
 
@@ -80,7 +83,16 @@ export class AppProcess {
       this.stderrTail.push(chunk.toString('utf8'));
       if (this.stderrTail.length > 50) this.stderrTail.shift();
     });
-    this.exited = new Promise((done) => child.once('exit', () => done()));
+    this.expectingExit = false;
+    this.exited = new Promise((done) =>
+      child.once('exit', (code, signal) => {
+        if (!this.expectingExit)
+          this.crashes.push(
+            `${this.name} exited by itself (code ${code}, signal ${signal}): ${this.stderr()}`,
+          );
+        done();
+      }),
+    );
     void this.exited.then(() => {
       if (this.child !== child) return;
       this.child = undefined;
@@ -109,6 +121,7 @@ export class AppProcess {
     const child = this.child;
     if (!child) return;
     this.healthy = false;
+    this.expectingExit = true;
     this.kills += 1;
     child.kill('SIGKILL');
     await this.waitExit();
@@ -119,6 +132,7 @@ export class AppProcess {
     const child = this.child;
     if (!child) return;
     this.healthy = false;
+    this.expectingExit = true;
     child.kill('SIGTERM');
     await this.waitExit();
   }
@@ -130,7 +144,9 @@ export class AppProcess {
   private async waitExit(): Promise<void> {
     const child = this.child;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((done) => (timer = setTimeout(() => done('timeout'), EXIT_TIMEOUT_MS)));
+    const timeout = new Promise<'timeout'>(
+      (done) => (timer = setTimeout(() => done('timeout'), EXIT_TIMEOUT_MS)),
+    );
     const outcome = await Promise.race([this.exited.then(() => 'exited' as const), timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout') {

@@ -47,6 +47,8 @@ export interface ChaosReport {
   writer: Record<string, number>;
   statuses: Record<string, number>;
   serverErrors: number;
+  /** App processes that exited without being killed or stopped. */
+  crashes: string[];
   clients: ClientReport[];
 }
 
@@ -62,7 +64,13 @@ export function ensureBuilt(): void {
   if (!existsSync(MAIN_JS)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }
 
-async function api<T>(baseUrl: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
+async function api<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
@@ -84,22 +92,39 @@ const PASSWORD = 'chaos password 123';
 
 async function signup(baseUrl: string, name: string): Promise<Actor> {
   const email = `chaos-${Math.random().toString(36).slice(2)}@example.com`;
-  const body = await api<{ accessToken: string; user: { id: string; workspaceId: string } }>(baseUrl, 'POST', '/api/auth/signup', undefined, {
-    workspaceName: name,
-    email,
-    name: 'Chaos admin',
-    password: PASSWORD,
-  });
+  const body = await api<{ accessToken: string; user: { id: string; workspaceId: string } }>(
+    baseUrl,
+    'POST',
+    '/api/auth/signup',
+    undefined,
+    {
+      workspaceName: name,
+      email,
+      name: 'Chaos admin',
+      password: PASSWORD,
+    },
+  );
   return { token: body.accessToken, id: body.user.id, workspaceId: body.user.workspaceId };
 }
 
 async function addUser(baseUrl: string, admin: Actor, role: 'admin' | 'agent'): Promise<Actor> {
   const email = `chaos-${role}-${Math.random().toString(36).slice(2)}@example.com`;
-  await api(baseUrl, 'POST', '/api/users', admin.token, { email, name: `Chaos ${role}`, password: PASSWORD, role });
-  const login = await api<{ accessToken: string; user: { id: string; workspaceId: string } }>(baseUrl, 'POST', '/api/auth/login', undefined, {
+  await api(baseUrl, 'POST', '/api/users', admin.token, {
     email,
+    name: `Chaos ${role}`,
     password: PASSWORD,
+    role,
   });
+  const login = await api<{ accessToken: string; user: { id: string; workspaceId: string } }>(
+    baseUrl,
+    'POST',
+    '/api/auth/login',
+    undefined,
+    {
+      email,
+      password: PASSWORD,
+    },
+  );
   return { token: login.accessToken, id: login.user.id, workspaceId: login.user.workspaceId };
 }
 
@@ -124,7 +149,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const fake: FakePlatforms = await startFakePlatforms();
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 });
-  const env = { ...fake.env(), DATABASE_URL: options.databaseUrl, SSE_HEARTBEAT_MS: String(HEARTBEAT_MS), SSE_RETRY_MS: '100' };
+  const env = {
+    ...fake.env(),
+    DATABASE_URL: options.databaseUrl,
+    SSE_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    SSE_RETRY_MS: '100',
+  };
   const instances = [new AppProcess('a', await freePort(), env), new AppProcess('b', await freePort(), env)];
   const clients: ResilientSseClient[] = [];
   const roles = new Map<ResilientSseClient, string>();
@@ -150,23 +180,46 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const viewers: Array<{ role: string; actor: Actor; isAdmin: boolean; channels: WriterChannel[] }> = [
       { role: 'w1 admin', actor: await addUser(base, admin1, 'admin'), isAdmin: true, channels: [] },
       { role: 'w1 admin', actor: await addUser(base, admin1, 'admin'), isAdmin: true, channels: [] },
-      { role: 'w1 agent fb1+zalo', actor: await addUser(base, admin1, 'agent'), isAdmin: false, channels: [channels1[0], channels1[2]] },
-      { role: 'w1 agent tiktok', actor: await addUser(base, admin1, 'agent'), isAdmin: false, channels: [channels1[3]] },
-      { role: 'w1 agent fb2', actor: await addUser(base, admin1, 'agent'), isAdmin: false, channels: [channels1[1]] },
+      {
+        role: 'w1 agent fb1+zalo',
+        actor: await addUser(base, admin1, 'agent'),
+        isAdmin: false,
+        channels: [channels1[0], channels1[2]],
+      },
+      {
+        role: 'w1 agent tiktok',
+        actor: await addUser(base, admin1, 'agent'),
+        isAdmin: false,
+        channels: [channels1[3]],
+      },
+      {
+        role: 'w1 agent fb2',
+        actor: await addUser(base, admin1, 'agent'),
+        isAdmin: false,
+        channels: [channels1[1]],
+      },
       { role: 'w1 agent none', actor: await addUser(base, admin1, 'agent'), isAdmin: false, channels: [] },
       { role: 'w2 admin', actor: await addUser(base, admin2, 'admin'), isAdmin: true, channels: [] },
-      { role: 'w2 agent zalo', actor: await addUser(base, admin2, 'agent'), isAdmin: false, channels: [channels2[1]] },
+      {
+        role: 'w2 agent zalo',
+        actor: await addUser(base, admin2, 'agent'),
+        isAdmin: false,
+        channels: [channels2[1]],
+      },
     ];
     const memberships = new Map<string, string[]>();
     for (const viewer of viewers) {
-      for (const channel of viewer.channels) memberships.set(channel.id, [...(memberships.get(channel.id) ?? []), viewer.actor.id]);
+      for (const channel of viewer.channels)
+        memberships.set(channel.id, [...(memberships.get(channel.id) ?? []), viewer.actor.id]);
     }
     for (const [channelId, userIds] of memberships) {
       const admin = channels1.some((channel) => channel.id === channelId) ? admin1 : admin2;
       await api(base, 'PUT', `/api/channels/${channelId}/members`, admin.token, { userIds });
     }
 
-    const [{ head: startHead }] = (await pool.query<{ head: string | null }>('SELECT max(id) AS head FROM events')).rows;
+    const [{ head: startHead }] = (
+      await pool.query<{ head: string | null }>('SELECT max(id) AS head FROM events')
+    ).rows;
     const startId = Number(startHead ?? 0);
     const urls = instances.map((instance) => instance.baseUrl);
     viewers.forEach((viewer, index) => {
@@ -175,7 +228,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           name: `${viewer.role} #${index}`,
           baseUrls: urls,
           token: viewer.actor.token,
-          visibility: { workspaceId: viewer.actor.workspaceId, isAdmin: viewer.isAdmin, channelIds: new Set(viewer.channels.map((channel) => channel.id)) },
+          visibility: {
+            workspaceId: viewer.actor.workspaceId,
+            isAdmin: viewer.isAdmin,
+            channelIds: new Set(viewer.channels.map((channel) => channel.id)),
+          },
           lastEventId: String(startId),
         },
         index,
@@ -191,21 +248,46 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       return from[Math.floor(Math.random() * from.length)].baseUrl;
     };
     const writers = [
-      ...Array.from({ length: options.writers }, () => new ChaosWriter({ workspaceId: admin1.workspaceId, adminToken: admin1.token, channels: channels1 }, pickBaseUrl)),
-      new ChaosWriter({ workspaceId: admin2.workspaceId, adminToken: admin2.token, channels: channels2 }, pickBaseUrl),
+      ...Array.from(
+        { length: options.writers },
+        () =>
+          new ChaosWriter(
+            { workspaceId: admin1.workspaceId, adminToken: admin1.token, channels: channels1 },
+            pickBaseUrl,
+          ),
+      ),
+      new ChaosWriter(
+        { workspaceId: admin2.workspaceId, adminToken: admin2.token, channels: channels2 },
+        pickBaseUrl,
+      ),
     ];
 
     let writing = true;
     const writeDeadline = Date.now() + options.maxWriteMs;
-    const countEvents = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE id > $1', [startId])).rows[0].n);
+    const countEvents = async () =>
+      Number(
+        (await pool.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE id > $1', [startId])).rows[0]
+          .n,
+      );
 
     const writerLoops = writers.map(async (writer) => {
       while (writing) await writer.step();
     });
     const conversationLoop = (async () => {
       while (writing) {
-        const rows = (await pool.query<{ id: string; workspace_id: string }>('SELECT id, workspace_id FROM conversations')).rows;
-        for (const writer of writers) writer.setConversations(rows.filter((row) => row.workspace_id === (writer === writers[writers.length - 1] ? admin2.workspaceId : admin1.workspaceId)).map((row) => row.id));
+        const rows = (
+          await pool.query<{ id: string; workspace_id: string }>('SELECT id, workspace_id FROM conversations')
+        ).rows;
+        for (const writer of writers)
+          writer.setConversations(
+            rows
+              .filter(
+                (row) =>
+                  row.workspace_id ===
+                  (writer === writers[writers.length - 1] ? admin2.workspaceId : admin1.workspaceId),
+              )
+              .map((row) => row.id),
+          );
         await sleep(1000);
       }
     })();
@@ -250,7 +332,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const committed = await countEvents();
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
-        log(`chaos: ${committed}/${options.events} events committed, ${Math.round((Date.now() - started) / 1000)} s`);
+        log(
+          `chaos: ${committed}/${options.events} events committed, ${Math.round((Date.now() - started) / 1000)} s`,
+        );
       }
       if (committed >= options.events || Date.now() > writeDeadline) break;
       await sleep(250);
@@ -262,11 +346,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Quiesce: the log's head, then every client caught up to it (heartbeats carry the caught-up id).
     let head = 0;
     for (let round = 0; round < 5; round++) {
-      const [{ head: current }] = (await pool.query<{ head: string | null }>('SELECT max(id) AS head FROM events')).rows;
+      const [{ head: current }] = (
+        await pool.query<{ head: string | null }>('SELECT max(id) AS head FROM events')
+      ).rows;
       head = Number(current ?? 0);
       await Promise.all(clients.map((client) => client.waitCaughtUp(head, CATCH_UP_TIMEOUT_MS)));
       await sleep(HEARTBEAT_MS * 3);
-      const [{ head: after }] = (await pool.query<{ head: string | null }>('SELECT max(id) AS head FROM events')).rows;
+      const [{ head: after }] = (
+        await pool.query<{ head: string | null }>('SELECT max(id) AS head FROM events')
+      ).rows;
       if (Number(after ?? 0) === head) break;
     }
     for (const client of clients) client.stop();
@@ -276,7 +364,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         'SELECT id, workspace_id, channel_id, type FROM events WHERE id > $1 ORDER BY id',
         [startId],
       )
-    ).rows.map((row) => ({ id: Number(row.id), workspaceId: row.workspace_id, channelId: row.channel_id, type: row.type }));
+    ).rows.map((row) => ({
+      id: Number(row.id),
+      workspaceId: row.workspace_id,
+      channelId: row.channel_id,
+      type: row.type,
+    }));
 
     const reports: ClientReport[] = clients.map((client) => {
       const expectedAll = expectedIdsFor(client.visibility, rows, startId);
@@ -304,7 +397,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const statuses: Record<string, number> = {};
     let serverErrors = 0;
     for (const w of writers) {
-      for (const [key, value] of Object.entries(w.stats)) if (typeof value === 'number') writer[key] = (writer[key] ?? 0) + value;
+      for (const [key, value] of Object.entries(w.stats))
+        if (typeof value === 'number') writer[key] = (writer[key] ?? 0) + value;
       for (const [key, value] of w.stats.statuses) {
         statuses[key] = (statuses[key] ?? 0) + value;
         if (/ 5\d\d$/.test(key)) serverErrors += value;
@@ -323,6 +417,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       writer,
       statuses,
       serverErrors,
+      crashes: instances.flatMap((instance) => instance.crashes),
       clients: reports,
     };
   } finally {
@@ -340,6 +435,7 @@ export function formatChaosReport(report: ChaosReport): string {
     `chaos: ${report.instanceKills} SIGKILLs (${report.instanceStarts} process starts), ${report.listenKills} LISTEN kills (${report.listenBackendsKilled} backends), ${report.clientDrops} client drops`,
     `chaos: writers ${JSON.stringify(report.writer)}`,
     `chaos: statuses ${JSON.stringify(report.statuses)}`,
+    ...report.crashes.map((crash) => `chaos: CRASH ${crash}`),
     'client                          expected  received  missing  extra  dup  order  connects  drops  refused',
   ];
   for (const client of report.clients) {

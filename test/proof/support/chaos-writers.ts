@@ -103,7 +103,9 @@ export class ChaosWriter {
         );
         break;
       case 'zalo':
-        delivery = signedZaloDelivery(zaloUserText({ oaId: channel.externalId, userId: sender, msgId: messageId, text }));
+        delivery = signedZaloDelivery(
+          zaloUserText({ oaId: channel.externalId, userId: sender, msgId: messageId, text }),
+        );
         break;
       case 'tiktok':
         delivery = signedTiktokDelivery(
@@ -165,7 +167,10 @@ export class ChaosWriter {
     await this.send(
       'POST',
       `/api/conversations/${id}/messages`,
-      JSON.stringify({ content: `reply ${randomBytes(3).toString('hex')}`, clientMessageId: randomBytes(8).toString('hex') }),
+      JSON.stringify({
+        content: `reply ${randomBytes(3).toString('hex')}`,
+        clientMessageId: randomBytes(8).toString('hex'),
+      }),
       this.restHeaders(),
       'reply',
     );

@@ -49,7 +49,10 @@ export class ResilientSseClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<() => void>();
 
-  constructor(private readonly options: ResilientClientOptions, startIndex = 0) {
+  constructor(
+    private readonly options: ResilientClientOptions,
+    startIndex = 0,
+  ) {
     this.name = options.name;
     this.visibility = options.visibility;
     this.lastEventId = options.lastEventId;
@@ -190,7 +193,9 @@ export class ResilientSseClient {
     if (id === undefined || event === 'connected') return;
     const numeric = Number(id);
     if (!CONTROL_EVENTS.has(event)) {
-      const previous = this.received.length ? this.received[this.received.length - 1] : Number(this.options.lastEventId);
+      const previous = this.received.length
+        ? this.received[this.received.length - 1]
+        : Number(this.options.lastEventId);
       if (numeric <= previous) this.violations.push(`event ${numeric} (${event}) after ${previous}`);
       this.received.push(numeric);
       this.types.set(numeric, event);
