@@ -35,7 +35,11 @@ export class ServerProcess {
       env: { ...process.env, ...env, PORT: String(port) },
       detached: true,
     });
-    return new ServerProcess(name, port, child);
+    const server = new ServerProcess(name, port, child);
+    live.add(server);
+    child.once('close', () => live.delete(server));
+    stopOnInterrupt();
+    return server;
   }
 
   get pid(): number {
@@ -91,6 +95,25 @@ export class ServerProcess {
     } catch {
       // nothing left: the normal case
     }
+  }
+}
+
+/** Servers started by this runner and not yet stopped. */
+const live = new Set<ServerProcess>();
+let interruptHandled = false;
+
+/**
+ * Servers run in their own process group (so a terminal's Ctrl-C does not reach them mid-measurement): when
+ * the runner is interrupted it stops them itself, so no server or embedded Postgres outlives the run.
+ */
+function stopOnInterrupt(): void {
+  if (interruptHandled) return;
+  interruptHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stdout.write(`\n[bench] ${signal}: stopping ${live.size} server(s)\n`);
+      void Promise.all([...live].map((server) => server.stop())).finally(() => process.exit(130));
+    });
   }
 }
 
