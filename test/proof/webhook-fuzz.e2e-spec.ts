@@ -60,8 +60,8 @@ interface Outcome {
 }
 
 const ALLOWED_STATUSES: Record<Category, number[]> = {
-  valid: [200, 400],
-  duplicate: [200, 400],
+  valid: [200],
+  duplicate: [200],
   badSignature: [401],
   missingSignature: [401],
   staleSignature: [401],
