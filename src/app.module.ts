@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { loggerParams } from './common/logging.js';
+import { RejectNulCharactersPipe } from './common/reject-nul.pipe.js';
 import { validationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         WebConsoleModule,
       ],
       providers: [
+        { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
         { provide: APP_PIPE, useValue: validationPipe() },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

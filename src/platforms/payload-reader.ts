@@ -4,6 +4,11 @@ import { MalformedPayloadError } from './platform-adapter.js';
 export type JsonRecord = Record<string, unknown>;
 
 const NUL = '\u0000';
+/**
+ * Longest platform id we store. Real ids are tens of characters; a longer one would not fit a btree index
+ * entry (about 2.7 KB) and is refused as malformed (400) instead of failing the insert (500).
+ */
+export const MAX_ID_LENGTH = 512;
 const REPLACEMENT_CHARACTER = '\ufffd';
 
 export function isRecord(value: unknown): value is JsonRecord {
@@ -26,6 +31,7 @@ export function requireRecord(value: unknown, what: string): JsonRecord {
 export function optionalId(value: unknown): string | null {
   if (typeof value === 'string') {
     if (value.includes(NUL)) throw new MalformedPayloadError('an id contains a NUL character');
+    if (value.length > MAX_ID_LENGTH) throw new MalformedPayloadError(`an id is longer than ${MAX_ID_LENGTH} characters`);
     return value.length > 0 ? value : null;
   }
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);

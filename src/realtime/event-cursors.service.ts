@@ -14,6 +14,7 @@ export class EventCursorsService {
   ) {}
 
   async ack(actor: AuthUser, clientId: string, lastEventId: number): Promise<void> {
+    if (!Number.isSafeInteger(lastEventId)) throw new BadRequestException('lastEventId is after the newest event');
     const createdAt = await this.log.createdAt(lastEventId);
     if (!createdAt && lastEventId > (await this.log.headId())) {
       throw new BadRequestException('lastEventId is after the newest event');

@@ -21,10 +21,13 @@ export class EventsService {
   async listEvents(actor: AuthUser, query: ListEventsQueryDto): Promise<{ items: EventItem[]; nextCursor: string | null }> {
     const after = Number(query.after ?? '0');
     const limit = query.limit ?? DEFAULT_LIMIT;
-    if (!Number.isSafeInteger(after)) throw new GoneException('after is not an id of this event log');
+    // Like `resync` on the stream: a resume point older than retention, or one this log never had (after
+    // its newest event), cannot be caught up from; the client refetches over REST.
+    if (!Number.isSafeInteger(after)) throw new GoneException('after is not an id of this event log; refetch over REST');
     if (after < (await this.log.prunedThrough())) {
       throw new GoneException('Events after this id have been removed by retention; refetch over REST');
     }
+    if (after > (await this.log.headId())) throw new GoneException('after is not an id of this event log; refetch over REST');
     const rows = await this.log.readVisible(actor, after, parseFilters(query), limit);
     const items = rows.map((row) => ({
       id: String(row.id),

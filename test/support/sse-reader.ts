@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface SseFrame {
   id?: string;
@@ -48,6 +49,8 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
       const chunks: Buffer[] = [];
       const frames: SseFrame[] = [];
       let pending = '';
+      // A multi-byte character may be split across two chunks: decode the stream, not each chunk.
+      const decoder = new StringDecoder('utf8');
       const waiters: Array<() => void> = [];
       const notify = () => waiters.splice(0).forEach((wake) => wake());
       const ended = new Promise<void>((resolveEnded) => {
@@ -58,7 +61,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
       });
       response.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
-        pending += chunk.toString('utf8');
+        pending += decoder.write(chunk);
         let boundary: number;
         while ((boundary = pending.indexOf('\n\n')) !== -1) {
           frames.push(parseFrame(pending.slice(0, boundary)));
