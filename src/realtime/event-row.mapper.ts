@@ -1,8 +1,8 @@
 import { INTERNAL_EVENT_TYPES, type AccessChange, type WireEventType } from '../common/domain-events.js';
 import type { EventRow, RelayedEvent } from './relayed-event.js';
-import { eventFrame } from './sse-frames.js';
+import { encodeFrame, eventFrame, type EncodedFrame } from './sse-frames.js';
 
-const EMPTY_FRAME = Buffer.alloc(0);
+const EMPTY_FRAME: EncodedFrame = encodeFrame('');
 
 export function toRelayedEvent(row: EventRow): RelayedEvent {
   const id = Number(row.id);
@@ -16,7 +16,7 @@ export function toRelayedEvent(row: EventRow): RelayedEvent {
     conversationId: row.conversation_id,
     dataJson: row.data,
     createdAt: row.created_at.getTime(),
-    frame: internal ? EMPTY_FRAME : Buffer.from(eventFrame(id, type, row.data), 'utf8'),
+    frame: internal ? EMPTY_FRAME : encodeFrame(eventFrame(id, type, row.data)),
     accessChange: internal ? (JSON.parse(row.data) as AccessChange) : undefined,
   };
 }

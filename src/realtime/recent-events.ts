@@ -22,10 +22,10 @@ export class RecentEvents {
   push(event: RelayedEvent): void {
     if (this.size === 0 && this.coverageStart === Number.POSITIVE_INFINITY) this.coverageStart = event.id - 1;
     this.events.push(event);
-    this.bytes += event.frame.length + event.dataJson.length;
+    this.bytes += event.frame.byteLength + event.dataJson.length;
     while (this.size > this.maxEvents || (this.bytes > this.maxBytes && this.size > 1)) {
       const evicted = this.events[this.first];
-      this.bytes -= evicted.frame.length + evicted.dataJson.length;
+      this.bytes -= evicted.frame.byteLength + evicted.dataJson.length;
       this.coverageStart = evicted.id;
       this.first += 1;
     }

@@ -1,4 +1,5 @@
 import type { AccessChange, WireEventType } from '../common/domain-events.js';
+import type { EncodedFrame } from './sse-frames.js';
 
 /** A committed event as the relay hands it to the streams: parsed routing fields and its frame, built once. */
 export interface RelayedEvent {
@@ -12,7 +13,7 @@ export interface RelayedEvent {
   /** When the event was written, epoch ms (for delivery latency). */
   createdAt: number;
   /** The SSE frame, encoded once per process and written as-is to every stream that may see it. */
-  frame: Buffer;
+  frame: EncodedFrame;
   /** Set for internal `access_changed` events, which update stream visibility and are never sent. */
   accessChange?: AccessChange;
 }

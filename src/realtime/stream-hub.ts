@@ -9,7 +9,7 @@ import { EventRelay } from './event-relay.service.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RecentEvents } from './recent-events.js';
 import type { RelayedEvent } from './relayed-event.js';
-import { pingFrame, retryFrame } from './sse-frames.js';
+import { encodeFrame, pingFrame, retryFrame, type EncodedFrame } from './sse-frames.js';
 import type { CloseReason, StreamConnection } from './stream-connection.js';
 import { matchesFilters } from './stream-filters.js';
 
@@ -173,9 +173,9 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     if (filtered) this.metrics.eventsFiltered.inc(filtered);
   }
 
-  private write(connection: StreamConnection, frame: Buffer | string): void {
+  private write(connection: StreamConnection, frame: EncodedFrame): void {
     // write() is false only once the socket buffers past its high-water mark: only then count the bytes.
-    if (connection.response.write(frame)) return;
+    if (connection.write(frame)) return;
     const unsent = connection.unsentBytes;
     if (unsent <= this.config.sseMaxBufferBytes) return;
     if (unsent > this.config.sseMaxBufferBytes * HARD_LIMIT_FACTOR) this.close(connection, 'slow_consumer');
@@ -214,7 +214,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
       for (const event of page) {
         if (event.accessChange || event.id <= connection.cursor) continue;
         if (canSeeEvent(connection.access, event) && matchesFilters(connection.filters, event)) {
-          connection.response.write(event.frame);
+          connection.write(event.frame);
           delivered += 1;
         }
       }
@@ -277,7 +277,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     const now = Date.now();
     const heartbeat = now >= this.nextHeartbeatAt;
     if (heartbeat) this.nextHeartbeatAt = now + this.config.sseHeartbeatMs;
-    const frames = new Map<number, Buffer>();
+    const frames = new Map<number, EncodedFrame>();
     // Deleting from a Set or Map while iterating it is safe in JS: closing here needs no copies.
     for (const user of this.byUser.values()) {
       for (const connection of user.connections) {
@@ -290,7 +290,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
         const caughtUp = connection.live ? Math.max(this.relay.headId, connection.cursor) : connection.cursor;
         let frame = frames.get(caughtUp);
         if (!frame) {
-          frame = Buffer.from(pingFrame(caughtUp, now));
+          frame = encodeFrame(pingFrame(caughtUp, now));
           frames.set(caughtUp, frame);
         }
         this.write(connection, frame);

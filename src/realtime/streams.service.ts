@@ -54,6 +54,12 @@ export class StreamsService {
     const startId = resumeFrom ?? this.hub.headId;
     response.write(connectedFrame(connection.id, String(startId), this.config.sseHeartbeatMs, this.config.sseRetryMs));
     if (resume.kind === 'resync') response.write(resyncFrame(startId, resume.reason));
+    // Head and first frames were handed to the socket (nothing left in the response's own buffer): from here
+    // on, ready-made chunks can go to the socket directly.
+    const socket = response.socket;
+    if ((response as Response & { chunkedEncoding?: boolean }).chunkedEncoding === true && socket && response.writableLength === socket.writableLength) {
+      connection.directSocket = socket;
+    }
     this.hub.register(connection, resumeFrom);
     await new Promise<void>((resolve) => (response.destroyed ? resolve() : response.once('close', resolve)));
     return EMPTY;
