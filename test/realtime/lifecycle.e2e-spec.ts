@@ -136,5 +136,5 @@ describe('stream lifecycle', () => {
     } finally {
       await t.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
