@@ -8,7 +8,8 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
  * (no query, no re-serialisation). Covers every event with id > coverageStart: older ones come from the log.
  */
 export class RecentEvents {
-  private readonly events: RelayedEvent[] = [];
+  /** Slots before `first` are evicted (emptied, so the events can be collected before the array is compacted). */
+  private readonly events: Array<RelayedEvent | undefined> = [];
   private first = 0;
   private bytes = 0;
   /** Nothing is covered until the first event: the relay publishes every event after its start, in order. */
@@ -24,9 +25,10 @@ export class RecentEvents {
     this.events.push(event);
     this.bytes += event.frame.byteLength + event.dataJson.length;
     while (this.size > this.maxEvents || (this.bytes > this.maxBytes && this.size > 1)) {
-      const evicted = this.events[this.first];
+      const evicted = this.events[this.first]!;
       this.bytes -= evicted.frame.byteLength + evicted.dataJson.length;
       this.coverageStart = evicted.id;
+      this.events[this.first] = undefined;
       this.first += 1;
     }
     if (this.first > 1024 && this.first * 2 > this.events.length) {
@@ -46,11 +48,11 @@ export class RecentEvents {
     let high = this.events.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.events[middle].id <= afterId) low = middle + 1;
+      if (this.events[middle]!.id <= afterId) low = middle + 1;
       else high = middle;
     }
     const result: RelayedEvent[] = [];
-    for (let index = low; index < this.events.length && this.events[index].id <= untilId; index++) result.push(this.events[index]);
+    for (let index = low; index < this.events.length && this.events[index]!.id <= untilId; index++) result.push(this.events[index]!);
     return result;
   }
 }
