@@ -38,14 +38,15 @@ export class AppTarget implements StreamTarget {
     SSE_HEARTBEAT_MS: '15000',
   };
 
-  async start(): Promise<{ server: ServerProcess } | { skipped: string }> {
+  /** `port`: start on this port (a restart on the same address, for clients that reconnect); default a free one. */
+  async start(options: { port?: number } = {}): Promise<{ server: ServerProcess } | { skipped: string }> {
     if (!existsSync(APP_ENTRY)) return { skipped: `${APP_ENTRY} missing (run npm run build)` };
     // One DATA_DIR per benchmark run, reused across stream counts so only the first start pays for initdb.
     if (!this.dataDir) {
       this.dataDir = mkdtempSync(join(tmpdir(), 'crm-inbox-bench-'));
       chmodSync(this.dataDir, 0o755); // when run as root, embedded Postgres runs as the unprivileged postgres user
     }
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const server = ServerProcess.start(
       this.label,
       [APP_ENTRY],
