@@ -3,7 +3,7 @@
 # `npm test -- <jest args>` runs only the matching server tests.
 set -e
 if [ "$#" -gt 0 ]; then
-  NODE_OPTIONS=--experimental-vm-modules exec npx jest "$@"
+  NODE_OPTIONS="--experimental-vm-modules --expose-gc" exec npx jest "$@"
 fi
 npm run test:server
 npm run test:web
