@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNode } from '../lib/spawn-node.js';
+import { askWorker, splitEvenly } from '../lib/worker-ipc.js';
 import type {
   AwaitCommand,
   AwaitWarmupCommand,
@@ -29,7 +30,7 @@ export class ClientPool {
 
   /** Opens `streams` streams spread evenly across the processes. */
   async open(command: Omit<OpenCommand, 'command'>): Promise<OpenedReport> {
-    const shares = split(command.streams, this.workers.length);
+    const shares = splitEvenly(command.streams, this.workers.length);
     const reports = await Promise.all(
       this.workers.map((worker, index) =>
         this.ask<OpenedReport>(
@@ -93,38 +94,8 @@ export class ClientPool {
     command: ClientCommand,
     timeoutMs: number,
   ): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new Error(`load client ${worker.pid} did not answer "${command.command}" within ${timeoutMs} ms`),
-        );
-      }, timeoutMs);
-      const onMessage = (message: ClientReport): void => {
-        cleanup();
-        resolve(message as T);
-      };
-      const onExit = (code: number | null): void => {
-        cleanup();
-        reject(new Error(`load client ${worker.pid} exited (${code}) during "${command.command}"`));
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.once('exit', onExit);
-      worker.send(command);
-    });
+    return askWorker<T>(worker, command, { label: 'load client', timeoutMs });
   }
-}
-
-function split(total: number, parts: number): number[] {
-  return Array.from(
-    { length: parts },
-    (_, index) => Math.floor(total / parts) + (index < total % parts ? 1 : 0),
-  );
 }
 
 function sum(values: number[]): number {

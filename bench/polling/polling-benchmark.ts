@@ -10,6 +10,7 @@ import { spawnNode } from '../lib/spawn-node.js';
 import { mergeSorted, percentile, sleep } from '../lib/stats.js';
 import { cdfPoints, lineChartSvg } from '../lib/svg-chart.js';
 import { AppTarget } from '../targets/app-target.js';
+import { askWorker, splitEvenly } from '../lib/worker-ipc.js';
 import type {
   PollClientCommand,
   PollClientReport,
@@ -169,33 +170,11 @@ function ask<T extends PollClientReport>(
   command: PollClientCommand,
   expect: T['report'],
 ): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`poll client ${worker.pid} did not answer "${command.command}" in time`));
-    }, IPC_TIMEOUT_MS);
-    const onMessage = (message: PollClientReport): void => {
-      if (message.report !== expect) return;
-      cleanup();
-      resolvePromise(message as T);
-    };
-    const onExit = (code: number | null): void => {
-      cleanup();
-      reject(new Error(`poll client ${worker.pid} exited (${code}) during "${command.command}"`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('exit', onExit);
-    };
-    worker.on('message', onMessage);
-    worker.once('exit', onExit);
-    worker.send(command);
+  return askWorker<T>(worker, command, {
+    label: 'poll client',
+    timeoutMs: IPC_TIMEOUT_MS,
+    accepts: (message) => (message as PollClientReport).report === expect,
   });
-}
-
-function split(total: number, parts: number): number[] {
-  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 }
 
 async function killWorkers(workers: ChildProcess[]): Promise<void> {
@@ -231,7 +210,7 @@ async function runPolling(
     spawnNode([POLL_CLIENT_SCRIPT], { ipc: true }),
   );
   try {
-    const shares = split(agents, workers.length);
+    const shares = splitEvenly(agents, workers.length);
     const maxSeconds = events / rate + (POLL_INTERVAL_MS * 4) / 1000 + 60;
     await Promise.all(
       workers.map((worker, i) =>

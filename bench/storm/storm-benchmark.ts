@@ -9,6 +9,7 @@ import { spawnNode } from '../lib/spawn-node.js';
 import { epochMs, percentile, sleep } from '../lib/stats.js';
 import { lineChartSvg } from '../lib/svg-chart.js';
 import { AppTarget } from '../targets/app-target.js';
+import { askWorker } from '../lib/worker-ipc.js';
 import type {
   StormClientCommand,
   StormClientReport,
@@ -219,28 +220,10 @@ function ask<T extends StormClientReport>(
   expect: T['report'],
   timeoutMs = IPC_TIMEOUT_MS,
 ): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`storm client ${worker.pid} did not answer "${command.command}" in time`));
-    }, timeoutMs);
-    const onMessage = (message: StormClientReport): void => {
-      if (message.report !== expect) return;
-      cleanup();
-      resolvePromise(message as T);
-    };
-    const onExit = (code: number | null): void => {
-      cleanup();
-      reject(new Error(`storm client ${worker.pid} exited (${code}) during "${command.command}"`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('exit', onExit);
-    };
-    worker.on('message', onMessage);
-    worker.once('exit', onExit);
-    worker.send(command);
+  return askWorker<T>(worker, command, {
+    label: 'storm client',
+    timeoutMs,
+    accepts: (message) => (message as StormClientReport).report === expect,
   });
 }
 
