@@ -1,7 +1,8 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ChannelEntity } from '../channels/entities/channel.entity.js';
+import { NotFoundError } from '../common/errors/domain-errors.js';
 
 /**
  * The one place that answers "what may this user see". Admins see every channel of their workspace; agents
@@ -51,7 +52,7 @@ export class AccessService {
   /** 404 unless the actor may see this channel (another workspace's channel does not exist for them). */
   async assertChannelVisible(actor: AuthUser, channelId: string, manager?: EntityManager): Promise<void> {
     const visible = await this.visibleChannelIds(actor, manager);
-    if (!visible.includes(channelId)) throw new NotFoundException('Channel not found');
+    if (!visible.includes(channelId)) throw new NotFoundError('Channel not found');
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { toUserView, type UserView } from '../users/user.view.js';
@@ -9,6 +9,7 @@ import type { LoginDto, SignupDto } from './dto/auth.dto.js';
 import { LoginAttempts } from './login-attempts.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
 import { TokenService, type IssuedToken } from './token.service.js';
+import { ConflictError, ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors.js';
 
 @Injectable()
 export class AuthService {
@@ -21,12 +22,12 @@ export class AuthService {
   ) {}
 
   async signup(address: string, dto: SignupDto): Promise<IssuedToken & { user: UserView }> {
-    if (!this.config.allowSignup) throw new ForbiddenException('Signup is disabled on this installation');
+    if (!this.config.allowSignup) throw new ForbiddenError('Signup is disabled on this installation');
     this.attempts.assertAllowed(address);
     this.attempts.recordFailure(address); // every signup counts toward the address limit
     const passwordHash = await hashPassword(dto.password);
     const user = await this.transactions.run(async ({ manager }) => {
-      if (await this.users.emailTaken(dto.email, manager)) throw new ConflictException('Email is already registered');
+      if (await this.users.emailTaken(dto.email, manager)) throw new ConflictError('Email is already registered');
       const workspace = await manager.getRepository(WorkspaceEntity).save({ name: dto.workspaceName.trim() });
       return this.users.insert(
         { workspaceId: workspace.id, email: dto.email.trim(), name: dto.name.trim(), role: 'admin', passwordHash },
@@ -44,7 +45,7 @@ export class AuthService {
     const valid = user ? await verifyPassword(dto.password, user.passwordHash) : await hashPassword(dto.password).then(() => false);
     if (!user || !valid) {
       this.attempts.recordFailure(address, email);
-      throw new UnauthorizedException('Wrong email or password');
+      throw new UnauthenticatedError('Wrong email or password');
     }
     this.attempts.recordSuccess(email);
     return { ...this.tokens.issue(user), user: toUserView(user) };

@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { RateLimitedError } from '../common/errors/domain-errors.js';
 
 const FAILED_LOGINS_PER_EMAIL = 10;
 const EMAIL_WINDOW_MS = 15 * 60 * 1000;
@@ -60,10 +61,7 @@ export class LoginAttempts {
     const now = Date.now();
     const wait = Math.max(this.byAddress.retryAfterMs(address, now), email ? this.byEmail.retryAfterMs(email, now) : 0);
     if (wait > 0) {
-      throw new HttpException(
-        { statusCode: 429, error: 'Too Many Requests', message: 'Too many attempts, try again later', retryAfterSeconds: Math.ceil(wait / 1000) },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+      throw new RateLimitedError('Too many attempts, try again later', Math.ceil(wait / 1000));
     }
   }
 

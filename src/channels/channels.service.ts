@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { EventScope } from '../common/domain-events.js';
@@ -11,6 +11,7 @@ import { CredentialsCipher } from './credentials-cipher.js';
 import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { SetChannelMembersDto } from './dto/set-channel-members.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors.js';
 
 @Injectable()
 export class ChannelsService {
@@ -38,7 +39,7 @@ export class ChannelsService {
       ),
     );
     if (!channel)
-      throw new ConflictException(`A ${dto.platform} channel with this externalId is already installed`);
+      throw new ConflictError(`A ${dto.platform} channel with this externalId is already installed`);
     return toChannelView(channel);
   }
 
@@ -49,18 +50,18 @@ export class ChannelsService {
 
   async getChannel(actor: AuthUser, id: string): Promise<ChannelView> {
     const channel = await this.channels.getVisible(actor, id);
-    if (!channel) throw new NotFoundException('Channel not found');
+    if (!channel) throw new NotFoundError('Channel not found');
     return toChannelView(channel);
   }
 
   async updateChannel(actor: AuthUser, id: string, dto: UpdateChannelDto): Promise<ChannelView> {
     return this.transactions.run(async ({ manager }) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, manager);
-      if (!channel) throw new NotFoundException('Channel not found');
+      if (!channel) throw new NotFoundError('Channel not found');
       let credentialsEncrypted: string | undefined;
       if (dto.credentials !== undefined) {
         const problems = credentialProblems(channel.platform, dto.credentials);
-        if (problems.length > 0) throw new BadRequestException(problems);
+        if (problems.length > 0) throw new ValidationError(problems);
         credentialsEncrypted = this.cipher.encrypt(
           channel.id,
           toPlatformCredentials(channel.platform, dto.credentials),
@@ -83,7 +84,7 @@ export class ChannelsService {
   async deleteChannel(actor: AuthUser, id: string): Promise<void> {
     await this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
-      if (!channel) throw new NotFoundException('Channel not found');
+      if (!channel) throw new NotFoundError('Channel not found');
       await this.channels.delete(id, tx.manager);
       tx.emit('access.changed', workspaceScope(actor), { kind: 'channel_deleted', channelId: id });
     });
@@ -91,7 +92,7 @@ export class ChannelsService {
 
   async listChannelMembers(actor: AuthUser, id: string): Promise<ChannelMembersView> {
     const channel = await this.channels.getVisible(actor, id);
-    if (!channel) throw new NotFoundException('Channel not found');
+    if (!channel) throw new NotFoundError('Channel not found');
     return { channelId: id, userIds: await this.channels.memberIds(id) };
   }
 
@@ -104,10 +105,10 @@ export class ChannelsService {
     const userIds = [...new Set(dto.userIds.map((userId) => userId.toLowerCase()))];
     return this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
-      if (!channel) throw new NotFoundException('Channel not found');
+      if (!channel) throw new NotFoundError('Channel not found');
       const known = await this.channels.replaceMembers(id, actor.workspaceId, userIds, tx.manager);
       if (known !== userIds.length)
-        throw new BadRequestException(['userIds must all be users of this workspace']);
+        throw new ValidationError(['userIds must all be users of this workspace']);
       const memberIds = await this.channels.memberIds(id, tx.manager);
       tx.emit('access.changed', workspaceScope(actor), {
         kind: 'channel_members',

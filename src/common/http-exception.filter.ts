@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { DOMAIN_ERROR_STATUS, DomainError, RateLimitedError, ValidationError } from './errors/domain-errors.js';
 
 interface BodyParserError {
   type?: string;
@@ -18,7 +19,8 @@ const PARSER_ERRORS: Record<string, { status: number; message: string }> = {
 };
 
 /**
- * Answers every error in Nest's shape `{statusCode, error, message}`. HTTP errors pass through; body-parser
+ * Answers every error in Nest's shape `{statusCode, error, message}`. Domain errors are mapped to their
+ * status (with `Retry-After` for rate limits); HTTP errors pass through; body-parser
  * errors become 400/413; anything else is logged with context and answered with a generic 500, so neither a
  * stack trace nor a secret ever reaches a client.
  */
@@ -32,16 +34,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (exception instanceof DomainError) {
+      const status = DOMAIN_ERROR_STATUS[exception.code];
+      if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      const message = exception instanceof ValidationError ? exception.problems : exception.message;
+      response.status(status).json({ statusCode: status, error: httpErrorName(status), message, ...exception.details });
+      return;
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const payload =
         typeof body === 'string' ? { statusCode: status, error: httpErrorName(status), message: body } : { ...(body) };
-      const retryAfter = (payload as { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retryAfter !== undefined) {
-        response.setHeader('Retry-After', String(retryAfter));
-        delete (payload as { retryAfterSeconds?: number }).retryAfterSeconds;
-      }
       response.status(status).json(payload);
       return;
     }

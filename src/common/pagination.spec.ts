@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadRequestException } from '@nestjs/common';
+import { DOMAIN_ERROR_STATUS, ValidationError } from './errors/domain-errors.js';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { decodeCursor, encodeCursor, pageSize, PaginationQueryDto } from './pagination.js';
@@ -27,7 +27,8 @@ describe('cursor encoding', () => {
     ['an id that is not a uuid', encodeCursor({ ...position, id: "1' OR '1'='1" })],
     ['an empty string', ''],
   ])('rejects %s with 400', (_case, cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(BadRequestException);
+    expect(() => decodeCursor(cursor)).toThrow(ValidationError);
+    expect(DOMAIN_ERROR_STATUS.validation).toBe(400);
   });
 });
 

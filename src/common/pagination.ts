@@ -1,7 +1,8 @@
-import { BadRequestException } from '@nestjs/common';
+
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ValidationError } from './errors/domain-errors.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -76,6 +77,6 @@ export function pageSize(query: PageLimitQueryDto): number {
   return query.limit ?? DEFAULT_PAGE_SIZE;
 }
 
-function invalidCursor(): BadRequestException {
-  return new BadRequestException('cursor is not valid');
+function invalidCursor(): ValidationError {
+  return new ValidationError('cursor is not valid');
 }

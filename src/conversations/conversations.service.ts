@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageSize, type Page } from '../common/pagination.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -7,6 +7,7 @@ import { toConversationView, type ConversationView } from './conversation.view.j
 import { ConversationsRepository, type ConversationChanges } from './conversations.repository.js';
 import type { ListConversationsQueryDto } from './dto/list-conversations-query.dto.js';
 import type { UpdateConversationDto } from './dto/update-conversation.dto.js';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors.js';
 
 @Injectable()
 export class ConversationsService {
@@ -27,7 +28,7 @@ export class ConversationsService {
 
   async getConversation(actor: AuthUser, id: string): Promise<ConversationView> {
     const conversation = await this.conversations.getVisible(actor, id);
-    if (!conversation) throw new NotFoundException('Conversation not found');
+    if (!conversation) throw new NotFoundError('Conversation not found');
     return toConversationView(conversation);
   }
 
@@ -39,7 +40,7 @@ export class ConversationsService {
   ): Promise<ConversationView> {
     return this.transactions.run(async (tx) => {
       const current = await this.conversations.getVisibleForUpdate(actor, id, tx.manager);
-      if (!current) throw new NotFoundException('Conversation not found');
+      if (!current) throw new NotFoundError('Conversation not found');
       const changes: ConversationChanges = {};
       if (dto.status !== undefined && dto.status !== current.status) changes.status = dto.status;
       if (dto.assigneeId !== undefined && dto.assigneeId !== current.assigneeId) {
@@ -47,7 +48,7 @@ export class ConversationsService {
           dto.assigneeId !== null &&
           !(await this.users.getInWorkspace(actor.workspaceId, dto.assigneeId, tx.manager))
         ) {
-          throw new BadRequestException(['assigneeId must be a user of this workspace']);
+          throw new ValidationError(['assigneeId must be a user of this workspace']);
         }
         changes.assigneeId = dto.assigneeId;
       }

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { EventScope } from '../common/domain-events.js';
 import { pageSize, type Page } from '../common/pagination.js';
@@ -8,6 +8,7 @@ import { CustomersRepository, type CustomerFields } from './customers.repository
 import type { CreateCustomerDto } from './dto/create-customer.dto.js';
 import type { ListCustomersQueryDto } from './dto/list-customers-query.dto.js';
 import type { UpdateCustomerDto } from './dto/update-customer.dto.js';
+import { NotFoundError } from '../common/errors/domain-errors.js';
 
 type EditableField = 'name' | 'phone' | 'email' | 'notes';
 const EDITABLE_FIELDS: readonly EditableField[] = ['name', 'phone', 'email', 'notes'];
@@ -48,7 +49,7 @@ export class CustomersService {
 
   async getCustomer(actor: AuthUser, id: string): Promise<CustomerView> {
     const customer = await this.customers.getWithIdentities(actor.workspaceId, id);
-    if (!customer) throw new NotFoundException('Customer not found');
+    if (!customer) throw new NotFoundError('Customer not found');
     return toCustomerView(customer);
   }
 
@@ -66,7 +67,7 @@ export class CustomersService {
   async updateCustomer(actor: AuthUser, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
     return this.transactions.run(async (tx) => {
       const current = await this.customers.getForUpdate(actor.workspaceId, id, tx.manager);
-      if (!current) throw new NotFoundException('Customer not found');
+      if (!current) throw new NotFoundError('Customer not found');
       const changes = normalizedChanges(dto);
       const changed = EDITABLE_FIELDS.some((field) => field in changes && changes[field] !== current[field]);
       if (!changed)
@@ -82,7 +83,7 @@ export class CustomersService {
   async deleteCustomer(actor: AuthUser, id: string): Promise<void> {
     await this.transactions.run(async (tx) => {
       const customer = await this.customers.getForUpdate(actor.workspaceId, id, tx.manager);
-      if (!customer) throw new NotFoundException('Customer not found');
+      if (!customer) throw new NotFoundError('Customer not found');
       await this.customers.softDelete(id, tx.manager);
       tx.emit('customer.deleted', customerScope(actor), { id });
     });

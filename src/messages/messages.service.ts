@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageSize, type Page } from '../common/pagination.js';
 import { toConversationView } from '../conversations/conversation.view.js';
@@ -8,6 +8,7 @@ import type { ListMessagesQueryDto } from './dto/list-messages-query.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { toMessageView, type MessageView } from './message.view.js';
 import { MessagesRepository } from './messages.repository.js';
+import { NotFoundError } from '../common/errors/domain-errors.js';
 
 @Injectable()
 export class MessagesService {
@@ -24,7 +25,7 @@ export class MessagesService {
     query: ListMessagesQueryDto,
   ): Promise<Page<MessageView>> {
     if (!(await this.conversations.getVisible(actor, conversationId)))
-      throw new NotFoundException('Conversation not found');
+      throw new NotFoundError('Conversation not found');
     const page = await this.messages.pageNewestFirst(conversationId, pageSize(query), query.before);
     return { items: page.items.reverse().map(toMessageView), nextCursor: page.nextCursor };
   }
@@ -37,7 +38,7 @@ export class MessagesService {
     return this.transactions.run(async (tx) => {
       // The row lock also serialises concurrent sends with one clientMessageId.
       const conversation = await this.conversations.getVisibleForUpdate(actor, conversationId, tx.manager);
-      if (!conversation) throw new NotFoundException('Conversation not found');
+      if (!conversation) throw new NotFoundError('Conversation not found');
       const clientMessageId = dto.clientMessageId ?? null;
       if (clientMessageId !== null) {
         const earlier = await this.messages.getByClientMessageId(conversationId, clientMessageId, tx.manager);

@@ -1,8 +1,9 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
+import { ValidationError } from '../common/errors/domain-errors.js';
 
 /** Client cursors (POST /api/events/ack) and the delivery latency they reveal. */
 @Injectable()
@@ -14,10 +15,10 @@ export class EventCursorsService {
   ) {}
 
   async ack(actor: AuthUser, clientId: string, lastEventId: number): Promise<void> {
-    if (!Number.isSafeInteger(lastEventId)) throw new BadRequestException('lastEventId is after the newest event');
+    if (!Number.isSafeInteger(lastEventId)) throw new ValidationError('lastEventId is after the newest event');
     const createdAt = await this.log.createdAt(lastEventId);
     if (!createdAt && lastEventId > (await this.log.headId())) {
-      throw new BadRequestException('lastEventId is after the newest event');
+      throw new ValidationError('lastEventId is after the newest event');
     }
     // A cursor only moves forward: a late ack from another tab cannot rewind it.
     await this.dataSource.query(

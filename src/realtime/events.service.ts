@@ -1,8 +1,9 @@
-import { GoneException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { ListEventsQueryDto } from './dto/list-events-query.dto.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { parseFilters } from './stream-filters.parser.js';
+import { GoneError } from '../common/errors/domain-errors.js';
 
 const DEFAULT_LIMIT = 50;
 
@@ -23,11 +24,11 @@ export class EventsService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     // Like `resync` on the stream: a resume point older than retention, or one this log never had (after
     // its newest event), cannot be caught up from; the client refetches over REST.
-    if (!Number.isSafeInteger(after)) throw new GoneException('after is not an id of this event log; refetch over REST');
+    if (!Number.isSafeInteger(after)) throw new GoneError('after is not an id of this event log; refetch over REST');
     if (after < (await this.log.prunedThrough())) {
-      throw new GoneException('Events after this id have been removed by retention; refetch over REST');
+      throw new GoneError('Events after this id have been removed by retention; refetch over REST');
     }
-    if (after > (await this.log.headId())) throw new GoneException('after is not an id of this event log; refetch over REST');
+    if (after > (await this.log.headId())) throw new GoneError('after is not an id of this event log; refetch over REST');
     const rows = await this.log.readVisible(actor, after, parseFilters(query), limit);
     const items = rows.map((row) => ({
       id: String(row.id),

@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { EMPTY, type Observable } from 'rxjs';
@@ -13,6 +13,7 @@ import { StreamAccessLoader } from './stream-access.loader.js';
 import { StreamConnection } from './stream-connection.js';
 import { parseFilters } from './stream-filters.parser.js';
 import { StreamHub } from './stream-hub.js';
+import { RateLimitedError, ValidationError } from '../common/errors/domain-errors.js';
 
 const STREAM_HEADERS = {
   'Content-Type': 'text/event-stream',
@@ -67,14 +68,9 @@ export class StreamsService {
 
   private assertBelowLimit(actor: AuthUser): void {
     if (this.hub.countForUser(actor.id) >= this.config.sseMaxConnectionsPerUser) {
-      throw new HttpException(
-        {
-          statusCode: 429,
-          error: 'Too Many Requests',
-          message: `At most ${this.config.sseMaxConnectionsPerUser} open streams per user`,
-          retryAfterSeconds: Math.ceil(this.config.sseRetryMs / 1000),
-        },
-        HttpStatus.TOO_MANY_REQUESTS,
+      throw new RateLimitedError(
+        `At most ${this.config.sseMaxConnectionsPerUser} open streams per user`,
+        Math.ceil(this.config.sseRetryMs / 1000),
       );
     }
   }
@@ -83,7 +79,7 @@ export class StreamsService {
   private async resumePoint(actor: AuthUser, request: Request, query: StreamQueryDto): Promise<ResumePoint> {
     const header = request.headers['last-event-id'];
     let raw = typeof header === 'string' && header.trim() !== '' ? header.trim() : query.lastEventId;
-    if (raw !== undefined && !EVENT_ID_PATTERN.test(raw)) throw new BadRequestException('Last-Event-ID must be a non-negative integer');
+    if (raw !== undefined && !EVENT_ID_PATTERN.test(raw)) throw new ValidationError('Last-Event-ID must be a non-negative integer');
     if (raw === undefined && query.clientId) {
       const cursor = await this.cursors.cursorOf(actor, query.clientId);
       if (cursor !== undefined) raw = String(cursor);

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { hashPassword } from '../auth/password-hasher.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -6,6 +6,7 @@ import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import { toUserView, type UserView } from './user.view.js';
 import { UsersRepository } from './users.repository.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../common/errors/domain-errors.js';
 
 @Injectable()
 export class UsersService {
@@ -17,7 +18,7 @@ export class UsersService {
   async createUser(actor: AuthUser, dto: CreateUserDto): Promise<UserView> {
     const passwordHash = await hashPassword(dto.password);
     return this.transactions.run(async ({ manager }) => {
-      if (await this.users.emailTaken(dto.email, manager)) throw new ConflictException('Email is already registered');
+      if (await this.users.emailTaken(dto.email, manager)) throw new ConflictError('Email is already registered');
       const user = await this.users.insert(
         { workspaceId: actor.workspaceId, email: dto.email.trim(), name: dto.name.trim(), role: dto.role, passwordHash },
         manager,
@@ -32,7 +33,7 @@ export class UsersService {
 
   async getUser(actor: AuthUser, id: string): Promise<UserView> {
     const user = await this.users.getInWorkspace(actor.workspaceId, id);
-    if (!user) throw new NotFoundException('User not found');
+    if (!user) throw new NotFoundError('User not found');
     return toUserView(user);
   }
 
@@ -40,9 +41,9 @@ export class UsersService {
   async updateUser(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
     return this.transactions.run(async (tx) => {
       const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
-      if (!user) throw new NotFoundException('User not found');
+      if (!user) throw new NotFoundError('User not found');
       if (dto.role === 'agent' && user.id === actor.id) {
-        throw new UnprocessableEntityException('An admin cannot demote themselves');
+        throw new UnprocessableError('An admin cannot demote themselves');
       }
       const updated = await this.users.update(id, { name: dto.name?.trim() ?? user.name, role: dto.role ?? user.role }, tx.manager);
       if (updated.role !== user.role) {
@@ -53,10 +54,10 @@ export class UsersService {
   }
 
   async deleteUser(actor: AuthUser, id: string): Promise<void> {
-    if (id === actor.id) throw new UnprocessableEntityException('An admin cannot delete themselves');
+    if (id === actor.id) throw new UnprocessableError('An admin cannot delete themselves');
     await this.transactions.run(async (tx) => {
       const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
-      if (!user) throw new NotFoundException('User not found');
+      if (!user) throw new NotFoundError('User not found');
       await this.users.delete(id, tx.manager);
       tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
     });

@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ForbiddenException,
-  Injectable,
-  Logger,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Platform } from '../channels/entities/channel.entity.js';
 import { FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../platforms/inbox-rows.js';
 import {
@@ -20,6 +14,7 @@ import { PlatformRegistry } from '../platforms/platform-registry.js';
 import { headerValue, safeEqual } from '../platforms/signature.util.js';
 import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
 import { countWebhook, type WebhookOutcome } from './webhook-metrics.js';
+import { ForbiddenError, UnauthenticatedError, ValidationError } from '../common/errors/domain-errors.js';
 
 export interface WebhookRequest {
   rawBody?: Buffer;
@@ -68,10 +63,10 @@ export class WebhookIntakeService {
     challenge: string | undefined,
   ): Promise<string> {
     if (mode !== 'subscribe' || !token || challenge === undefined)
-      throw new ForbiddenException('Verification failed');
+      throw new ForbiddenError('Verification failed');
     const channels = await this.channels.findAllOfPlatform('facebook');
     const matches = channels.filter((channel) => safeEqual(channel.credentials.verifyToken, token));
-    if (matches.length === 0) throw new ForbiddenException('Verification failed');
+    if (matches.length === 0) throw new ForbiddenError('Verification failed');
     return challenge;
   }
 
@@ -83,16 +78,16 @@ export class WebhookIntakeService {
   ): Promise<WebhookOutcome> {
     const adapter = this.registry.get(platform);
     if (!Buffer.isBuffer(request.rawBody))
-      throw new BadRequestException('Expected a JSON body (Content-Type: application/json)');
+      throw new ValidationError('Expected a JSON body (Content-Type: application/json)');
     if (!headerValue(request.headers, adapter.signatureHeader))
-      throw new UnauthorizedException('Missing signature');
+      throw new UnauthenticatedError('Missing signature');
 
     let deliveries: ChannelDelivery[];
     try {
       deliveries = adapter.parse(request.body);
     } catch (error) {
       if (error instanceof MalformedPayloadError)
-        throw new BadRequestException(`Malformed ${platform} payload: ${error.message}`);
+        throw new ValidationError(`Malformed ${platform} payload: ${error.message}`);
       throw error;
     }
     const keys = [...new Set(deliveries.map((delivery) => delivery.channelKey))];
@@ -109,7 +104,7 @@ export class WebhookIntakeService {
     for (const channel of known) {
       if (!adapter.verify(signed, channel.credentials, now)) {
         this.logger.warn(`${platform} webhook with an invalid signature for channel ${channel.id}`);
-        throw new UnauthorizedException('Invalid signature');
+        throw new UnauthenticatedError('Invalid signature');
       }
     }
 
@@ -150,7 +145,7 @@ export class WebhookIntakeService {
 }
 
 function outcomeOf(error: unknown): WebhookOutcome {
-  if (error instanceof UnauthorizedException) return 'unauthorized';
-  if (error instanceof BadRequestException) return 'malformed';
+  if (error instanceof UnauthenticatedError) return 'unauthorized';
+  if (error instanceof ValidationError) return 'malformed';
   return 'error';
 }
