@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { createOpenApiDocument } from './openapi/openapi-document.js';
 
 /** Webhook bodies may be up to 1 MiB (API.md); larger ones get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,14 +32,5 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 }
 
 function setupOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('crm-inbox')
-      .setDescription('Omnichannel CRM inbox: REST API, realtime event stream and platform webhooks')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
 }

@@ -1,18 +1,54 @@
-import type { Platform } from '../channels/entities/channel.entity.js';
-import type { ConversationEntity, ConversationStatus } from './entities/conversation.entity.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { PLATFORMS, type Platform } from '../channels/entities/channel.entity.js';
+import { PageResponse } from '../openapi/page-response.dto.js';
+import {
+  CONVERSATION_STATUSES,
+  type ConversationEntity,
+  type ConversationStatus,
+} from './entities/conversation.entity.js';
+
+export class ConversationCustomerResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Null until the platform profile is known' })
+  name!: string | null;
+}
 
 /** A conversation as REST answers it and as `new_conversation` / `conversation_updated` carry it. */
-export interface ConversationView {
-  id: string;
-  channelId: string;
-  customerId: string;
-  platform: Platform;
-  status: ConversationStatus;
-  assigneeId: string | null;
-  lastMessageAt: string;
-  createdAt: string;
-  customer: { id: string; name: string | null };
+export class ConversationResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  channelId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  customerId!: string;
+
+  @ApiProperty({ enum: PLATFORMS, enumName: 'Platform' })
+  platform!: Platform;
+
+  @ApiProperty({ enum: CONVERSATION_STATUSES, enumName: 'ConversationStatus' })
+  status!: ConversationStatus;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  assigneeId!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  lastMessageAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: ConversationCustomerResponse })
+  customer!: ConversationCustomerResponse;
 }
+
+export class ConversationPageResponse extends PageResponse(ConversationResponse) {}
+
+/** The name the services and the domain-event map use. */
+export type ConversationView = ConversationResponse;
 
 /** Expects `conversation.customer` loaded. */
 export function toConversationView(conversation: ConversationEntity): ConversationView {

@@ -1,9 +1,10 @@
 import { Controller, Get, OnModuleInit } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { HealthChecks } from './health-checks.js';
+import { LivenessResponse, ReadinessResponse } from './health.view.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -27,10 +28,21 @@ export class HealthController implements OnModuleInit {
     });
   }
 
+  /** Readiness: the database and the event listener are up. */
   @Public()
   @Get()
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: ReadinessResponse, description: 'Ready: every check is up' })
+  @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'Not ready: the failing checks are under `error`' })
   checkHealth() {
     return this.health.check(this.checks.all());
+  }
+
+  /** Liveness: answering at all is the proof, so nothing (not the database) is checked. */
+  @Public()
+  @Get('live')
+  @ApiOkResponse({ type: LivenessResponse, description: 'The process serves HTTP' })
+  checkLiveness(): LivenessResponse {
+    return { status: 'ok' };
   }
 }

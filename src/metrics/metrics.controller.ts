@@ -1,10 +1,11 @@
 import { Controller, Get, Headers, Inject, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { Public } from '../auth/decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ApiErrorResponses } from '../openapi/api-error-responses.decorator.js';
 
 let defaultMetricsStarted = false;
 
@@ -21,6 +22,12 @@ export class MetricsController {
   /** Prometheus text. Protected by METRICS_TOKEN when it is set. */
   @Public()
   @Get()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiErrorResponses(401)
   async getMetrics(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
     if (this.config.metricsToken && !bearerMatches(authorization, this.config.metricsToken)) throw new UnauthorizedException();
     response.setHeader('Content-Type', register.contentType);

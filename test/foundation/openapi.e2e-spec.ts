@@ -1,11 +1,48 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CLIENT_EVENT_TYPES } from '../../src/common/domain-events.js';
+import { COMMITTED_OPENAPI_PATH, serializeOpenApiDocument } from '../../src/openapi/openapi-document.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+
+interface MediaType {
+  schema?: { $ref?: string; type?: string };
+}
+
+interface ResponseObject {
+  content?: Record<string, MediaType>;
+  headers?: Record<string, unknown>;
+}
 
 interface Operation {
   operationId: string;
   tags?: string[];
   security?: Array<Record<string, unknown>>;
   parameters?: Array<{ name: string; in: string }>;
+  description?: string;
+  responses: Record<string, ResponseObject>;
+  'x-event-schemas'?: Record<string, { $ref: string }>;
+}
+
+/** Every event type a stream sends, with the name of the schema of its `data`. */
+const STREAM_EVENT_SCHEMAS: Record<string, string> = {
+  new_message: 'NewMessageEvent',
+  message_sent: 'MessageSentEvent',
+  new_conversation: 'NewConversationEvent',
+  conversation_updated: 'ConversationUpdatedEvent',
+  customer_created: 'CustomerCreatedEvent',
+  customer_updated: 'CustomerUpdatedEvent',
+  customer_deleted: 'CustomerDeletedEvent',
+  connected: 'ConnectedEvent',
+  ping: 'PingEvent',
+  resync: 'ResyncEvent',
+};
+
+function operationsOf(document: { paths: Record<string, Record<string, Operation>> }): Array<[string, Operation]> {
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]),
+  );
 }
 
 const FOUNDATION_ROUTES: Array<[string, string, string]> = [
@@ -65,5 +102,64 @@ describe('OpenAPI document', () => {
       'platform',
     ]);
     expect(Object.keys(schemas.SendMessageDto.properties).sort()).toEqual(['clientMessageId', 'content']);
+  });
+
+  it('is the committed docs/openapi.json', async () => {
+    const response = await t.http().get('/api/docs/openapi.json').expect(200);
+    const served = serializeOpenApiDocument(response.body as OpenAPIObject);
+    const committed = readFileSync(resolve(process.cwd(), COMMITTED_OPENAPI_PATH), 'utf8');
+    const hint = 'docs/openapi.json differs from the running app: run `npm run openapi` and commit the result';
+    expect({ upToDate: served === committed, hint }).toEqual({ upToDate: true, hint });
+  });
+
+  it('describes a 2xx answer of every operation with a schema, or as no content', async () => {
+    const response = await t.http().get('/api/docs/openapi.json').expect(200);
+    const undescribed: string[] = [];
+    for (const [name, operation] of operationsOf(response.body)) {
+      const success = Object.entries(operation.responses).filter(([status]) => /^2\d\d$/.test(status));
+      const described = success.some(
+        ([status, answer]) =>
+          status === '204' ||
+          Object.values(answer.content ?? {}).some((media) => Boolean(media.schema?.$ref ?? media.schema?.type)),
+      );
+      if (!described) undescribed.push(name);
+    }
+    expect(undescribed).toEqual([]);
+  });
+
+  it('gives every error answer the one ErrorResponse schema, and 429 its Retry-After header', async () => {
+    const response = await t.http().get('/api/docs/openapi.json').expect(200);
+    const schemas = response.body.components.schemas as Record<string, { properties: Record<string, unknown> }>;
+    expect(Object.keys(schemas.ErrorResponse.properties).sort()).toEqual(['error', 'message', 'statusCode']);
+    const wrong: string[] = [];
+    let rateLimited = 0;
+    for (const [name, operation] of operationsOf(response.body)) {
+      for (const [status, answer] of Object.entries(operation.responses)) {
+        if (!/^4\d\d$/.test(status)) continue;
+        if (answer.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ErrorResponse') wrong.push(`${name} ${status}`);
+        if (status === '429') {
+          rateLimited += 1;
+          if (!answer.headers?.['Retry-After']) wrong.push(`${name} 429 without Retry-After`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(rateLimited).toBeGreaterThanOrEqual(3);
+  });
+
+  it('names the schema of every stream event and links them from the stream route', async () => {
+    const response = await t.http().get('/api/docs/openapi.json').expect(200);
+    const schemas = response.body.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
+    expect(Object.keys(STREAM_EVENT_SCHEMAS)).toEqual(expect.arrayContaining([...CLIENT_EVENT_TYPES]));
+    const stream = (response.body.paths as Record<string, Record<string, Operation>>)['/api/events/stream'].get;
+    for (const [type, schemaName] of Object.entries(STREAM_EVENT_SCHEMAS)) {
+      expect({ type, defined: Boolean(schemas[schemaName]?.properties) }).toEqual({ type, defined: true });
+      expect(stream['x-event-schemas']?.[type]).toEqual({ $ref: `#/components/schemas/${schemaName}` });
+      expect(stream.description).toContain(`#/components/schemas/${schemaName}`);
+    }
+    expect(Object.keys(schemas.NewMessageEvent.properties ?? {})).toEqual(
+      expect.arrayContaining(['id', 'conversationId', 'sender', 'content', 'sentAt', 'attachments', 'status']),
+    );
+    expect(Object.keys(stream.responses['200'].content ?? {})).toEqual(['text/event-stream']);
   });
 });

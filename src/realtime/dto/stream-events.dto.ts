@@ -1,0 +1,86 @@
+import type { Type } from '@nestjs/common';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { WireEventType } from '../../common/domain-events.js';
+import { ConversationResponse } from '../../conversations/conversation.view.js';
+import { CustomerResponse } from '../../customers/customer.view.js';
+import { MessageResponse } from '../../messages/message.view.js';
+
+/*
+ * The `data` of every event a client can receive on GET /api/events/stream (API.md "Realtime stream"), one
+ * named schema per `event:` type, so a client author finds them in the OpenAPI document.
+ */
+
+@ApiSchema({ description: '`event: new_message` — a customer message, or an echo of a message the page sent elsewhere' })
+export class NewMessageEvent extends MessageResponse {}
+
+@ApiSchema({ description: '`event: message_sent` — an agent reply when created (`pending`) and after each status change' })
+export class MessageSentEvent extends MessageResponse {}
+
+@ApiSchema({ description: '`event: new_conversation` — a new platform thread' })
+export class NewConversationEvent extends ConversationResponse {}
+
+@ApiSchema({ description: '`event: conversation_updated` — the conversation after the change' })
+export class ConversationUpdatedEvent extends ConversationResponse {}
+
+@ApiSchema({ description: '`event: customer_created` — the customer' })
+export class CustomerCreatedEvent extends CustomerResponse {}
+
+@ApiSchema({ description: '`event: customer_updated` — the customer after the change' })
+export class CustomerUpdatedEvent extends CustomerResponse {}
+
+@ApiSchema({ description: '`event: customer_deleted`' })
+export class CustomerDeletedEvent {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+}
+
+@ApiSchema({ description: '`event: connected` — the first frame of every stream (after `retry:`); no `id:`' })
+export class ConnectedEvent {
+  @ApiProperty()
+  connectionId!: string;
+
+  @ApiProperty({ example: '1842', description: 'The id the stream resumes after ("0" from the start)' })
+  lastEventId!: string;
+
+  @ApiProperty({ description: 'Interval of `ping` frames in milliseconds' })
+  heartbeatMs!: number;
+}
+
+@ApiSchema({ description: '`event: ping` — heartbeat; its `id:` is the newest event id the stream has caught up to' })
+export class PingEvent {
+  @ApiProperty({ description: 'Server time, milliseconds since the epoch' })
+  ts!: number;
+}
+
+@ApiSchema({
+  description:
+    '`event: resync` — the resume point is older than retention or unknown: refetch over REST, then carry on live',
+})
+export class ResyncEvent {
+  @ApiProperty({ enum: ['retention', 'unknown_id'] })
+  reason!: 'retention' | 'unknown_id';
+
+  @ApiProperty({ example: '1842', description: 'The head of the log the stream continues after' })
+  lastEventId!: string;
+}
+
+type ClientEventType = Exclude<WireEventType, 'access_changed'>;
+
+/** Each domain event type a client may receive and the schema of its `data`. */
+export const DOMAIN_EVENT_SCHEMAS = {
+  new_message: NewMessageEvent,
+  message_sent: MessageSentEvent,
+  new_conversation: NewConversationEvent,
+  conversation_updated: ConversationUpdatedEvent,
+  customer_created: CustomerCreatedEvent,
+  customer_updated: CustomerUpdatedEvent,
+  customer_deleted: CustomerDeletedEvent,
+} as const satisfies Record<ClientEventType, Type>;
+
+/** Frames of the stream itself, not stored in the log. */
+export const STREAM_CONTROL_SCHEMAS = { connected: ConnectedEvent, ping: PingEvent, resync: ResyncEvent } as const;
+
+export const STREAM_EVENT_MODELS: Type[] = [
+  ...Object.values(DOMAIN_EVENT_SCHEMAS),
+  ...Object.values(STREAM_CONTROL_SCHEMAS),
+];
