@@ -9,6 +9,7 @@ export class UpdateConversationDto {
   status?: ConversationStatus;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'A user of the workspace, or null to unassign',
