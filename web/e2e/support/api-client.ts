@@ -1,4 +1,4 @@
-import type { Conversation, Customer, User } from '../../src/api/types';
+import type { Conversation, Customer, User } from '../../src/api/models';
 import {
   FAKE_SECRETS,
   facebookTextMessage,

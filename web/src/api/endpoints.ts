@@ -2,8 +2,9 @@ import { apiRequest } from './http-client';
 import type {
   Channel,
   Conversation,
+  ConversationChange,
   ConversationFilters,
-  ConversationStatus,
+  CurrentUser,
   Customer,
   CustomerInput,
   LoginResponse,
@@ -11,20 +12,39 @@ import type {
   Page,
   StreamTicket,
   User,
-} from './types';
+} from './models';
+
+/** The largest page the API serves (API.md: limit 1–100): whole lists in as few requests as possible. */
+const MAX_PAGE_SIZE = 100;
+
+/** Every item of a list route, following `nextCursor` to the last page. */
+async function listAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await apiRequest<Page<T>>(path, { query: { limit: MAX_PAGE_SIZE, cursor } });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+    // A cursor handed out twice would loop forever: the list is as complete as it can be read.
+    if (cursor !== undefined && seen.has(cursor)) break;
+    if (cursor !== undefined) seen.add(cursor);
+  } while (cursor !== undefined);
+  return items;
+}
 
 /** Every REST call the console makes, one function each (shared/API.md). */
 export const api = {
   login: (email: string, password: string) =>
     apiRequest<LoginResponse>('/auth/login', { method: 'POST', body: { email, password }, anonymous: true }),
-  me: async () => (await apiRequest<{ user: User }>('/auth/me')).user,
-  listUsers: () => apiRequest<User[] | Page<User>>('/users'),
-  listChannels: () => apiRequest<Channel[] | Page<Channel>>('/channels'),
+  me: async () => (await apiRequest<CurrentUser>('/auth/me')).user,
+  listUsers: () => listAll<User>('/users'),
+  listChannels: () => listAll<Channel>('/channels'),
 
   listConversations: (filters: ConversationFilters, cursor?: string) =>
     apiRequest<Page<Conversation>>('/conversations', { query: { ...filters, cursor } }),
   getConversation: (id: string) => apiRequest<Conversation>(`/conversations/${id}`),
-  updateConversation: (id: string, change: { status?: ConversationStatus; assigneeId?: string | null }) =>
+  updateConversation: (id: string, change: ConversationChange) =>
     apiRequest<Conversation>(`/conversations/${id}`, { method: 'PATCH', body: change }),
 
   listMessages: (conversationId: string, before?: string) =>
@@ -47,8 +67,3 @@ export const api = {
   ackEvents: (clientId: string, lastEventId: string, keepalive = false) =>
     apiRequest<void>('/events/ack', { method: 'POST', body: { clientId, lastEventId }, keepalive }),
 };
-
-/** Some list routes answer a bare array, others a page: the console only needs the items. */
-export function itemsOf<T>(answer: T[] | Page<T>): T[] {
-  return Array.isArray(answer) ? answer : answer.items;
-}

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../api/endpoints';
-import type { User } from '../api/types';
+import type { User } from '../api/models';
 import { queryKeys } from '../cache/query-keys';
 import { tokenStore } from './token-store';
 

@@ -1,5 +1,5 @@
 import type { InfiniteData } from '@tanstack/react-query';
-import type { Page } from '../api/types';
+import type { Page } from '../api/models';
 
 /** A cached list: the pages loaded so far, in load order. */
 export type PagedList<T> = InfiniteData<Page<T>, unknown>;

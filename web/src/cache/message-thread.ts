@@ -1,4 +1,4 @@
-import type { Message, MessageStatus } from '../api/types';
+import type { Message, MessageStatus } from '../api/models';
 import type { PagedList } from './infinite-lists';
 
 /**
@@ -62,11 +62,4 @@ export function upsertMessage(data: PagedList<Message>, incoming: Message): Page
     return { pages: [{ items: [incoming], nextCursor: null }], pageParams: [undefined] };
   const [newest, ...older] = data.pages;
   return { ...data, pages: [{ ...newest, items: [...newest.items, incoming] }, ...older] };
-}
-
-export function removeMessage(data: PagedList<Message>, id: string): PagedList<Message> {
-  return {
-    ...data,
-    pages: data.pages.map((page) => ({ ...page, items: page.items.filter((m) => m.id !== id) })),
-  };
 }

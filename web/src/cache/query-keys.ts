@@ -1,4 +1,4 @@
-import type { ConversationFilters } from '../api/types';
+import type { ConversationFilters } from '../api/models';
 
 /** Every cached REST answer the console keeps, and the stream updates in place. */
 export const queryKeys = {
@@ -8,7 +8,6 @@ export const queryKeys = {
   conversationLists: ['conversations'] as const,
   conversations: (filters: ConversationFilters) => ['conversations', filters] as const,
   conversation: (id: string) => ['conversation', id] as const,
-  threads: ['messages'] as const,
   messages: (conversationId: string) => ['messages', conversationId] as const,
   customerLists: ['customers'] as const,
   customers: (search: string) => ['customers', search] as const,

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Conversation, Customer, Message } from '../api/types';
-import type { StreamEvent } from '../realtime/stream-events';
+import type { Conversation, Customer, Message } from '../api/models';
+import type { StreamEvent } from '../api/models';
 import { conversation, customer, message, paged } from '../test/fixtures';
 import { listItems, type PagedList } from './infinite-lists';
 import { threadMessages } from './message-thread';

@@ -1,6 +1,6 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
-import type { Conversation, ConversationFilters, Customer, Message } from '../api/types';
-import type { StreamEvent } from '../realtime/stream-events';
+import type { Conversation, ConversationFilters, Customer, Message } from '../api/models';
+import type { StreamEvent } from '../api/models';
 import { findInList, removeFromList, upsertFirst, upsertSorted, type PagedList } from './infinite-lists';
 import { upsertMessage } from './message-thread';
 import { queryKeys } from './query-keys';

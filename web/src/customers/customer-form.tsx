@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Customer, CustomerInput } from '../api/types';
+import type { Customer, CustomerInput } from '../api/models';
 
 const FIELDS: Array<{ name: keyof CustomerInput; label: string; type: string }> = [
   { name: 'name', label: 'Name', type: 'text' },

@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app';
-import type { Customer, User } from '../api/types';
+import type { Customer, User } from '../api/models';
 import { createQueryClient } from '../cache/query-client';
 import { FakeEventSource } from '../test/fake-event-source';
 import { customer } from '../test/fixtures';

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../api/endpoints';
-import type { Customer, CustomerInput } from '../api/types';
+import type { Customer, CustomerInput } from '../api/models';
 import { listItems, removeFromList, type PagedList } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';
 import { applyCustomer } from '../cache/stream-cache-effects';

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/endpoints';
-import type { Channel, ConversationFilters } from '../api/types';
+import type { Channel, ConversationFilters } from '../api/models';
 import { listItems } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';
 import { customerLabel, formatWhen } from './format';

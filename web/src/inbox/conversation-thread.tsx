@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { api } from '../api/endpoints';
-import type { Channel, Conversation, ConversationStatus, Message } from '../api/types';
+import type { Channel, Conversation, ConversationStatus, Message } from '../api/models';
 import { useCurrentUser } from '../auth/auth-provider';
 import { threadMessages } from '../cache/message-thread';
 import { queryKeys } from '../cache/query-keys';

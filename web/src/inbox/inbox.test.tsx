@@ -2,10 +2,10 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app';
-import type { Message, User } from '../api/types';
+import type { Message, User } from '../api/models';
 import { createQueryClient } from '../cache/query-client';
 import { FakeEventSource } from '../test/fake-event-source';
-import { conversation, message } from '../test/fixtures';
+import { channel, conversation, message } from '../test/fixtures';
 
 const agent: User = {
   id: 'agent-1',
@@ -46,7 +46,7 @@ beforeEach(() => {
       calls.push({ method, path, body: init.body ? JSON.parse(init.body as string) : undefined });
       if (path === '/api/auth/me') return json({ user: agent });
       if (path === '/api/channels')
-        return json([{ id: 'channel-1', platform: 'facebook', externalId: 'p', name: 'Shop page' }]);
+        return json({ items: [channel({ id: 'channel-1', externalId: 'p', name: 'Shop page' })], nextCursor: null });
       if (path === '/api/conversations') return json({ items: [chat], nextCursor: null });
       if (path === '/api/conversations/conv-1/messages' && method === 'GET')
         return json({ items: [greeting], nextCursor: null });

@@ -1,4 +1,4 @@
-import type { Message } from '../api/types';
+import type { Message } from '../api/models';
 import { formatWhen } from './format';
 
 const STATUS_LABEL: Record<Message['status'], string> = {

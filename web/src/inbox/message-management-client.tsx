@@ -2,7 +2,7 @@ import { useQuery, useQueryClient, type Query } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { api } from '../api/endpoints';
-import type { Conversation, ConversationFilters, ConversationStatus } from '../api/types';
+import type { Conversation, ConversationFilters, ConversationStatus } from '../api/models';
 import { useCurrentUser } from '../auth/auth-provider';
 import { findInList, type PagedList } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';

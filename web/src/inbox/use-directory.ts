@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, itemsOf } from '../api/endpoints';
-import type { Channel, User } from '../api/types';
+import { api } from '../api/endpoints';
+import type { Channel, User } from '../api/models';
 import { useCurrentUser } from '../auth/auth-provider';
 import { queryKeys } from '../cache/query-keys';
 
@@ -8,7 +8,7 @@ import { queryKeys } from '../cache/query-keys';
 export function useChannels(): Channel[] {
   const { data } = useQuery({
     queryKey: queryKeys.channels,
-    queryFn: async () => itemsOf(await api.listChannels()),
+    queryFn: () => api.listChannels(),
   });
   return data ?? [];
 }
@@ -18,7 +18,7 @@ export function useAssignableUsers(): User[] {
   const me = useCurrentUser();
   const { data } = useQuery({
     queryKey: queryKeys.users,
-    queryFn: async () => itemsOf(await api.listUsers()),
+    queryFn: () => api.listUsers(),
     enabled: me.role === 'admin',
   });
   return me.role === 'admin' && data ? data : [me];

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api } from '../api/endpoints';
-import type { Message } from '../api/types';
+import type { Message } from '../api/models';
 import { useCurrentUser } from '../auth/auth-provider';
 import type { PagedList } from '../cache/infinite-lists';
 import { upsertMessage } from '../cache/message-thread';

@@ -1,4 +1,4 @@
-import { isNewerEventId } from './stream-events';
+import { isNewerEventId } from './event-ids';
 
 /** Acks are sent at most once a second, or at once after this many events, whichever comes first. */
 export const ACK_BATCH_DELAY_MS = 1_000;

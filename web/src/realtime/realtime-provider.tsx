@@ -1,7 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { applyStreamEvent } from '../cache/stream-cache-effects';
-import type { StreamEventOf, StreamEventType } from './stream-events';
 import { useSSEConnection, type SSEConnection } from './use-sse-connection';
 
 const RealtimeContext = createContext<SSEConnection | null>(null);
@@ -25,17 +24,4 @@ export function useRealtime(): SSEConnection {
   const value = useContext(RealtimeContext);
   if (!value) throw new Error('useRealtime outside RealtimeProvider');
   return value;
-}
-
-/** Runs `handler` for each event of `type` while the component is mounted. */
-export function useStreamEvent<K extends StreamEventType>(
-  type: K,
-  handler: (event: StreamEventOf<K>) => void,
-): void {
-  const { subscribe } = useRealtime();
-  const handlerRef = useRef(handler);
-  useEffect(() => {
-    handlerRef.current = handler;
-  });
-  useEffect(() => subscribe(type, (event) => handlerRef.current(event)), [subscribe, type]);
 }

@@ -9,7 +9,7 @@ import {
   type ConnectionStatus,
   type StreamConnectionOptions,
 } from './stream-connection';
-import type { StreamEvent } from './stream-events';
+import type { StreamEvent } from '../api/models';
 
 function setup(overrides: Partial<StreamConnectionOptions> = {}) {
   let ticketNumber = 0;

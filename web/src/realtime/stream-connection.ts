@@ -1,6 +1,19 @@
 import { ApiError } from '../api/http-client';
 import { reconnectDelay } from './backoff';
-import { isNewerEventId, STREAM_EVENT_TYPES, type StreamEvent, type StreamEventType } from './stream-events';
+import type { StreamEvent, StreamEventType } from '../api/models';
+import { isNewerEventId } from './event-ids';
+
+/** Every domain event type the console listens for; a type the API adds is a compile error until listed. */
+const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
+  new_message: true,
+  message_sent: true,
+  new_conversation: true,
+  conversation_updated: true,
+  customer_created: true,
+  customer_updated: true,
+  customer_deleted: true,
+};
+const STREAM_EVENT_TYPES = Object.keys(LISTENED_EVENT_TYPES) as StreamEventType[];
 
 export type ConnectionState = 'connecting' | 'live' | 'catching_up' | 'reconnecting' | 'offline';
 

@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from './stream-connection';
-import type { StreamEvent } from './stream-events';
+import type { StreamEvent } from '../api/models';
 
 /** What the leader tab tells the others, and what they ask it. */
 export type RelayMessage =

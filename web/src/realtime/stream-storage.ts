@@ -1,4 +1,4 @@
-import { isEventId, isNewerEventId } from './stream-events';
+import { isEventId, isNewerEventId } from './event-ids';
 
 /** What survives a reload: the last applied event id (to resume) and this browser's ack client id. */
 const lastEventIdKey = (userId: string): string => `crm-inbox.lastEventId.${userId}`;

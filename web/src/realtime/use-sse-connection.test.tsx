@@ -6,7 +6,7 @@ import { FakeBroadcastChannel, FakeLockManager } from '../test/fake-browser';
 import { createFakeEventSource, FakeEventSource } from '../test/fake-event-source';
 import { customer } from '../test/fixtures';
 import { RealtimeProvider } from './realtime-provider';
-import type { StreamEvent } from './stream-events';
+import type { StreamEvent } from '../api/models';
 import { useSSEConnection, type UseSSEConnectionOptions } from './use-sse-connection';
 
 const flush = (ms = 0): Promise<void> =>

@@ -1,8 +1,21 @@
-import type { Conversation, Customer, Message, Page } from '../api/types';
+import type { Channel, Conversation, Customer, Message, Page } from '../api/models';
 import type { PagedList } from '../cache/infinite-lists';
 
 let counter = 0;
 const nextId = (): string => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+
+export function channel(overrides: Partial<Channel> = {}): Channel {
+  return {
+    id: nextId(),
+    platform: 'facebook',
+    externalId: 'page-1',
+    name: 'Page',
+    hasCredentials: true,
+    createdAt: '2026-01-01T08:00:00.000Z',
+    updatedAt: '2026-01-01T08:00:00.000Z',
+    ...overrides,
+  };
+}
 
 export function conversation(overrides: Partial<Conversation> = {}): Conversation {
   const id = overrides.id ?? nextId();
