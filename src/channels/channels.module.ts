@@ -3,10 +3,11 @@ import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
 import { CredentialsCipher } from './credentials-cipher.js';
+import { PlatformChannelsService } from './platform-channels.service.js';
 
 @Module({
   controllers: [ChannelsController],
-  providers: [CredentialsCipher, ChannelsRepository, ChannelsService],
-  exports: [CredentialsCipher, ChannelsRepository],
+  providers: [CredentialsCipher, ChannelsRepository, ChannelsService, PlatformChannelsService],
+  exports: [ChannelsRepository, PlatformChannelsService],
 })
 export class ChannelsModule {}

@@ -6,6 +6,11 @@ import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
 import { ChannelMemberEntity } from './entities/channel-member.entity.js';
 import { ChannelEntity, type Platform } from './entities/channel.entity.js';
+import {
+  storedPlatformChannelFromRow,
+  type PlatformChannelRow,
+  type StoredPlatformChannel,
+} from './entities/platform-channel.js';
 
 export interface NewChannel {
   id: string;
@@ -15,9 +20,6 @@ export interface NewChannel {
   name: string;
   credentialsEncrypted: string;
 }
-
-/** A channel with its encrypted credentials selected (for the platform adapters; never for a response). */
-export type ChannelWithCredentials = ChannelEntity & { credentialsEncrypted: string };
 
 /** Every query on channels and their members. Reads for a user go through AccessService. */
 @Injectable()
@@ -42,7 +44,9 @@ export class ChannelsRepository {
       .returning(['id'])
       .execute();
     if ((result.raw as unknown[]).length === 0) return null;
-    return manager.getRepository(ChannelEntity).findOneByOrFail({ id: channel.id });
+    return manager
+      .getRepository(ChannelEntity)
+      .findOneByOrFail({ id: channel.id, workspaceId: channel.workspaceId });
   }
 
   /** The channel when the actor may see it (admin: any of the workspace; agent: a member channel). */
@@ -79,23 +83,33 @@ export class ChannelsRepository {
   }
 
   async update(
+    workspaceId: string,
     id: string,
     changes: Partial<Pick<NewChannel, 'name' | 'credentialsEncrypted'>>,
     manager: EntityManager,
   ): Promise<ChannelEntity> {
-    await manager.getRepository(ChannelEntity).update({ id }, changes);
-    return manager.getRepository(ChannelEntity).findOneByOrFail({ id });
+    await manager.getRepository(ChannelEntity).update({ id, workspaceId }, changes);
+    return manager.getRepository(ChannelEntity).findOneByOrFail({ id, workspaceId });
   }
 
   /** Deletes the channel; its members, identities, conversations and messages go with it (ON DELETE CASCADE). */
-  async delete(id: string, manager: EntityManager): Promise<void> {
-    await manager.getRepository(ChannelEntity).delete({ id });
+  async delete(workspaceId: string, id: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(ChannelEntity).delete({ id, workspaceId });
   }
 
-  async memberIds(channelId: string, manager?: EntityManager): Promise<string[]> {
+  /** The channel's member user ids, oldest membership first (none when the channel is another workspace's). */
+  async memberIds(workspaceId: string, channelId: string, manager?: EntityManager): Promise<string[]> {
     const members = await this.manager(manager)
       .getRepository(ChannelMemberEntity)
-      .find({ where: { channelId }, order: { createdAt: 'ASC', userId: 'ASC' } });
+      .createQueryBuilder('member')
+      .innerJoin(ChannelEntity, 'channel', 'channel.id = member.channel_id')
+      .where('member.channel_id = :channelId AND channel.workspace_id = :workspaceId', {
+        channelId,
+        workspaceId,
+      })
+      .orderBy('member.createdAt', 'ASC')
+      .addOrderBy('member.userId', 'ASC')
+      .getMany();
     return members.map((member) => member.userId);
   }
 
@@ -104,50 +118,51 @@ export class ChannelsRepository {
    * the workspace are inserted; returns how many of `userIds` are such users, so the caller can reject the rest.
    */
   async replaceMembers(
-    channelId: string,
     workspaceId: string,
+    channelId: string,
     userIds: string[],
     manager: EntityManager,
   ): Promise<number> {
     await manager.query(
-      'DELETE FROM channel_members WHERE channel_id = $1 AND NOT (user_id = ANY($2::uuid[]))',
-      [channelId, userIds],
+      `DELETE FROM channel_members WHERE channel_id = $1 AND NOT (user_id = ANY($2::uuid[]))
+          AND channel_id IN (SELECT id FROM channels WHERE id = $1 AND workspace_id = $3)`,
+      [channelId, userIds, workspaceId],
     );
     const rows = await manager.query<Array<{ id: string }>>(
       `SELECT u.id FROM users u WHERE u.workspace_id = $1 AND u.id = ANY($2::uuid[]) FOR KEY SHARE`,
       [workspaceId, userIds],
     );
     await manager.query(
-      `INSERT INTO channel_members (channel_id, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-      [channelId, rows.map((row) => row.id)],
+      `INSERT INTO channel_members (channel_id, user_id)
+       SELECT ch.id, unnest($2::uuid[]) FROM channels ch WHERE ch.id = $1 AND ch.workspace_id = $3
+       ON CONFLICT DO NOTHING`,
+      [channelId, rows.map((row) => row.id), workspaceId],
     );
     return rows.length;
   }
 
-  /** For the webhooks: the channel a payload's page / OA / business id names, with its encrypted credentials. */
-  getByExternalIdWithCredentials(
-    platform: Platform,
-    externalId: string,
-    manager?: EntityManager,
-  ): Promise<ChannelWithCredentials | null> {
-    return this.manager(manager)
-      .getRepository(ChannelEntity)
-      .createQueryBuilder('channel')
-      .addSelect('channel.credentialsEncrypted')
-      .where('channel.platform = :platform AND channel.external_id = :externalId', { platform, externalId })
-      .getOne();
+  /**
+   * For the webhooks: the channels a payload's page / OA / business ids name, with their encrypted credentials
+   * (a column never selected elsewhere). Across workspaces: the payload's ids are what routes it to one.
+   */
+  async listByExternalIdsWithCredentials<P extends Platform>(
+    platform: P,
+    externalIds: string[],
+  ): Promise<StoredPlatformChannel<P>[]> {
+    if (externalIds.length === 0) return [];
+    const rows: PlatformChannelRow[] = await this.dataSource.query(
+      `SELECT id, workspace_id, platform, external_id, credentials_encrypted FROM channels WHERE platform = $1 AND external_id = ANY($2::text[])`,
+      [platform, externalIds],
+    );
+    return rows.map((row) => storedPlatformChannelFromRow<P>(row));
   }
 
   /** For the webhooks: every channel of a platform with its encrypted credentials (e.g. to match a verify token). */
-  listByPlatformWithCredentials(
-    platform: Platform,
-    manager?: EntityManager,
-  ): Promise<ChannelWithCredentials[]> {
-    return this.manager(manager)
-      .getRepository(ChannelEntity)
-      .createQueryBuilder('channel')
-      .addSelect('channel.credentialsEncrypted')
-      .where('channel.platform = :platform', { platform })
-      .getMany();
+  async listByPlatformWithCredentials<P extends Platform>(platform: P): Promise<StoredPlatformChannel<P>[]> {
+    const rows: PlatformChannelRow[] = await this.dataSource.query(
+      `SELECT id, workspace_id, platform, external_id, credentials_encrypted FROM channels WHERE platform = $1`,
+      [platform],
+    );
+    return rows.map((row) => storedPlatformChannelFromRow<P>(row));
   }
 }

@@ -69,6 +69,7 @@ export class ChannelsService {
       }
       if (dto.name === undefined && credentialsEncrypted === undefined) return toChannelView(channel);
       const updated = await this.channels.update(
+        actor.workspaceId,
         id,
         {
           name: dto.name?.trim() ?? channel.name,
@@ -85,7 +86,7 @@ export class ChannelsService {
     await this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundError('Channel not found');
-      await this.channels.delete(id, tx.manager);
+      await this.channels.delete(actor.workspaceId, id, tx.manager);
       tx.emit('access.changed', workspaceScope(actor), { kind: 'channel_deleted', channelId: id });
     });
   }
@@ -93,7 +94,7 @@ export class ChannelsService {
   async listChannelMembers(actor: AuthUser, id: string): Promise<ChannelMembersView> {
     const channel = await this.channels.getVisible(actor, id);
     if (!channel) throw new NotFoundError('Channel not found');
-    return { channelId: id, userIds: await this.channels.memberIds(id) };
+    return { channelId: id, userIds: await this.channels.memberIds(actor.workspaceId, id) };
   }
 
   /** Sets the member set. Every id must be a user of this workspace, otherwise 400 and nothing changes. */
@@ -106,10 +107,10 @@ export class ChannelsService {
     return this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundError('Channel not found');
-      const known = await this.channels.replaceMembers(id, actor.workspaceId, userIds, tx.manager);
+      const known = await this.channels.replaceMembers(actor.workspaceId, id, userIds, tx.manager);
       if (known !== userIds.length)
         throw new ValidationError(['userIds must all be users of this workspace']);
-      const memberIds = await this.channels.memberIds(id, tx.manager);
+      const memberIds = await this.channels.memberIds(actor.workspaceId, id, tx.manager);
       tx.emit('access.changed', workspaceScope(actor), {
         kind: 'channel_members',
         channelId: id,

@@ -2,9 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import type { ChannelRef } from '../channels/entities/platform-channel.js';
 import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
+import type { CustomerEntity } from '../customers/entities/customer.entity.js';
+import { customerFromRow, type CustomerRow } from '../customers/entities/customer.row.js';
+import { queryRows } from '../database/postgres-errors.js';
 import { ConversationEntity, type ConversationStatus } from './entities/conversation.entity.js';
+import { conversationFromRow, type ConversationRow } from './entities/conversation.row.js';
 
 export interface ConversationFilters {
   status?: ConversationStatus;
@@ -13,6 +18,47 @@ export interface ConversationFilters {
 }
 
 export type ConversationChanges = Partial<Pick<ConversationEntity, 'status' | 'assigneeId'>>;
+
+/** A platform thread's conversation, with its customer loaded. */
+export interface ThreadConversation {
+  conversation: ConversationEntity;
+  /** The customer was deleted (its identities are gone): the next message makes a new customer. */
+  customerDeleted: boolean;
+}
+
+/** The joined customer's columns, prefixed so they cannot collide with the conversation's. */
+const CUSTOMER_PREFIX = 'customer__';
+const JOINED_CUSTOMER_COLUMNS = (
+  [
+    'id',
+    'workspace_id',
+    'name',
+    'phone',
+    'email',
+    'notes',
+    'avatar_url',
+    'created_at',
+    'updated_at',
+    'deleted_at',
+  ] as const
+)
+  .map((column) => `cust.${column} AS ${CUSTOMER_PREFIX}${column}`)
+  .join(', ');
+
+type PrefixedCustomerRow = { [K in keyof CustomerRow as `${typeof CUSTOMER_PREFIX}${K}`]: CustomerRow[K] };
+
+function splitJoinedCustomer(joined: ConversationRow & PrefixedCustomerRow): {
+  row: ConversationRow;
+  customer: CustomerRow;
+} {
+  const row: Record<string, unknown> = {};
+  const customer: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(joined)) {
+    if (key.startsWith(CUSTOMER_PREFIX)) customer[key.slice(CUSTOMER_PREFIX.length)] = value;
+    else row[key] = value;
+  }
+  return { row: row as unknown as ConversationRow, customer: customer as unknown as CustomerRow };
+}
 
 /** Every query on conversations. Reads for a user go through AccessService (workspace + channel membership). */
 @Injectable()
@@ -51,10 +97,14 @@ export class ConversationsRepository {
   }
 
   /** The conversation with its customer, for a view after a change in this transaction. */
-  getWithCustomerOrFail(id: string, manager: EntityManager): Promise<ConversationEntity> {
+  getWithCustomerOrFail(
+    workspaceId: string,
+    id: string,
+    manager: EntityManager,
+  ): Promise<ConversationEntity> {
     return manager
       .getRepository(ConversationEntity)
-      .findOneOrFail({ where: { id }, relations: { customer: true } });
+      .findOneOrFail({ where: { id, workspaceId }, relations: { customer: true } });
   }
 
   /** Newest activity first. */
@@ -78,19 +128,83 @@ export class ConversationsRepository {
   }
 
   async update(
+    workspaceId: string,
     id: string,
     changes: ConversationChanges,
     manager: EntityManager,
   ): Promise<ConversationEntity> {
-    await manager.getRepository(ConversationEntity).update({ id }, changes);
-    return this.getWithCustomerOrFail(id, manager);
+    await manager.getRepository(ConversationEntity).update({ id, workspaceId }, changes);
+    return this.getWithCustomerOrFail(workspaceId, id, manager);
   }
 
-  /** Moves the conversation's activity time forward to `at` (default: the transaction's now()), never back. */
-  async touchLastMessageAt(id: string, manager: EntityManager, at?: Date): Promise<void> {
+  /** Moves the conversation's activity time forward to the transaction's now(), never back. */
+  async touchLastMessageAt(workspaceId: string, id: string, manager: EntityManager): Promise<void> {
     await manager.query(
-      'UPDATE conversations SET last_message_at = GREATEST(last_message_at, coalesce($2::timestamptz, now())), updated_at = now() WHERE id = $1',
-      [id, at ?? null],
+      'UPDATE conversations SET last_message_at = GREATEST(last_message_at, now()), updated_at = now() WHERE id = $1 AND workspace_id = $2',
+      [id, workspaceId],
     );
+  }
+
+  /**
+   * The conversation of a platform thread on this channel (webhooks), with its customer. With `lock`, the
+   * conversation row is locked (FOR NO KEY UPDATE) before anything else of the delivery touches it: taking the
+   * lock only after inserting a message (whose foreign key holds a KEY SHARE lock) would be a lock upgrade, and
+   * concurrent deliveries to one thread would deadlock.
+   */
+  async findByThread(
+    manager: EntityManager,
+    channel: ChannelRef,
+    threadKey: string,
+    lock = false,
+  ): Promise<ThreadConversation | null> {
+    const rows: Array<ConversationRow & PrefixedCustomerRow> = await queryRows(
+      manager,
+      `SELECT conv.*, ${JOINED_CUSTOMER_COLUMNS} FROM conversations conv JOIN customers cust ON cust.id = conv.customer_id
+        WHERE conv.channel_id = $1 AND conv.thread_key = $2 AND conv.workspace_id = $3${lock ? ' FOR NO KEY UPDATE OF conv' : ''}`,
+      [channel.id, threadKey, channel.workspaceId],
+    );
+    if (!rows[0]) return null;
+    const { row, customer } = splitJoinedCustomer(rows[0]);
+    return {
+      conversation: conversationFromRow(row, customerFromRow(customer)),
+      customerDeleted: customer.deleted_at !== null,
+    };
+  }
+
+  /**
+   * Starts the conversation of a platform thread (webhooks). Null when the thread's conversation already exists
+   * (created concurrently: the unique constraint settles it, ON CONFLICT, so the transaction never aborts).
+   */
+  async insertForThreadUnlessExists(
+    manager: EntityManager,
+    channel: ChannelRef,
+    threadKey: string,
+    customer: CustomerEntity,
+    lastMessageAt: Date,
+  ): Promise<ConversationEntity | null> {
+    const rows: ConversationRow[] = await queryRows(
+      manager,
+      `INSERT INTO conversations (workspace_id, channel_id, customer_id, platform, thread_key, status, last_message_at)
+       VALUES ($1, $2, $3, $4, $5, 'open', $6)
+       ON CONFLICT ON CONSTRAINT conversations_channel_thread_key DO NOTHING RETURNING *`,
+      [channel.workspaceId, channel.id, customer.id, channel.platform, threadKey, lastMessageAt],
+    );
+    return rows[0] ? conversationFromRow(rows[0], customer) : null;
+  }
+
+  /** Points a thread whose customer was deleted at the new customer its next message created. */
+  async relinkToCustomer(
+    manager: EntityManager,
+    workspaceId: string,
+    conversationId: string,
+    customer: CustomerEntity,
+  ): Promise<ConversationEntity> {
+    const [row] = await queryRows<ConversationRow>(
+      manager,
+      `UPDATE conversations SET customer_id = $2, updated_at = now() WHERE id = $1 AND workspace_id = $3 RETURNING *`,
+      [conversationId, customer.id, workspaceId],
+    );
+    if (!row) throw new Error('the conversation to relink is not in this workspace');
+    return conversationFromRow(row, customer);
   }
 }

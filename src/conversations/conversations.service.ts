@@ -53,8 +53,8 @@ export class ConversationsService {
         changes.assigneeId = dto.assigneeId;
       }
       if (Object.keys(changes).length === 0)
-        return toConversationView(await this.conversations.getWithCustomerOrFail(id, tx.manager));
-      const conversation = toConversationView(await this.conversations.update(id, changes, tx.manager));
+        return toConversationView(await this.conversations.getWithCustomerOrFail(actor.workspaceId, id, tx.manager));
+      const conversation = toConversationView(await this.conversations.update(actor.workspaceId, id, changes, tx.manager));
       tx.emit(
         'conversation.updated',
         { workspaceId: actor.workspaceId, channelId: conversation.channelId, conversationId: id },

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
-import type { Platform } from '../channels/entities/channel.entity.js';
+import type { ChannelRef } from '../channels/entities/platform-channel.js';
+import { queryRows } from '../database/postgres-errors.js';
 import { CustomerIdentityEntity } from './entities/customer-identity.entity.js';
 import { CustomerEntity } from './entities/customer.entity.js';
+import { customerFromRow, type CustomerRow, type IdentityRow } from './entities/customer.row.js';
 
 export interface CustomerFields {
   name: string | null;
@@ -12,14 +14,6 @@ export interface CustomerFields {
   email: string | null;
   notes: string | null;
   avatarUrl: string | null;
-}
-
-export interface NewIdentity {
-  workspaceId: string;
-  customerId: string;
-  channelId: string;
-  platform: Platform;
-  externalUserId: string;
 }
 
 /** `%`, `_` and `\` match themselves in a search term. */
@@ -46,11 +40,7 @@ export class CustomersRepository {
   ): Promise<CustomerEntity> {
     const repository = manager.getRepository(CustomerEntity);
     const saved = await repository.save(repository.create({ workspaceId, ...fields }));
-    return this.getWithIdentitiesOrFail(saved.id, manager);
-  }
-
-  async addIdentity(identity: NewIdentity, manager: EntityManager): Promise<void> {
-    await manager.getRepository(CustomerIdentityEntity).insert(identity);
+    return this.getWithIdentitiesOrFail(workspaceId, saved.id, manager);
   }
 
   /** The live customer with its identities, or null (unknown, deleted, or another workspace's). */
@@ -81,16 +71,52 @@ export class CustomersRepository {
       .getOne();
   }
 
-  /** The customer a platform user is on this channel (webhooks), or null. */
-  async getByIdentity(
-    channelId: string,
+  /** The customer a platform user is on this channel (webhooks), without its identities, or null. */
+  async findByIdentity(
+    manager: EntityManager,
+    channel: ChannelRef,
     externalUserId: string,
-    manager?: EntityManager,
   ): Promise<CustomerEntity | null> {
-    const identity = await this.manager(manager)
-      .getRepository(CustomerIdentityEntity)
-      .findOneBy({ channelId, externalUserId });
-    return identity ? this.getWithIdentitiesOrFail(identity.customerId, this.manager(manager)) : null;
+    const rows: CustomerRow[] = await queryRows(
+      manager,
+      `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+        WHERE i.channel_id = $1 AND i.external_user_id = $2 AND i.workspace_id = $3`,
+      [channel.id, externalUserId, channel.workspaceId],
+    );
+    return rows[0] ? customerFromRow(rows[0]) : null;
+  }
+
+  /**
+   * Creates a customer with its platform identity on this channel, or returns null when another transaction
+   * created the identity first (our customer row is then removed again, inside this transaction). Settled by
+   * the identity's unique constraint (ON CONFLICT), so concurrent deliveries never fail.
+   */
+  async createWithIdentityUnlessTaken(
+    manager: EntityManager,
+    channel: ChannelRef,
+    externalUserId: string,
+    name: string | null,
+  ): Promise<CustomerEntity | null> {
+    const [customer]: CustomerRow[] = await queryRows(
+      manager,
+      `INSERT INTO customers (workspace_id, name) VALUES ($1, $2) RETURNING *`,
+      [channel.workspaceId, name],
+    );
+    const identities: IdentityRow[] = await queryRows(
+      manager,
+      `INSERT INTO customer_identities (customer_id, workspace_id, channel_id, platform, external_user_id)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ON CONSTRAINT customer_identities_channel_user_key DO NOTHING RETURNING *`,
+      [customer.id, channel.workspaceId, channel.id, channel.platform, externalUserId],
+    );
+    if (identities.length === 0) {
+      await manager.query(`DELETE FROM customers WHERE id = $1 AND workspace_id = $2`, [
+        customer.id,
+        channel.workspaceId,
+      ]);
+      return null;
+    }
+    return customerFromRow(customer, identities);
   }
 
   /** Newest first; `search` matches name, phone or email as a case-insensitive substring. */
@@ -118,40 +144,43 @@ export class CustomersRepository {
       limit,
       cursor,
     );
-    await this.attachIdentities(page.items);
+    await this.attachIdentities(workspaceId, page.items);
     return page;
   }
 
   async update(
+    workspaceId: string,
     id: string,
     changes: Partial<CustomerFields>,
     manager: EntityManager,
   ): Promise<CustomerEntity> {
-    await manager.getRepository(CustomerEntity).update({ id }, changes);
-    return this.getWithIdentitiesOrFail(id, manager);
+    await manager.getRepository(CustomerEntity).update({ id, workspaceId }, changes);
+    return this.getWithIdentitiesOrFail(workspaceId, id, manager);
   }
 
   /** Marks the customer deleted and forgets its platform identities (a new message makes a new customer). */
-  async softDelete(id: string, manager: EntityManager): Promise<void> {
-    await manager.getRepository(CustomerIdentityEntity).delete({ customerId: id });
-    await manager.getRepository(CustomerEntity).update({ id }, { deletedAt: () => 'now()' });
+  async softDelete(workspaceId: string, id: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(CustomerIdentityEntity).delete({ customerId: id, workspaceId });
+    await manager.getRepository(CustomerEntity).update({ id, workspaceId }, { deletedAt: () => 'now()' });
   }
 
-  private getWithIdentitiesOrFail(id: string, manager: EntityManager): Promise<CustomerEntity> {
-    return manager
-      .getRepository(CustomerEntity)
-      .findOneOrFail({
-        where: { id },
-        relations: { identities: true },
-        order: { identities: { createdAt: 'ASC' } },
-      });
+  private getWithIdentitiesOrFail(
+    workspaceId: string,
+    id: string,
+    manager: EntityManager,
+  ): Promise<CustomerEntity> {
+    return manager.getRepository(CustomerEntity).findOneOrFail({
+      where: { id, workspaceId },
+      relations: { identities: true },
+      order: { identities: { createdAt: 'ASC' } },
+    });
   }
 
   /** One query for the identities of a whole page (the page query itself must stay one row per customer). */
-  private async attachIdentities(customers: CustomerEntity[]): Promise<void> {
+  private async attachIdentities(workspaceId: string, customers: CustomerEntity[]): Promise<void> {
     if (customers.length === 0) return;
     const identities = await this.dataSource.getRepository(CustomerIdentityEntity).find({
-      where: { customerId: In(customers.map((customer) => customer.id)) },
+      where: { workspaceId, customerId: In(customers.map((customer) => customer.id)) },
       order: { createdAt: 'ASC' },
     });
     for (const customer of customers)

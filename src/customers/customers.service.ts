@@ -74,7 +74,7 @@ export class CustomersService {
         return toCustomerView(
           (await this.customers.getWithIdentities(actor.workspaceId, id, tx.manager)) ?? current,
         );
-      const customer = toCustomerView(await this.customers.update(id, changes, tx.manager));
+      const customer = toCustomerView(await this.customers.update(actor.workspaceId, id, changes, tx.manager));
       tx.emit('customer.updated', customerScope(actor), customer);
       return customer;
     });
@@ -84,7 +84,7 @@ export class CustomersService {
     await this.transactions.run(async (tx) => {
       const customer = await this.customers.getForUpdate(actor.workspaceId, id, tx.manager);
       if (!customer) throw new NotFoundError('Customer not found');
-      await this.customers.softDelete(id, tx.manager);
+      await this.customers.softDelete(actor.workspaceId, id, tx.manager);
       tx.emit('customer.deleted', customerScope(actor), { id });
     });
   }

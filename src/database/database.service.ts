@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source.options.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
@@ -42,10 +42,6 @@ export class DatabaseService implements OnApplicationShutdown {
   get connectionUrl(): string {
     if (!this.url) throw new Error('database not connected');
     return this.url;
-  }
-
-  get manager(): EntityManager {
-    return this.dataSource.manager;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { ChannelRef, StoredPlatformChannel } from '../channels/entities/platform-channel.js';
 import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
-import { MessageEntity } from './entities/message.entity.js';
+import type { ConversationStatus } from '../conversations/entities/conversation.entity.js';
+import { postgresErrorCode, queryRows, UNIQUE_VIOLATION } from '../database/postgres-errors.js';
+import {
+  MessageEntity,
+  type MessageAttachment,
+  type MessageSender,
+  type MessageStatus,
+} from './entities/message.entity.js';
+import { messageFromRow, type MessageRow } from './entities/message.row.js';
 
 export interface NewAgentMessage {
   workspaceId: string;
@@ -13,7 +22,59 @@ export interface NewAgentMessage {
   clientMessageId: string | null;
 }
 
-/** Every query on messages. Callers check the conversation's visibility first (ConversationsRepository). */
+export interface NewInboundMessage {
+  conversationId: string;
+  sender: MessageSender;
+  content: string;
+  attachments: MessageAttachment[];
+  sentAt: Date;
+  platformMessageId: string;
+  status: MessageStatus;
+}
+
+/** An inbound message as stored, with its conversation's fields the same statement moved. */
+export interface InsertedInboundMessage {
+  message: MessageEntity;
+  conversation: { status: ConversationStatus; lastMessageAt: Date; updatedAt: Date };
+}
+
+/** The echo of one of our messages, recorded on it; `statusChanged` when it moved it to `sent`. */
+export interface RecordedEcho {
+  message: MessageEntity;
+  statusChanged: boolean;
+}
+
+export type ReceiptStatus = 'delivered' | 'read';
+
+/** A claimed agent message with what sending it needs. */
+export interface ClaimedMessage {
+  message: MessageEntity;
+  threadKey: string;
+  channel: StoredPlatformChannel;
+}
+
+interface ClaimedRow extends MessageRow {
+  thread_key: string;
+  platform: StoredPlatformChannel['platform'];
+  channel_external_id: string;
+  credentials_encrypted: string;
+}
+
+/** Which statuses a receipt may move forward from (never backwards). */
+const RECEIPT_FROM: Record<ReceiptStatus, MessageStatus[]> = {
+  delivered: ['sent'],
+  read: ['sent', 'delivered'],
+};
+
+/**
+ * Every query on messages, each scoped by workspace. REST callers check the conversation's visibility first
+ * (ConversationsRepository). Inbound ingestion settles creation races with the unique constraints (ON
+ * CONFLICT), so concurrent deliveries never fail and never store anything twice.
+ *
+ * The durable send queue is the messages table itself: a `pending` agent message whose `next_attempt_at` is
+ * due is work. Claiming bumps `next_attempt_at` by a lease under FOR UPDATE SKIP LOCKED, so several instances
+ * never claim one message at the same time; a crash mid-send releases it when the lease expires.
+ */
 @Injectable()
 export class MessagesRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -23,11 +84,19 @@ export class MessagesRepository {
   }
 
   /** The newest `limit` messages older than `before`, in newest-first order, and the cursor further back. */
-  pageNewestFirst(conversationId: string, limit: number, before?: string): Promise<Page<MessageEntity>> {
+  pageNewestFirst(
+    workspaceId: string,
+    conversationId: string,
+    limit: number,
+    before?: string,
+  ): Promise<Page<MessageEntity>> {
     const query = this.dataSource
       .getRepository(MessageEntity)
       .createQueryBuilder('message')
-      .where('message.conversation_id = :conversationId', { conversationId });
+      .where('message.conversation_id = :conversationId AND message.workspace_id = :workspaceId', {
+        conversationId,
+        workspaceId,
+      });
     return fetchNewestFirst(query, { alias: 'message', timeColumn: 'sent_at' }, limit, before);
   }
 
@@ -57,14 +126,312 @@ export class MessagesRepository {
       ],
     );
     const [row] = rows;
-    return row ? manager.getRepository(MessageEntity).findOneByOrFail({ id: row.id }) : null;
+    return row
+      ? manager.getRepository(MessageEntity).findOneByOrFail({ id: row.id, workspaceId: message.workspaceId })
+      : null;
   }
 
   getByClientMessageId(
+    workspaceId: string,
     conversationId: string,
     clientMessageId: string,
     manager?: EntityManager,
   ): Promise<MessageEntity | null> {
-    return this.manager(manager).getRepository(MessageEntity).findOneBy({ conversationId, clientMessageId });
+    return this.manager(manager)
+      .getRepository(MessageEntity)
+      .findOneBy({ workspaceId, conversationId, clientMessageId });
   }
+
+  /**
+   * Inserts an inbound message (webhooks) and, in the same statement, moves the (already locked)
+   * conversation's lastMessageAt forward and reopens it when asked. Null when (channel, platform message id)
+   * is already stored: a redelivery or a concurrent duplicate, and then the conversation is left untouched.
+   */
+  async insertInboundUnlessDuplicate(
+    manager: EntityManager,
+    channel: ChannelRef,
+    message: NewInboundMessage,
+    reopen: boolean,
+  ): Promise<InsertedInboundMessage | null> {
+    const rows = await queryRows<
+      MessageRow & {
+        conversation_status: ConversationStatus;
+        conversation_last_message_at: Date;
+        conversation_updated_at: Date;
+      }
+    >(
+      manager,
+      `WITH inserted AS (
+         INSERT INTO messages (workspace_id, channel_id, conversation_id, sender, content, attachments, sent_at, platform_message_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+         ON CONFLICT (channel_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
+         RETURNING *
+       ), touched AS (
+         UPDATE conversations
+            SET last_message_at = GREATEST(last_message_at, $7),
+                status = CASE WHEN $10 AND status = 'resolved' THEN 'open' ELSE status END,
+                updated_at = now()
+          WHERE id = $3 AND workspace_id = $1 AND EXISTS (SELECT 1 FROM inserted)
+         RETURNING status, last_message_at, updated_at
+       )
+       SELECT inserted.*, touched.status AS conversation_status, touched.last_message_at AS conversation_last_message_at,
+              touched.updated_at AS conversation_updated_at
+         FROM inserted CROSS JOIN touched`,
+      [
+        channel.workspaceId,
+        channel.id,
+        message.conversationId,
+        message.sender,
+        message.content,
+        JSON.stringify(message.attachments),
+        message.sentAt,
+        message.platformMessageId,
+        message.status,
+        reopen,
+      ],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const {
+      conversation_status: status,
+      conversation_last_message_at: lastMessageAt,
+      conversation_updated_at: updatedAt,
+      ...inserted
+    } = row;
+    return { message: messageFromRow(inserted), conversation: { status, lastMessageAt, updatedAt } };
+  }
+
+  async existsByPlatformId(
+    manager: EntityManager,
+    channel: ChannelRef,
+    platformMessageId: string,
+  ): Promise<boolean> {
+    const rows: unknown[] = await queryRows(
+      manager,
+      `SELECT 1 FROM messages WHERE channel_id = $1 AND platform_message_id = $2 AND workspace_id = $3`,
+      [channel.id, platformMessageId, channel.workspaceId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The echo of one of our own messages, named by id (Facebook metadata): records its platform id and, if the
+   * send response has not been recorded yet, moves it to `sent`. Null when there is nothing to record.
+   */
+  async recordEchoOnOwnMessage(
+    manager: EntityManager,
+    channel: ChannelRef,
+    messageId: string,
+    platformMessageId: string,
+  ): Promise<RecordedEcho | 'already_recorded' | null> {
+    const current: Array<Pick<MessageRow, 'platform_message_id' | 'status'>> = await queryRows(
+      manager,
+      `SELECT platform_message_id, status FROM messages WHERE id = $1 AND channel_id = $2 AND workspace_id = $3 AND sender = 'agent' FOR UPDATE`,
+      [messageId, channel.id, channel.workspaceId],
+    );
+    if (current.length === 0) return null;
+    if (current[0].platform_message_id === platformMessageId) return 'already_recorded';
+    if (current[0].platform_message_id !== null) return null;
+    const rows: Array<MessageRow & { status_changed: boolean }> = await queryRows(
+      manager,
+      `UPDATE messages SET platform_message_id = $2,
+              status = CASE WHEN status IN ('pending', 'failed') THEN 'sent' ELSE status END,
+              error = CASE WHEN status IN ('pending', 'failed') THEN NULL ELSE error END,
+              next_attempt_at = NULL, updated_at = now()
+        WHERE id = $1 AND workspace_id = $4 RETURNING *, (status = 'sent' AND $3::text IN ('pending', 'failed')) AS status_changed`,
+      [messageId, platformMessageId, current[0].status, channel.workspaceId],
+    );
+    const { status_changed: statusChanged, ...row } = rows[0];
+    return { message: messageFromRow(row), statusChanged };
+  }
+
+  /**
+   * The echo of an API send that carries no id of ours (Zalo, TikTok): the oldest claimed, still pending
+   * agent message of the conversation with the same text is the one in flight. Locked, so the sender's own
+   * status update waits and then finds it already sent.
+   */
+  async recordEchoOnInFlightMessage(
+    manager: EntityManager,
+    workspaceId: string,
+    conversationId: string,
+    content: string,
+    platformMessageId: string,
+  ): Promise<MessageEntity | null> {
+    const rows: MessageRow[] = await queryRows(
+      manager,
+      `UPDATE messages SET platform_message_id = $3, status = 'sent', error = NULL, next_attempt_at = NULL, updated_at = now()
+        WHERE id = (SELECT id FROM messages
+                     WHERE conversation_id = $1 AND workspace_id = $4 AND sender = 'agent' AND status = 'pending'
+                       AND platform_message_id IS NULL AND send_attempts > 0 AND content = $2
+                     ORDER BY created_at LIMIT 1 FOR UPDATE)
+          AND status = 'pending'
+        RETURNING *`,
+      [conversationId, content, platformMessageId, workspaceId],
+    );
+    return rows[0] ? messageFromRow(rows[0]) : null;
+  }
+
+  /** Receipts by platform message id (Zalo). The changed messages, oldest first. */
+  async applyReceiptByIds(
+    manager: EntityManager,
+    channel: ChannelRef,
+    platformMessageIds: string[],
+    status: ReceiptStatus,
+  ): Promise<MessageEntity[]> {
+    const rows: MessageRow[] = await queryRows(
+      manager,
+      `UPDATE messages SET status = $3, updated_at = now()
+        WHERE channel_id = $1 AND platform_message_id = ANY($2::text[]) AND sender = 'agent' AND status = ANY($4::text[])
+          AND workspace_id = $5
+        RETURNING *`,
+      [channel.id, platformMessageIds, status, RECEIPT_FROM[status], channel.workspaceId],
+    );
+    return oldestFirst(rows);
+  }
+
+  /**
+   * Receipts by watermark on a thread (Facebook, TikTok), plus any ids the receipt names. The changed
+   * messages, oldest first.
+   */
+  async applyReceiptByWatermark(
+    manager: EntityManager,
+    channel: ChannelRef,
+    threadKey: string,
+    watermark: Date | null,
+    platformMessageIds: string[],
+    status: ReceiptStatus,
+  ): Promise<MessageEntity[]> {
+    const rows: MessageRow[] = await queryRows(
+      manager,
+      `UPDATE messages m SET status = $5, updated_at = now()
+         FROM conversations c
+        WHERE c.channel_id = $1 AND c.thread_key = $2 AND m.conversation_id = c.id
+          AND m.sender = 'agent' AND m.status = ANY($6::text[])
+          AND (m.sent_at <= $3 OR m.platform_message_id = ANY($4::text[]))
+          AND c.workspace_id = $7 AND m.workspace_id = $7
+        RETURNING m.*`,
+      [
+        channel.id,
+        threadKey,
+        watermark,
+        platformMessageIds,
+        status,
+        RECEIPT_FROM[status],
+        channel.workspaceId,
+      ],
+    );
+    return oldestFirst(rows);
+  }
+
+  /**
+   * Claims up to `limit` due outbound messages of every workspace (the sender's background work) for
+   * `leaseSeconds`. Later writes on a claim pass the workspace id of its message.
+   */
+  async claimDueOutbound(limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+    const rows = await queryRows<ClaimedRow>(
+      this.dataSource,
+      `WITH due AS (
+         SELECT id FROM messages
+          WHERE status = 'pending' AND sender = 'agent' AND (next_attempt_at <= now() OR next_attempt_at IS NULL)
+          ORDER BY next_attempt_at NULLS FIRST, created_at
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE messages m SET send_attempts = m.send_attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
+           FROM due WHERE m.id = due.id
+         RETURNING m.*
+       )
+       SELECT claimed.*, c.thread_key, ch.platform, ch.external_id AS channel_external_id, ch.credentials_encrypted
+         FROM claimed
+         JOIN conversations c ON c.id = claimed.conversation_id
+         JOIN channels ch ON ch.id = claimed.channel_id
+        ORDER BY claimed.created_at`,
+      [limit, leaseSeconds],
+    );
+    return rows.map(({ thread_key, platform, channel_external_id, credentials_encrypted, ...message }) => ({
+      message: messageFromRow(message),
+      threadKey: thread_key,
+      channel: {
+        id: message.channel_id,
+        workspaceId: message.workspace_id,
+        platform,
+        externalId: channel_external_id,
+        credentialsEncrypted: credentials_encrypted,
+      },
+    }));
+  }
+
+  /**
+   * `pending` → `sent`. Null when it is no longer pending (its echo was recorded first). A platform id that
+   * an unmatched echo row already holds is not recorded twice: the message is then marked sent without it.
+   */
+  async markSent(
+    manager: EntityManager,
+    workspaceId: string,
+    messageId: string,
+    platformMessageId: string,
+  ): Promise<MessageEntity | null> {
+    await manager.query('SAVEPOINT record_sent');
+    try {
+      const rows: MessageRow[] = await queryRows(
+        manager,
+        `UPDATE messages SET status = 'sent', platform_message_id = $2, error = NULL, next_attempt_at = NULL, updated_at = now()
+          WHERE id = $1 AND workspace_id = $3 AND status = 'pending' RETURNING *`,
+        [messageId, platformMessageId, workspaceId],
+      );
+      await manager.query('RELEASE SAVEPOINT record_sent');
+      return rows[0] ? messageFromRow(rows[0]) : null;
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT record_sent');
+      if (postgresErrorCode(error) !== UNIQUE_VIOLATION) throw error;
+      const rows: MessageRow[] = await queryRows(
+        manager,
+        `UPDATE messages SET status = 'sent', error = NULL, next_attempt_at = NULL, updated_at = now()
+          WHERE id = $1 AND workspace_id = $2 AND status = 'pending' RETURNING *`,
+        [messageId, workspaceId],
+      );
+      return rows[0] ? messageFromRow(rows[0]) : null;
+    }
+  }
+
+  /** `pending` → `failed` with a readable error. Null when it is no longer pending. */
+  async markFailed(
+    manager: EntityManager,
+    workspaceId: string,
+    messageId: string,
+    error: string,
+  ): Promise<MessageEntity | null> {
+    const rows: MessageRow[] = await queryRows(
+      manager,
+      `UPDATE messages SET status = 'failed', error = $2, next_attempt_at = NULL, updated_at = now()
+        WHERE id = $1 AND workspace_id = $3 AND status = 'pending' RETURNING *`,
+      [messageId, error, workspaceId],
+    );
+    return rows[0] ? messageFromRow(rows[0]) : null;
+  }
+
+  /** A transient failure: stays `pending`, due again after the backoff (no status change, no event). */
+  async rescheduleOutbound(workspaceId: string, messageId: string, delayMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET next_attempt_at = now() + make_interval(secs => $2), updated_at = now() WHERE id = $1 AND workspace_id = $3 AND status = 'pending'`,
+      [messageId, delayMs / 1000, workspaceId],
+    );
+  }
+
+  /** Gives an unsent claim back (on shutdown): due now, the attempt not counted. */
+  async releaseClaim(workspaceId: string, messageId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET next_attempt_at = now(), send_attempts = GREATEST(send_attempts - 1, 0) WHERE id = $1 AND workspace_id = $2 AND status = 'pending'`,
+      [messageId, workspaceId],
+    );
+  }
+}
+
+/** Status events of one receipt go out in the order the messages were sent. */
+function oldestFirst(rows: MessageRow[]): MessageEntity[] {
+  return rows
+    .sort(
+      (a, b) => a.sent_at.getTime() - b.sent_at.getTime() || a.created_at.getTime() - b.created_at.getTime(),
+    )
+    .map(messageFromRow);
 }

@@ -26,7 +26,12 @@ export class MessagesService {
   ): Promise<Page<MessageView>> {
     if (!(await this.conversations.getVisible(actor, conversationId)))
       throw new NotFoundError('Conversation not found');
-    const page = await this.messages.pageNewestFirst(conversationId, pageSize(query), query.before);
+    const page = await this.messages.pageNewestFirst(
+      actor.workspaceId,
+      conversationId,
+      pageSize(query),
+      query.before,
+    );
     return { items: page.items.reverse().map(toMessageView), nextCursor: page.nextCursor };
   }
 
@@ -39,14 +44,20 @@ export class MessagesService {
       // The row lock also serialises concurrent sends with one clientMessageId.
       const conversation = await this.conversations.getVisibleForUpdate(actor, conversationId, tx.manager);
       if (!conversation) throw new NotFoundError('Conversation not found');
+      const { workspaceId } = conversation;
       const clientMessageId = dto.clientMessageId ?? null;
       if (clientMessageId !== null) {
-        const earlier = await this.messages.getByClientMessageId(conversationId, clientMessageId, tx.manager);
+        const earlier = await this.messages.getByClientMessageId(
+          workspaceId,
+          conversationId,
+          clientMessageId,
+          tx.manager,
+        );
         if (earlier) return toMessageView(earlier);
       }
       const inserted = await this.messages.insertPendingUnlessDuplicate(
         {
-          workspaceId: conversation.workspaceId,
+          workspaceId,
           channelId: conversation.channelId,
           conversationId,
           senderUserId: actor.id,
@@ -59,14 +70,14 @@ export class MessagesService {
         const earlier =
           clientMessageId === null
             ? null
-            : await this.messages.getByClientMessageId(conversationId, clientMessageId, tx.manager);
+            : await this.messages.getByClientMessageId(workspaceId, conversationId, clientMessageId, tx.manager);
         if (!earlier) throw new Error('message insert was skipped without a duplicate to return');
         return toMessageView(earlier);
       }
-      await this.conversations.touchLastMessageAt(conversationId, tx.manager);
+      await this.conversations.touchLastMessageAt(workspaceId, conversationId, tx.manager);
       const message = toMessageView(inserted);
       const scope = {
-        workspaceId: conversation.workspaceId,
+        workspaceId,
         channelId: conversation.channelId,
         conversationId,
       };
@@ -74,7 +85,9 @@ export class MessagesService {
       tx.emit(
         'conversation.updated',
         scope,
-        toConversationView(await this.conversations.getWithCustomerOrFail(conversationId, tx.manager)),
+        toConversationView(
+          await this.conversations.getWithCustomerOrFail(workspaceId, conversationId, tx.manager),
+        ),
       );
       return message;
     });

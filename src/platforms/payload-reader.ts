@@ -19,11 +19,6 @@ export function record(value: unknown): JsonRecord {
   return isRecord(value) ? value : {};
 }
 
-export function requireRecord(value: unknown, what: string): JsonRecord {
-  if (!isRecord(value)) throw new MalformedPayloadError(`${what} must be an object`);
-  return value;
-}
-
 /**
  * An id as the exact string the platform sent. Numbers are accepted only while they are exact (safe
  * integers); a larger number has already lost digits in JSON.parse, so it is rejected rather than stored wrong.

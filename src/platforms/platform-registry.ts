@@ -21,10 +21,6 @@ export class PlatformRegistry {
     if (!adapter) throw new Error(`no adapter for platform ${platform}`);
     return adapter;
   }
-
-  has(platform: string): platform is Platform {
-    return this.adapters.has(platform as Platform);
-  }
 }
 
 export const platformRegistryProvider: Provider = {

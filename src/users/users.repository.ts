@@ -36,6 +36,7 @@ export class UsersRepository {
     return this.repo(manager).createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email }).getExists();
   }
 
+  /** Across workspaces, for authentication only: a verified access token or stream ticket names the user. */
   getById(id: string): Promise<UserEntity | null> {
     return this.repo().findOneBy({ id });
   }
@@ -57,13 +58,18 @@ export class UsersRepository {
       .getCount();
   }
 
-  async update(id: string, changes: Partial<Pick<UserEntity, 'name' | 'role'>>, manager: EntityManager): Promise<UserEntity> {
-    await this.repo(manager).update({ id }, changes);
-    return this.repo(manager).findOneByOrFail({ id });
+  async update(
+    workspaceId: string,
+    id: string,
+    changes: Partial<Pick<UserEntity, 'name' | 'role'>>,
+    manager: EntityManager,
+  ): Promise<UserEntity> {
+    await this.repo(manager).update({ id, workspaceId }, changes);
+    return this.repo(manager).findOneByOrFail({ id, workspaceId });
   }
 
-  async delete(id: string, manager: EntityManager): Promise<void> {
-    await this.repo(manager).delete({ id });
+  async delete(workspaceId: string, id: string, manager: EntityManager): Promise<void> {
+    await this.repo(manager).delete({ id, workspaceId });
   }
 
   anyExists(): Promise<boolean> {

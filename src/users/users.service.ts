@@ -45,7 +45,7 @@ export class UsersService {
       if (dto.role === 'agent' && user.id === actor.id) {
         throw new UnprocessableError('An admin cannot demote themselves');
       }
-      const updated = await this.users.update(id, { name: dto.name?.trim() ?? user.name, role: dto.role ?? user.role }, tx.manager);
+      const updated = await this.users.update(actor.workspaceId, id, { name: dto.name?.trim() ?? user.name, role: dto.role ?? user.role }, tx.manager);
       if (updated.role !== user.role) {
         tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
       }
@@ -58,7 +58,7 @@ export class UsersService {
     await this.transactions.run(async (tx) => {
       const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
       if (!user) throw new NotFoundError('User not found');
-      await this.users.delete(id, tx.manager);
+      await this.users.delete(actor.workspaceId, id, tx.manager);
       tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
     });
   }

@@ -1,17 +1,19 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import type { ChannelRef } from '../channels/entities/platform-channel.js';
 import type { EventScope } from '../common/domain-events.js';
 import { toConversationView } from '../conversations/conversation.view.js';
-import { toCustomerView } from '../customers/customer.view.js';
-import { Transaction, TransactionRunner } from '../database/transaction-runner.js';
-import { toMessageView } from '../messages/message.view.js';
 import {
-  conversationFromRow,
-  customerFromRow,
-  DEADLOCK_DETECTED,
-  messageFromRow,
-  postgresErrorCode,
-  type MessageRow,
-} from '../platforms/inbox-rows.js';
+  ConversationsRepository,
+  type ThreadConversation,
+} from '../conversations/conversations.repository.js';
+import { toCustomerView } from '../customers/customer.view.js';
+import { CustomersRepository } from '../customers/customers.repository.js';
+import type { CustomerEntity } from '../customers/entities/customer.entity.js';
+import { DEADLOCK_DETECTED, postgresErrorCode } from '../database/postgres-errors.js';
+import { Transaction, TransactionRunner } from '../database/transaction-runner.js';
+import type { MessageEntity } from '../messages/entities/message.entity.js';
+import { toMessageView } from '../messages/message.view.js';
+import { MessagesRepository } from '../messages/messages.repository.js';
 import type {
   InboundContact,
   InboundItem,
@@ -19,18 +21,11 @@ import type {
   InboundReceipt,
 } from '../platforms/platform-adapter.js';
 import { DeliveryBatcher } from './delivery-batcher.js';
-import { InboundRepository, type ChannelRef, type FoundConversation } from './inbound.repository.js';
 
 /** The items of one delivery that belong to one known channel. */
 export interface ChannelItems {
   channel: ChannelRef;
   items: InboundItem[];
-}
-
-export interface IngestSummary {
-  stored: number;
-  duplicates: number;
-  statusChanges: number;
 }
 
 const MAX_DEADLOCK_RETRIES = 3;
@@ -46,22 +41,23 @@ function messageTime(platformTime: Date | null): Date {
  * Applies each webhook delivery in ONE transaction with its events, in causal order: customer_created, then
  * new_conversation, then new_message (then conversation_updated when it reopened). Redeliveries and
  * concurrent duplicates are absorbed by the unique constraints: nothing stored twice, no second event.
+ * Every write goes through the owning table's repository on the transaction's EntityManager.
  */
 @Injectable()
 export class InboundIngestionService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(InboundIngestionService.name);
 
-  private readonly batcher = new DeliveryBatcher<ChannelItems[], IngestSummary>((group) =>
-    this.applyTogether(group),
-  );
+  private readonly batcher = new DeliveryBatcher<ChannelItems[], void>((group) => this.applyTogether(group));
 
   constructor(
     private readonly transactions: TransactionRunner,
-    private readonly repository: InboundRepository,
+    private readonly customers: CustomersRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
   ) {}
 
   /** Applies one delivery; concurrent deliveries share a transaction (see DeliveryBatcher). */
-  ingest(deliveries: ChannelItems[]): Promise<IngestSummary> {
+  ingest(deliveries: ChannelItems[]): Promise<void> {
     return this.batcher.submit(deliveries);
   }
 
@@ -70,19 +66,16 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
   }
 
   /** Several deliveries in one transaction, each applied whole, in order. */
-  private async applyTogether(group: ChannelItems[][]): Promise<IngestSummary[]> {
+  private async applyTogether(group: ChannelItems[][]): Promise<void[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (tx) => {
-          const summaries: IngestSummary[] = [];
           for (const deliveries of group) {
-            const summary: IngestSummary = { stored: 0, duplicates: 0, statusChanges: 0 };
             for (const { channel, items } of deliveries) {
-              for (const item of items) await this.apply(tx, channel, item, summary);
+              for (const item of items) await this.apply(tx, channel, item);
             }
-            summaries.push(summary);
           }
-          return summaries;
+          return group.map(() => undefined);
         });
       } catch (error) {
         // Transactions touching the same threads in different orders: Postgres aborts one; replay it whole.
@@ -92,17 +85,12 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     }
   }
 
-  private async apply(
-    tx: Transaction,
-    channel: ChannelRef,
-    item: InboundItem,
-    summary: IngestSummary,
-  ): Promise<void> {
+  private async apply(tx: Transaction, channel: ChannelRef, item: InboundItem): Promise<void> {
     switch (item.kind) {
       case 'message':
-        return this.applyMessage(tx, channel, item, summary);
+        return this.applyMessage(tx, channel, item);
       case 'receipt':
-        return this.applyReceipt(tx, channel, item, summary);
+        return this.applyReceipt(tx, channel, item);
       case 'contact':
         return this.applyContact(tx, channel, item);
       case 'ignored':
@@ -110,23 +98,17 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     }
   }
 
-  private async applyMessage(
-    tx: Transaction,
-    channel: ChannelRef,
-    item: InboundMessage,
-    summary: IngestSummary,
-  ): Promise<void> {
-    const manager = tx.manager;
-    if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item, summary))) return;
+  private async applyMessage(tx: Transaction, channel: ChannelRef, item: InboundMessage): Promise<void> {
+    if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item))) return;
 
     const sentAt = messageTime(item.sentAt);
-    const conversation = await this.ensureConversation(tx, channel, item, sentAt);
+    const { conversation } = await this.ensureConversation(tx, channel, item, sentAt);
     const reopen = item.direction === 'customer';
-    const inserted = await this.repository.insertMessage(
-      manager,
+    const inserted = await this.messages.insertInboundUnlessDuplicate(
+      tx.manager,
       channel,
       {
-        conversationId: conversation.row.id,
+        conversationId: conversation.id,
         sender: item.direction === 'customer' ? 'customer' : 'agent',
         content: item.text,
         attachments: item.attachments,
@@ -136,18 +118,11 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       },
       reopen,
     );
-    if (!inserted) {
-      summary.duplicates++;
-      return;
-    }
-    summary.stored++;
-    const scope = this.scope(channel, conversation.row.id);
-    tx.emit('message.received', scope, toMessageView(messageFromRow(inserted.message)));
-    if (reopen && conversation.row.status === 'resolved') {
-      const reopened = conversationFromRow(
-        { ...conversation.row, ...inserted.conversation },
-        conversation.customerName,
-      );
+    if (!inserted) return; // a redelivery or a concurrent duplicate
+    const scope = this.scope(channel, conversation.id);
+    tx.emit('message.received', scope, toMessageView(inserted.message));
+    if (reopen && conversation.status === 'resolved') {
+      const reopened = { ...conversation, ...inserted.conversation };
       tx.emit('conversation.updated', scope, toConversationView(reopened));
     }
   }
@@ -156,82 +131,58 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
    * The echo of a message we sent ourselves is matched to it: no second message, no new_message. Returns
    * true when the echo is fully handled (matched, or already stored).
    */
-  private async matchOwnEcho(
-    tx: Transaction,
-    channel: ChannelRef,
-    item: InboundMessage,
-    summary: IngestSummary,
-  ): Promise<boolean> {
+  private async matchOwnEcho(tx: Transaction, channel: ChannelRef, item: InboundMessage): Promise<boolean> {
     const manager = tx.manager;
     if (item.outboundMessageId) {
-      const matched = await this.repository.recordEchoOnOwnMessage(
+      const matched = await this.messages.recordEchoOnOwnMessage(
         manager,
-        channel.id,
+        channel,
         item.outboundMessageId,
         item.platformMessageId,
       );
-      if (matched === 'already_recorded') {
-        summary.duplicates++;
-        return true;
-      }
+      if (matched === 'already_recorded') return true;
       if (matched) {
-        if (matched.statusChanged) this.emitStatus(tx, channel, matched.row, summary);
+        if (matched.statusChanged) this.emitStatus(tx, channel, matched.message);
         return true;
       }
     }
-    if (await this.repository.messageExists(manager, channel.id, item.platformMessageId)) {
-      summary.duplicates++;
-      return true;
-    }
+    if (await this.messages.existsByPlatformId(manager, channel, item.platformMessageId)) return true;
     if (!item.sentThroughApi) return false;
-    const conversation = await this.repository.findConversation(manager, channel.id, item.threadKey);
-    if (!conversation) return false;
-    const inFlight = await this.repository.recordEchoOnInFlightMessage(
+    const found = await this.conversations.findByThread(manager, channel, item.threadKey);
+    if (!found) return false;
+    const inFlight = await this.messages.recordEchoOnInFlightMessage(
       manager,
-      conversation.row.id,
+      channel.workspaceId,
+      found.conversation.id,
       item.text,
       item.platformMessageId,
     );
     if (!inFlight) return false;
-    this.emitStatus(tx, channel, inFlight, summary);
+    this.emitStatus(tx, channel, inFlight);
     return true;
   }
 
-  private async applyReceipt(
-    tx: Transaction,
-    channel: ChannelRef,
-    item: InboundReceipt,
-    summary: IngestSummary,
-  ): Promise<void> {
-    const rows =
+  private async applyReceipt(tx: Transaction, channel: ChannelRef, item: InboundReceipt): Promise<void> {
+    const changed =
       item.threadKey !== null
-        ? await this.repository.applyReceiptByWatermark(
+        ? await this.messages.applyReceiptByWatermark(
             tx.manager,
-            channel.id,
+            channel,
             item.threadKey,
             item.watermark,
             item.platformMessageIds,
             item.status,
           )
-        : await this.repository.applyReceiptByIds(
-            tx.manager,
-            channel.id,
-            item.platformMessageIds,
-            item.status,
-          );
-    rows.sort(
-      (a, b) => a.sent_at.getTime() - b.sent_at.getTime() || a.created_at.getTime() - b.created_at.getTime(),
-    );
-    for (const row of rows) this.emitStatus(tx, channel, row, summary);
+        : await this.messages.applyReceiptByIds(tx.manager, channel, item.platformMessageIds, item.status);
+    for (const message of changed) this.emitStatus(tx, channel, message);
   }
 
   private async applyContact(tx: Transaction, channel: ChannelRef, item: InboundContact): Promise<void> {
     await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
   }
 
-  private emitStatus(tx: Transaction, channel: ChannelRef, row: MessageRow, summary: IngestSummary): void {
-    summary.statusChanges++;
-    tx.emit('message.sent', this.scope(channel, row.conversation_id), toMessageView(messageFromRow(row)));
+  private emitStatus(tx: Transaction, channel: ChannelRef, message: MessageEntity): void {
+    tx.emit('message.sent', this.scope(channel, message.conversationId), toMessageView(message));
   }
 
   private async ensureConversation(
@@ -239,39 +190,36 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     channel: ChannelRef,
     item: InboundMessage,
     sentAt: Date,
-  ): Promise<FoundConversation> {
-    const existing = await this.repository.findConversation(tx.manager, channel.id, item.threadKey, true);
+  ): Promise<ThreadConversation> {
+    const existing = await this.conversations.findByThread(tx.manager, channel, item.threadKey, true);
     if (existing && !existing.customerDeleted) return existing;
     if (existing) {
       // The customer was deleted (with its identities): this message makes a new one, and the thread follows it.
       const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
-      const relinked = await this.repository.relinkConversation(tx.manager, existing.row.id, customer.id);
-      tx.emit(
-        'conversation.updated',
-        this.scope(channel, relinked.id),
-        toConversationView(conversationFromRow(relinked, customer.name)),
+      const relinked = await this.conversations.relinkToCustomer(
+        tx.manager,
+        channel.workspaceId,
+        existing.conversation.id,
+        customer,
       );
-      return { row: relinked, customerName: customer.name, customerDeleted: false };
+      tx.emit('conversation.updated', this.scope(channel, relinked.id), toConversationView(relinked));
+      return { conversation: relinked, customerDeleted: false };
     }
     const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
-    const created = await this.repository.insertConversation(
+    const created = await this.conversations.insertForThreadUnlessExists(
       tx.manager,
       channel,
       item.threadKey,
-      customer.id,
+      customer,
       sentAt,
     );
     if (!created) {
-      const concurrent = await this.repository.findConversation(tx.manager, channel.id, item.threadKey, true);
+      const concurrent = await this.conversations.findByThread(tx.manager, channel, item.threadKey, true);
       if (!concurrent) throw new Error('conversation vanished while it was being created');
       return concurrent;
     }
-    tx.emit(
-      'conversation.started',
-      this.scope(channel, created.id),
-      toConversationView(conversationFromRow(created, customer.name)),
-    );
-    return { row: created, customerName: customer.name, customerDeleted: false };
+    tx.emit('conversation.started', this.scope(channel, created.id), toConversationView(created));
+    return { conversation: created, customerDeleted: false };
   }
 
   private async ensureCustomer(
@@ -279,23 +227,23 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     channel: ChannelRef,
     externalUserId: string,
     name: string | null,
-  ): Promise<{ id: string; name: string | null }> {
-    const existing = await this.repository.findCustomerByIdentity(tx.manager, channel.id, externalUserId);
+  ): Promise<CustomerEntity> {
+    const existing = await this.customers.findByIdentity(tx.manager, channel, externalUserId);
     if (existing) return existing;
-    const created = await this.repository.createCustomerWithIdentity(
+    const created = await this.customers.createWithIdentityUnlessTaken(
       tx.manager,
       channel,
       externalUserId,
       name,
     );
     if (!created) {
-      const concurrent = await this.repository.findCustomerByIdentity(tx.manager, channel.id, externalUserId);
+      const concurrent = await this.customers.findByIdentity(tx.manager, channel, externalUserId);
       if (!concurrent) throw new Error('customer identity vanished while it was being created');
       return concurrent;
     }
     const scope: EventScope = { workspaceId: channel.workspaceId, channelId: null, conversationId: null };
-    tx.emit('customer.created', scope, toCustomerView(customerFromRow(created.customer, [created.identity])));
-    return created.customer;
+    tx.emit('customer.created', scope, toCustomerView(created));
+    return created;
   }
 
   private scope(channel: ChannelRef, conversationId: string): EventScope {

@@ -1,15 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Platform } from '../channels/entities/channel.entity.js';
-import { FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../platforms/inbox-rows.js';
+import type { PlatformChannel } from '../channels/entities/platform-channel.js';
+import { PlatformChannelsService } from '../channels/platform-channels.service.js';
+import { FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../database/postgres-errors.js';
 import {
   MalformedPayloadError,
   type ChannelDelivery,
   type SignedRequest,
 } from '../platforms/platform-adapter.js';
-import {
-  PlatformChannelsRepository,
-  type PlatformChannel,
-} from '../platforms/platform-channels.repository.js';
 import { PlatformRegistry } from '../platforms/platform-registry.js';
 import { headerValue, safeEqual } from '../platforms/signature.util.js';
 import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
@@ -41,7 +39,7 @@ export class WebhookIntakeService {
 
   constructor(
     private readonly registry: PlatformRegistry,
-    private readonly channels: PlatformChannelsRepository,
+    private readonly channels: PlatformChannelsService,
     private readonly ingestion: InboundIngestionService,
   ) {}
 

@@ -1,18 +1,18 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { Platform } from '../../channels/entities/channel.entity.js';
+import type { PlatformChannel } from '../../channels/entities/platform-channel.js';
+import { PlatformChannelsService } from '../../channels/platform-channels.service.js';
 import {
   TRANSACTION_COMMITTED,
   TransactionRunner,
   type TransactionCommitted,
 } from '../../database/transaction-runner.js';
+import type { MessageEntity } from '../../messages/entities/message.entity.js';
 import { toMessageView } from '../../messages/message.view.js';
-import { messageFromRow, type MessageRow } from '../inbox-rows.js';
+import { MessagesRepository, type ClaimedMessage } from '../../messages/messages.repository.js';
 import type { SendResult } from '../platform-adapter.js';
-import { PlatformChannelsRepository } from '../platform-channels.repository.js';
 import { PlatformRegistry } from '../platform-registry.js';
 import { SEND_TIMEOUT_MS } from '../platform-http.js';
-import { OutboundQueueRepository, type ClaimedMessage } from './outbound-queue.repository.js';
 import { MAX_SEND_ATTEMPTS, retryDelayMs } from './send-backoff.js';
 
 /** Messages claimed (and sent concurrently) per round. */
@@ -26,7 +26,8 @@ const POLL_INTERVAL_MS = 500;
  * Sends pending agent messages after their commit, from the durable queue in Postgres: woken by committed
  * `message_sent` pending events, by a scan at start and by a timer (due retries, other instances). Each status
  * change (`sent` with its platform id, or `failed` with a readable error) is emitted as `message.sent` in the
- * transaction that records it.
+ * transaction that records it. Claims span every workspace; each later write names the workspace of the
+ * claimed message.
  */
 @Injectable()
 export class OutboundSenderService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -37,8 +38,8 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
   private stopping = false;
 
   constructor(
-    private readonly queue: OutboundQueueRepository,
-    private readonly channels: PlatformChannelsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly channels: PlatformChannelsService,
     private readonly registry: PlatformRegistry,
     private readonly transactions: TransactionRunner,
   ) {}
@@ -80,7 +81,7 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       this.wakeRequested = false;
       let claimed: ClaimedMessage[];
       try {
-        claimed = await this.queue.claimDue(CLAIM_BATCH_SIZE, CLAIM_LEASE_SECONDS);
+        claimed = await this.messages.claimDueOutbound(CLAIM_BATCH_SIZE, CLAIM_LEASE_SECONDS);
       } catch (error) {
         this.logger.error({ err: error }, 'could not claim pending messages');
         return;
@@ -88,17 +89,16 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       if (claimed.length === 0) continue;
       // Messages of one conversation go out one after the other, in order; conversations in parallel.
       const byConversation = new Map<string, ClaimedMessage[]>();
-      for (const message of claimed)
-        byConversation.set(message.conversation_id, [
-          ...(byConversation.get(message.conversation_id) ?? []),
-          message,
-        ]);
+      for (const claim of claimed) {
+        const { conversationId } = claim.message;
+        byConversation.set(conversationId, [...(byConversation.get(conversationId) ?? []), claim]);
+      }
       await Promise.all(
-        [...byConversation.values()].map(async (messages) => {
-          for (const message of messages) {
+        [...byConversation.values()].map(async (claims) => {
+          for (const claim of claims) {
             // Shutting down: hand the rest back at once instead of leaving them leased until the lease expires.
-            if (this.stopping) await this.release(message);
-            else await this.sendOne(message);
+            if (this.stopping) await this.release(claim.message);
+            else await this.sendOne(claim);
           }
         }),
       );
@@ -106,19 +106,19 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async sendOne(message: ClaimedMessage): Promise<void> {
+  private async sendOne(claim: ClaimedMessage): Promise<void> {
     try {
-      const result = await this.send(message);
-      await this.record(message, result);
+      const result = await this.send(claim);
+      await this.record(claim.message, result);
     } catch (error) {
       // Unexpected (database) failure: the claim lease expires and another round retries the message.
-      this.logger.error({ err: error, messageId: message.id }, 'failed to process an outbound message');
+      this.logger.error({ err: error, messageId: claim.message.id }, 'failed to process an outbound message');
     }
   }
 
-  private async release(message: ClaimedMessage): Promise<void> {
+  private async release(message: MessageEntity): Promise<void> {
     try {
-      await this.queue.release(message.id);
+      await this.messages.releaseClaim(message.workspaceId, message.id);
     } catch (error) {
       this.logger.warn(
         { err: error, messageId: message.id },
@@ -127,48 +127,57 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async send(message: ClaimedMessage): Promise<SendResult> {
-    let credentials: unknown;
+  private async send({ message, threadKey, channel: stored }: ClaimedMessage): Promise<SendResult> {
+    let channel: PlatformChannel;
     try {
-      credentials = this.channels.decrypt<Platform>(message.channel_id, message.credentials_encrypted);
+      channel = this.channels.withCredentials(stored);
     } catch {
       return { ok: false, retryable: false, error: 'the channel credentials cannot be read' };
     }
-    const adapter = this.registry.get(message.platform);
-    return adapter.send(credentials as never, {
+    const adapter = this.registry.get(channel.platform);
+    return adapter.send(channel.credentials, {
       messageId: message.id,
-      channelExternalId: message.channel_external_id,
-      threadKey: message.thread_key,
+      channelExternalId: channel.externalId,
+      threadKey,
       content: message.content,
     });
   }
 
-  private async record(message: ClaimedMessage, result: SendResult): Promise<void> {
-    if (!result.ok && result.retryable && message.send_attempts < MAX_SEND_ATTEMPTS) {
-      const delay = retryDelayMs(message.send_attempts);
+  private async record(message: MessageEntity, result: SendResult): Promise<void> {
+    if (!result.ok && result.retryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
+      const delay = retryDelayMs(message.sendAttempts);
       this.logger.warn(
-        { messageId: message.id, attempt: message.send_attempts },
+        { messageId: message.id, attempt: message.sendAttempts },
         `transient send failure, retrying in ${delay} ms: ${result.error}`,
       );
-      await this.queue.reschedule(message.id, delay);
+      await this.messages.rescheduleOutbound(message.workspaceId, message.id, delay);
       return;
     }
     await this.transactions.run(async (tx) => {
-      let row: MessageRow | null;
+      let recorded: MessageEntity | null;
       if (result.ok) {
-        row = await this.queue.markSent(tx.manager, message.id, result.platformMessageId);
+        recorded = await this.messages.markSent(
+          tx.manager,
+          message.workspaceId,
+          message.id,
+          result.platformMessageId,
+        );
       } else {
         const error = result.retryable
-          ? `${result.error} (gave up after ${message.send_attempts} attempts)`
+          ? `${result.error} (gave up after ${message.sendAttempts} attempts)`
           : result.error;
         this.logger.warn({ messageId: message.id }, `send failed: ${error}`);
-        row = await this.queue.markFailed(tx.manager, message.id, error);
+        recorded = await this.messages.markFailed(tx.manager, message.workspaceId, message.id, error);
       }
-      if (!row) return; // already moved on (its echo arrived first)
+      if (!recorded) return; // already moved on (its echo arrived first)
       tx.emit(
         'message.sent',
-        { workspaceId: row.workspace_id, channelId: row.channel_id, conversationId: row.conversation_id },
-        toMessageView(messageFromRow(row)),
+        {
+          workspaceId: recorded.workspaceId,
+          channelId: recorded.channelId,
+          conversationId: recorded.conversationId,
+        },
+        toMessageView(recorded),
       );
     });
   }
