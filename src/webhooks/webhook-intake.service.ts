@@ -11,7 +11,8 @@ import {
   type PlatformChannel,
 } from '../platforms/platform-channels.repository.js';
 import { PlatformRegistry } from '../platforms/platform-registry.js';
-import { headerValue, safeEqual } from '../platforms/signature.util.js';
+import { safeEqual } from '../common/safe-equal.js';
+import { headerValue } from '../platforms/signature.util.js';
 import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
 import { countWebhook, type WebhookOutcome } from './webhook-metrics.js';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../common/errors/domain-errors.js';
