@@ -2,11 +2,11 @@
  * `npm run bench:polling [-- --quick] [-- --poll-agents=1000,5000] [-- --poll-rate=5] [-- --poll-seconds=30]
  * [-- --poll-path=/api/customers?limit=50] [-- --no-write]`: issue 6 scenario 1, SSE vs polling.
  */
+import { runBenchCommand } from './lib/bench-args.js';
 import { parsePollingArgs, pollingFailed, runPollingCommand } from './polling/polling-benchmark.js';
 
-const args = process.argv.slice(2);
-const results = await runPollingCommand(
-  parsePollingArgs(args),
-  ['npm run bench:polling', ...(args.length ? ['--', ...args] : [])].join(' '),
+await runBenchCommand(
+  'npm run bench:polling [-- --quick] [--poll-agents=N,N] [--poll-rate=R] [--poll-seconds=S] [--poll-path=PATH] [--no-write]',
+  parsePollingArgs,
+  async (options, commandLine) => !pollingFailed(await runPollingCommand(options, commandLine)),
 );
-process.exitCode = pollingFailed(results) ? 1 : 0;

@@ -1,11 +1,11 @@
 /**
  * `npm run bench:resume [-- --quick] [-- --resume-events=10000] [-- --no-write]`: issue 6's resume scenario.
  */
+import { runBenchCommand } from './lib/bench-args.js';
 import { parseResumeArgs, runResumeCommand } from './resume/resume-benchmark.js';
 
-const args = process.argv.slice(2);
-const result = await runResumeCommand(
-  parseResumeArgs(args),
-  ['npm run bench:resume', ...(args.length ? ['--', ...args] : [])].join(' '),
+await runBenchCommand(
+  'npm run bench:resume [-- --quick] [--resume-events=N] [--no-write]',
+  parseResumeArgs,
+  async (options, commandLine) => !(await runResumeCommand(options, commandLine)).failed,
 );
-process.exitCode = result.failed ? 1 : 0;

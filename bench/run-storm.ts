@@ -2,11 +2,11 @@
  * `npm run bench:storm [-- --quick] [-- --storm-streams=5000] [-- --storm-rate=5] [-- --storm-before=10] [-- --no-write]`:
  * issue 6 scenario 5, reconnect storm across a server restart.
  */
+import { runBenchCommand } from './lib/bench-args.js';
 import { parseStormArgs, runStormCommand, stormFailed } from './storm/storm-benchmark.js';
 
-const args = process.argv.slice(2);
-const result = await runStormCommand(
-  parseStormArgs(args),
-  ['npm run bench:storm', ...(args.length ? ['--', ...args] : [])].join(' '),
+await runBenchCommand(
+  'npm run bench:storm [-- --quick] [--storm-streams=N] [--storm-rate=R] [--storm-before=S] [--no-write]',
+  parseStormArgs,
+  async (options, commandLine) => !stormFailed(await runStormCommand(options, commandLine)),
 );
-process.exitCode = stormFailed(result) ? 1 : 0;

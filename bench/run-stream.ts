@@ -3,12 +3,11 @@
  * SSE fan-out benchmark of issue 3: the app vs a raw node:http broadcaster vs a naive Nest @Sse, each in its own
  * server process, streams opened by separate load-client processes. Writes its section of BENCHMARKS.md.
  */
+import { runBenchCommand } from './lib/bench-args.js';
 import { parseStreamArgs, runStreamCommand } from './stream/stream-command.js';
 
-const args = process.argv.slice(2);
-const options = parseStreamArgs(args);
-const results = await runStreamCommand(
-  options,
-  ['npm run bench:stream', ...(args.length ? ['--', ...args] : [])].join(' '),
+await runBenchCommand(
+  'npm run bench:stream [-- --quick] [--targets=app,raw,naive] [--streams=N,N] [--events=N] [--rate=R] [--no-write]',
+  parseStreamArgs,
+  async (options, commandLine) => !(await runStreamCommand(options, commandLine)).some((result) => result.failed),
 );
-process.exitCode = results.some((result) => result.failed) ? 1 : 0;

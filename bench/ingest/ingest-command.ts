@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { COMMON_FLAGS, commonOptions, countFlag, readFlags, type FlagSpec, type FlagValues } from '../lib/bench-args.js';
 import { machineDescription, markdownTable, replaceSection } from '../lib/benchmarks-md.js';
 import { runIngestScenario, type IngestResult, type IngestScenario } from './ingest-benchmark.js';
 
@@ -29,18 +30,24 @@ export interface IngestOptions {
   streams?: number;
 }
 
-export function parseIngestArgs(argv: string[]): IngestOptions {
-  const number = (name: string): number | undefined => {
-    const raw = argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-    return raw === undefined ? undefined : Number(raw);
-  };
+export const INGEST_FLAGS = {
+  ...COMMON_FLAGS,
+  messages: { type: 'string' },
+  concurrency: { type: 'string' },
+  'ingest-streams': { type: 'string' },
+} satisfies FlagSpec;
+
+export function ingestOptions(values: FlagValues): IngestOptions {
   return {
-    quick: argv.includes('--quick'),
-    write: !argv.includes('--no-write'),
-    messages: number('messages'),
-    concurrency: number('concurrency'),
-    streams: number('ingest-streams'),
+    ...commonOptions(values),
+    messages: countFlag(values, 'messages'),
+    concurrency: countFlag(values, 'concurrency'),
+    streams: countFlag(values, 'ingest-streams'),
   };
+}
+
+export function parseIngestArgs(argv: string[]): IngestOptions {
+  return ingestOptions(readFlags(argv, INGEST_FLAGS));
 }
 
 const fixed = (value: number | undefined, digits: number): string =>

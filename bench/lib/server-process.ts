@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
 import { spawnNode } from './spawn-node.js';
 import { sleep } from './stats.js';
 
@@ -129,18 +129,5 @@ function getStatus(port: number, path: string): Promise<number> {
     req.once('timeout', () => req.destroy(new Error('timeout')));
     req.once('error', reject);
     req.end();
-  });
-}
-
-/** A TCP port that was free a moment ago on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientPool } from '../client/client-pool.js';
+import { amountFlag, COMMON_FLAGS, commonOptions, countListFlag, readFlags, textFlag, type FlagSpec, type FlagValues } from '../lib/bench-args.js';
 import { machineDescription, markdownTable, replaceSection } from '../lib/benchmarks-md.js';
 import { publisherAgent } from '../lib/http-json.js';
 import { cpuMicros, descendantsCpu, descendantsCpuDelta, loadAverage } from '../lib/process-stats.js';
@@ -48,17 +49,26 @@ export interface PollingOptions {
   path?: string;
 }
 
-export function parsePollingArgs(argv: string[]): PollingOptions {
-  const value = (name: string): string | undefined =>
-    argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+export const POLLING_FLAGS = {
+  ...COMMON_FLAGS,
+  'poll-agents': { type: 'string' },
+  'poll-rate': { type: 'string' },
+  'poll-seconds': { type: 'string' },
+  'poll-path': { type: 'string' },
+} satisfies FlagSpec;
+
+export function pollingOptions(values: FlagValues): PollingOptions {
   return {
-    quick: argv.includes('--quick'),
-    write: !argv.includes('--no-write'),
-    agents: value('poll-agents')?.split(',').map(Number),
-    rate: value('poll-rate') ? Number(value('poll-rate')) : undefined,
-    seconds: value('poll-seconds') ? Number(value('poll-seconds')) : undefined,
-    path: value('poll-path'),
+    ...commonOptions(values),
+    agents: countListFlag(values, 'poll-agents'),
+    rate: amountFlag(values, 'poll-rate'),
+    seconds: amountFlag(values, 'poll-seconds'),
+    path: textFlag(values, 'poll-path'),
   };
+}
+
+export function parsePollingArgs(argv: string[]): PollingOptions {
+  return pollingOptions(readFlags(argv, POLLING_FLAGS));
 }
 
 export interface ModeResult {

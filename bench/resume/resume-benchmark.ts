@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ClientPool } from '../client/client-pool.js';
+import { COMMON_FLAGS, commonOptions, countFlag, readFlags, type FlagSpec, type FlagValues } from '../lib/bench-args.js';
 import { machineDescription, markdownTable, replaceSection } from '../lib/benchmarks-md.js';
 import { publisherAgent } from '../lib/http-json.js';
 import { loadAverage } from '../lib/process-stats.js';
@@ -32,13 +33,14 @@ export interface ResumeResult {
   loadAverage?: [number, number];
 }
 
+export const RESUME_FLAGS = { ...COMMON_FLAGS, 'resume-events': { type: 'string' } } satisfies FlagSpec;
+
+export function resumeOptions(values: FlagValues): ResumeOptions {
+  return { ...commonOptions(values), events: countFlag(values, 'resume-events') };
+}
+
 export function parseResumeArgs(argv: string[]): ResumeOptions {
-  const raw = argv.find((arg) => arg.startsWith('--resume-events='))?.split('=')[1];
-  return {
-    quick: argv.includes('--quick'),
-    write: !argv.includes('--no-write'),
-    events: raw ? Number(raw) : undefined,
-  };
+  return resumeOptions(readFlags(argv, RESUME_FLAGS));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { amountFlag, COMMON_FLAGS, commonOptions, countFlag, readFlags, type FlagSpec, type FlagValues } from '../lib/bench-args.js';
 import { machineDescription, markdownTable, replaceSection } from '../lib/benchmarks-md.js';
 import { publisherAgent } from '../lib/http-json.js';
 import { cpuMicros, descendantsCpu, descendantsCpuDelta, loadAverage, rssKib } from '../lib/process-stats.js';
@@ -48,16 +49,24 @@ export interface StormOptions {
   beforeSeconds?: number;
 }
 
-export function parseStormArgs(argv: string[]): StormOptions {
-  const value = (name: string): string | undefined =>
-    argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+export const STORM_FLAGS = {
+  ...COMMON_FLAGS,
+  'storm-streams': { type: 'string' },
+  'storm-rate': { type: 'string' },
+  'storm-before': { type: 'string' },
+} satisfies FlagSpec;
+
+export function stormOptions(values: FlagValues): StormOptions {
   return {
-    quick: argv.includes('--quick'),
-    write: !argv.includes('--no-write'),
-    streams: value('storm-streams') ? Number(value('storm-streams')) : undefined,
-    rate: value('storm-rate') ? Number(value('storm-rate')) : undefined,
-    beforeSeconds: value('storm-before') ? Number(value('storm-before')) : undefined,
+    ...commonOptions(values),
+    streams: countFlag(values, 'storm-streams'),
+    rate: amountFlag(values, 'storm-rate'),
+    beforeSeconds: amountFlag(values, 'storm-before'),
   };
+}
+
+export function parseStormArgs(argv: string[]): StormOptions {
+  return stormOptions(readFlags(argv, STORM_FLAGS));
 }
 
 interface Publication {

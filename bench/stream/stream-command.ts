@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { amountFlag, COMMON_FLAGS, commonOptions, countFlag, countListFlag, readFlags, textFlag, UsageError, type FlagSpec, type FlagValues } from '../lib/bench-args.js';
 import { replaceSection } from '../lib/benchmarks-md.js';
 import { AppTarget } from '../targets/app-target.js';
 import { naiveNestTarget, rawBroadcasterTarget } from '../targets/baseline-targets.js';
@@ -30,23 +31,33 @@ export interface StreamCommandOptions {
   rate?: number;
 }
 
-export function parseStreamArgs(argv: string[]): StreamCommandOptions {
-  const value = (name: string): string | undefined =>
-    argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-  const numbers = (name: string): number[] | undefined => value(name)?.split(',').map(Number);
-  const targets = (value('targets')?.split(',') ?? ['app', 'raw', 'naive']) as StreamTarget['key'][];
-  for (const target of targets) {
-    if (!['app', 'raw', 'naive'].includes(target))
-      throw new Error(`unknown target "${target}" (app, raw, naive)`);
-  }
+export const STREAM_FLAGS = {
+  ...COMMON_FLAGS,
+  targets: { type: 'string' },
+  streams: { type: 'string' },
+  events: { type: 'string' },
+  rate: { type: 'string' },
+} satisfies FlagSpec;
+
+const TARGET_KEYS: StreamTarget['key'][] = ['app', 'raw', 'naive'];
+
+export function streamOptions(values: FlagValues): StreamCommandOptions {
+  const targets = (textFlag(values, 'targets')?.split(',') ?? TARGET_KEYS).map((name) => {
+    const target = TARGET_KEYS.find((key) => key === name.trim());
+    if (!target) throw new UsageError(`--targets: unknown target "${name}" (${TARGET_KEYS.join(', ')})`);
+    return target;
+  });
   return {
-    quick: argv.includes('--quick'),
-    write: !argv.includes('--no-write'),
+    ...commonOptions(values),
     targets,
-    streams: numbers('streams'),
-    events: numbers('events')?.[0],
-    rate: numbers('rate')?.[0],
+    streams: countListFlag(values, 'streams'),
+    events: countFlag(values, 'events'),
+    rate: amountFlag(values, 'rate'),
   };
+}
+
+export function parseStreamArgs(argv: string[]): StreamCommandOptions {
+  return streamOptions(readFlags(argv, STREAM_FLAGS));
 }
 
 /** Runs every target at every scenario, prints the results and rewrites the "stream" section of BENCHMARKS.md. */

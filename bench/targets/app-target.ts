@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requestJson } from '../lib/http-json.js';
-import { freePort, ServerProcess } from '../lib/server-process.js';
+import { freePort } from '../../src/database/embedded-postgres.js';
+import { ServerProcess } from '../lib/server-process.js';
 import { epochMs } from '../lib/stats.js';
 import type { StreamTarget } from './stream-target.js';
 

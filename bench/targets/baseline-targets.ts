@@ -1,7 +1,8 @@
 import type { Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { requestJson } from '../lib/http-json.js';
-import { freePort, ServerProcess } from '../lib/server-process.js';
+import { freePort } from '../../src/database/embedded-postgres.js';
+import { ServerProcess } from '../lib/server-process.js';
 import { epochMs } from '../lib/stats.js';
 import type { StreamTarget } from './stream-target.js';
 

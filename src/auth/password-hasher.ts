@@ -1,4 +1,5 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
+import { safeEqual } from '../common/safe-equal.js';
 
 // scrypt is memory-hard (128 * N * r bytes = 16 MiB per hash here) and ships with Node: no native addon.
 const COST = 16384;
@@ -24,12 +25,11 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
   const actual = await scrypt(password, Buffer.from(salt, 'base64url'), {
     N: Number(n),
     r: Number(r),
     p: Number(p),
     maxmem: MAX_MEMORY,
   });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return safeEqual(hash, actual.toString('base64url'));
 }

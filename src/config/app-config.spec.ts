@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, parseDuration } from './app-config.js';
+import { ConfigError, LOG_LEVELS, loadConfig, parseDuration, parseTrustProxy } from './app-config.js';
 
 function freshDir(): string {
   return mkdtempSync(join(tmpdir(), 'crm-config-'));
@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       eventRetentionHours: 72,
       allowSignup: true,
       metricsToken: undefined,
+      logLevel: 'info',
+      trustProxy: ['loopback'],
     });
     expect(config.credentialsKey).toHaveLength(32);
   });
@@ -60,10 +62,39 @@ describe('loadConfig', () => {
     ['FACEBOOK_GRAPH_URL', 'not a url'],
     ['DATABASE_URL', 'mysql://x'],
     ['SEED_ADMIN_PASSWORD', 'short'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'warning'],
+    ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'loopback,not-an-address'],
+    ['TRUST_PROXY', '-1'],
   ])('stops with a message naming %s for %j', (variable, value) => {
     const attempt = () => loadConfig({ DATA_DIR: freshDir(), [variable]: value });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(variable);
+  });
+
+  it('accepts every pino level for LOG_LEVEL, in any case', () => {
+    for (const level of LOG_LEVELS) {
+      expect(loadConfig({ DATA_DIR: freshDir(), LOG_LEVEL: level.toUpperCase() }).logLevel).toBe(level);
+    }
+  });
+
+  it('parses TRUST_PROXY the way Express reads trust proxy', () => {
+    expect(loadConfig({ DATA_DIR: freshDir(), TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parseTrustProxy('X', 'true')).toBe(true);
+    expect(parseTrustProxy('X', 'FALSE')).toBe(false);
+    expect(parseTrustProxy('X', '0')).toBe(0);
+    expect(parseTrustProxy('X', 'loopback, 10.0.0.0/8,192.168.1.0/255.255.255.0, fd00::/8,203.0.113.7')).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '192.168.1.0/255.255.255.0',
+      'fd00::/8',
+      '203.0.113.7',
+    ]);
+    expect(parseTrustProxy('X', 'linklocal,uniquelocal')).toEqual(['linklocal', 'uniquelocal']);
+    expect(() => parseTrustProxy('X', 'fd00::/255.0.0.0')).toThrow('X');
+    expect(() => parseTrustProxy('X', '10.0.0.1/8/8')).toThrow('X');
   });
 
   it('parses durations', () => {

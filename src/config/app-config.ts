@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** Typed, validated configuration. Built once at boot from the environment (see README "Configuration"). */
@@ -24,8 +25,16 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** How often the relay re-reads the log when no NOTIFY arrives (safety net). */
   relayPollMs: number;
-  logLevel: string;
+  logLevel: LogLevel;
+  /** Express `trust proxy`: which hops may set X-Forwarded-For (and so the client address seen by the app). */
+  trustProxy: TrustProxy;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What Express accepts for `trust proxy`: everything, nothing, a hop count, or addresses/subnets/names. */
+export type TrustProxy = boolean | number | string[];
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -71,6 +80,45 @@ function url(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `must be an http(s) URL`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function logLevel(env: Env, name: string, fallback: LogLevel): LogLevel {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  // Checked here because pino throws deep inside logger construction on an unknown level.
+  const level = LOG_LEVELS.find((candidate) => candidate === raw);
+  if (!level) throw new ConfigError(name, `must be one of ${LOG_LEVELS.join(', ')}, got "${env[name]}"`);
+  return level;
+}
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, or a subnet as address/prefix-length or IPv4 address/netmask, as Express (proxy-addr) takes them. */
+function isTrustedProxyEntry(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.includes(entry)) return true;
+  const [address, range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+/** Parses TRUST_PROXY up front: Express would only fail (or silently trust nothing) at the first request. */
+export function parseTrustProxy(name: string, raw: string): TrustProxy {
+  const text = raw.trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const invalid = entries.find((entry) => !isTrustedProxyEntry(entry));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      name,
+      `must be true, false, a hop count, or comma-separated addresses, subnets or ${TRUST_PROXY_NAMES.join('/')}; "${invalid}" is none of these`,
+    );
+  }
+  return entries;
 }
 
 /** Parses "1h", "15m", "3600" or "2d" into seconds. */
@@ -142,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tiktokApiUrl: url(env, 'TIKTOK_API_URL', 'https://business-api.tiktok.com'),
     metricsToken: env.METRICS_TOKEN || undefined,
     relayPollMs: integer(env, 'RELAY_POLL_MS', 1000, 10, 1000),
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
+    trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY?.trim() || 'loopback'),
   };
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source.options.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { runMigrationsLocked } from './run-migrations.js';
 
 /**
  * Owns the connection to Postgres: starts the embedded server when DATABASE_URL is unset, runs pending
@@ -28,7 +29,7 @@ export class DatabaseService implements OnApplicationShutdown {
     }
     this.source = new DataSource(dataSourceOptions(this.url));
     await this.source.initialize();
-    const applied = await this.source.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsLocked(this.source);
     if (applied.length > 0) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
     return this.source;
   }

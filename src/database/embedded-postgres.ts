@@ -21,6 +21,11 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * A TCP port that was free a moment ago on loopback: for the embedded server, and for the servers the chaos
+ * harness and the benchmarks start as processes. test/support/global-setup.mjs keeps a copy of its own, as
+ * jest loads it as plain JS outside the module mapper, so it cannot import this file.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

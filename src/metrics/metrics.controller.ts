@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Inject, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { Public } from '../auth/decorators.js';
+import { safeEqual } from '../common/safe-equal.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ApiErrorResponses } from '../openapi/api-error-responses.decorator.js';
 
@@ -29,14 +29,8 @@ export class MetricsController {
   })
   @ApiErrorResponses(401)
   async getMetrics(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    if (this.config.metricsToken && !bearerMatches(authorization, this.config.metricsToken)) throw new UnauthorizedException();
+    if (this.config.metricsToken && !safeEqual(`Bearer ${this.config.metricsToken}`, authorization)) throw new UnauthorizedException();
     response.setHeader('Content-Type', register.contentType);
     response.send(await register.metrics());
   }
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const expected = Buffer.from(`Bearer ${token}`);
-  const actual = Buffer.from(header ?? '');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

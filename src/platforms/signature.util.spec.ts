@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { headerValue, hmacSha256Hex, safeEqual, safeEqualHex, sha256Hex } from './signature.util.js';
+import { safeEqual, safeEqualHex } from '../common/safe-equal.js';
+import { headerValue, hmacSha256Hex, sha256Hex } from './signature.util.js';
 
 describe('signature utils', () => {
   it('computes HMAC-SHA256 and SHA-256 over concatenated parts', () => {

@@ -9,7 +9,8 @@ import {
   type SignedRequest,
 } from '../platforms/platform-adapter.js';
 import { PlatformRegistry } from '../platforms/platform-registry.js';
-import { headerValue, safeEqual } from '../platforms/signature.util.js';
+import { safeEqual } from '../common/safe-equal.js';
+import { headerValue } from '../platforms/signature.util.js';
 import { InboundIngestionService, type ChannelItems } from './inbound-ingestion.service.js';
 import { countWebhook, type WebhookOutcome } from './webhook-metrics.js';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../common/errors/domain-errors.js';

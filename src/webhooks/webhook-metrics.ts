@@ -1,4 +1,5 @@
-import { Counter, register } from 'prom-client';
+import { register, type Counter } from 'prom-client';
+import { counter } from '../metrics/metric-factory.js';
 import type { Platform } from '../channels/entities/channel.entity.js';
 
 /** What happened to one webhook request. */
@@ -9,9 +10,7 @@ const METRIC_NAME = 'crm_webhook_requests_total';
 
 /** On prom-client's default registry (served by /api/metrics); reused when several apps share a process (tests). */
 function webhookCounter(): Counter<'platform' | 'outcome'> {
-  const existing = register.getSingleMetric(METRIC_NAME);
-  if (existing) return existing as Counter<'platform' | 'outcome'>;
-  return new Counter({
+  return counter({
     name: METRIC_NAME,
     help: 'Webhook requests by platform and outcome',
     labelNames: ['platform', 'outcome'] as const,

@@ -6,6 +6,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { migrations } from '../../migrations/index.js';
+import { createTestDatabase } from '../support/test-database.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe('startup', () => {
@@ -46,6 +48,26 @@ describe('startup', () => {
       expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/events/stream', '/api/events/ticket', '/api/events/ack', '/api/events', '/api/health', '/api/metrics']));
     } finally {
       await t.close();
+    }
+  });
+
+  it('brings two instances booting together on one empty database up healthy, applying the schema once', async () => {
+    const databaseUrl = await createTestDatabase();
+    const instances = await Promise.allSettled([startTestApp({ databaseUrl }), startTestApp({ databaseUrl })]);
+    const started = instances.flatMap((instance) => (instance.status === 'fulfilled' ? [instance.value] : []));
+    try {
+      expect(instances.map((instance) => (instance.status === 'rejected' ? String(instance.reason) : 'up'))).toEqual(['up', 'up']);
+      for (const t of started) await t.http().get('/api/health').expect(200);
+      const applied = await started[0].app.get(DataSource).query<Array<{ name: string }>>('SELECT name FROM migrations ORDER BY id');
+      expect(applied.map((row) => row.name)).toEqual(migrations.map((migration) => migration.name));
+      const locks = await started[0].app
+        .get(DataSource)
+        .query<Array<{ count: string }>>(
+          "SELECT count(*) AS count FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()",
+        );
+      expect(Number(locks[0].count)).toBe(0); // released once the migrations are done
+    } finally {
+      await Promise.all(started.map((t) => t.close()));
     }
   });
 

@@ -7,7 +7,7 @@ import { createUser, signupWorkspace, type Session } from '../support/fixtures.j
 import { createChannel, setChannelMembers } from '../support/inbox-fixtures.js';
 import { commitEvents, customerPayload } from '../support/realtime-helpers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openUtf8Sse, type Utf8SseReader } from './support/utf8-sse-reader.js';
+import { openSse, type SseReader } from '../support/sse-reader.js';
 
 /**
  * Isolation (issue 6): random workspaces, channels, memberships and events (committed in random groups, some
@@ -82,7 +82,7 @@ interface Viewer {
   isAdmin: boolean;
   channelIds: Set<string>;
   types: WireType[] | null;
-  stream?: Utf8SseReader;
+  stream?: SseReader;
 }
 
 describe('isolation: random workspaces, memberships and events', () => {
@@ -172,7 +172,7 @@ describe('isolation: random workspaces, memberships and events', () => {
         const start = await headId();
         for (const viewer of viewers) {
           const types = viewer.types ? `?types=${viewer.types.join(',')}` : '';
-          viewer.stream = await openUtf8Sse(`${t.baseUrl}/api/events/stream${types}`, {
+          viewer.stream = await openSse(`${t.baseUrl}/api/events/stream${types}`, {
             ...viewer.session.auth,
             'Last-Event-ID': String(start),
           });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { signupWorkspace, type Session } from '../support/fixtures.js';
 import { commitCustomerCreated } from '../support/realtime-helpers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openUtf8Sse } from './support/utf8-sse-reader.js';
+import { openSse } from '../support/sse-reader.js';
 
 /**
  * `Last-Event-ID` / `lastEventId` / `after` fuzz (issue 6): negative, huge, non-numeric, padded, unicode and
@@ -121,7 +121,7 @@ describe('resume id fuzz: every Last-Event-ID / lastEventId / after gets a defin
                 placement === 'header'
                   ? '/api/events/stream'
                   : `/api/events/stream?lastEventId=${encodeURIComponent(query)}`;
-              const reader = await openUtf8Sse(`${t.baseUrl}${url}`, headers);
+              const reader = await openSse(`${t.baseUrl}${url}`, headers);
               return {
                 reader,
                 header: placement === 'query' ? undefined : header,

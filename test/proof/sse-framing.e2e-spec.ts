@@ -6,7 +6,7 @@ import { signupWorkspace, type Session } from '../support/fixtures.js';
 import { createInbox, type Inbox } from '../support/inbox-fixtures.js';
 import { commitEvents, customerPayload } from '../support/realtime-helpers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openUtf8Sse, type Utf8SseReader } from './support/utf8-sse-reader.js';
+import { openSse, type SseReader } from '../support/sse-reader.js';
 
 /**
  * SSE framing (issue 6): whatever JSON content a customer or message field holds — newlines, `\r`, U+2028,
@@ -58,7 +58,7 @@ describe('SSE framing: any JSON content arrives intact through real clients', ()
   let t: TestApp;
   let admin: Session;
   let inbox: Inbox;
-  let raw: Utf8SseReader;
+  let raw: SseReader;
   let source: EventSource;
   const viaEventSource: Array<{ type: string; data: string; lastEventId: string }> = [];
 
@@ -67,7 +67,7 @@ describe('SSE framing: any JSON content arrives intact through real clients', ()
     t = await startTestApp({ env: fake.env() });
     admin = await signupWorkspace(t, 'Framing');
     inbox = await createInbox(t, admin, { messageCount: 0 });
-    raw = await openUtf8Sse(`${t.baseUrl}/api/events/stream`, admin.auth);
+    raw = await openSse(`${t.baseUrl}/api/events/stream`, admin.auth);
     await raw.waitFor((frames) => frames.length >= 1);
     source = new EventSource(`${t.baseUrl}/api/events/stream`, {
       fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...admin.auth } }),

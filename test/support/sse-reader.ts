@@ -40,6 +40,22 @@ export function parseFrame(raw: string): SseFrame {
 }
 
 /**
+ * Cuts decoded SSE text into raw frames (blocks ending with a blank line), keeping an incomplete frame for the
+ * next chunk. Feed it text from one decoder per response (StringDecoder or setEncoding), never per chunk.
+ */
+export function frameSplitter(onFrame: (raw: string) => void): (text: string) => void {
+  let pending = '';
+  return (text) => {
+    pending += text;
+    let boundary: number;
+    while ((boundary = pending.indexOf('\n\n')) !== -1) {
+      onFrame(pending.slice(0, boundary));
+      pending = pending.slice(boundary + 2);
+    }
+  };
+}
+
+/**
  * A raw node:http SSE reader: keeps the exact bytes and headers so tests can check the wire format.
  * Resolves once the response head arrives (any status); the body of a non-200 answer is in text().
  */
@@ -48,7 +64,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
     const request = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (response) => {
       const chunks: Buffer[] = [];
       const frames: SseFrame[] = [];
-      let pending = '';
+      const split = frameSplitter((raw) => frames.push(parseFrame(raw)));
       // A multi-byte character may be split across two chunks: decode the stream, not each chunk.
       const decoder = new StringDecoder('utf8');
       const waiters: Array<() => void> = [];
@@ -61,12 +77,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
       });
       response.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
-        pending += decoder.write(chunk);
-        let boundary: number;
-        while ((boundary = pending.indexOf('\n\n')) !== -1) {
-          frames.push(parseFrame(pending.slice(0, boundary)));
-          pending = pending.slice(boundary + 2);
-        }
+        split(decoder.write(chunk));
         notify();
       });
       response.on('error', () => undefined);

@@ -1,4 +1,5 @@
-import { hmacSha256Hex, safeEqualHex, type Bytes } from '../signature.util.js';
+import { safeEqualHex } from '../../common/safe-equal.js';
+import { hmacSha256Hex, type Bytes } from '../signature.util.js';
 
 export const FACEBOOK_SIGNATURE_HEADER = 'x-hub-signature-256';
 const PREFIX = 'sha256=';

@@ -1,4 +1,5 @@
-import { hmacSha256Hex, safeEqualHex, type Bytes } from '../signature.util.js';
+import { safeEqualHex } from '../../common/safe-equal.js';
+import { hmacSha256Hex, type Bytes } from '../signature.util.js';
 
 export const TIKTOK_SIGNATURE_HEADER = 'tiktok-signature';
 /** TikTok's own sample allows 5 s, but retries reuse the same `t`; 300 s keeps retries acceptable. */

@@ -1,4 +1,5 @@
-import { safeEqualHex, sha256Hex, type Bytes } from '../signature.util.js';
+import { safeEqualHex } from '../../common/safe-equal.js';
+import { sha256Hex, type Bytes } from '../signature.util.js';
 
 export const ZALO_SIGNATURE_HEADER = 'x-zevent-signature';
 const PREFIX = 'mac=';

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { startFakePlatforms, type FakePlatforms } from '../../support/fake-platforms.js';
 import { FAKE_SECRETS } from '../../support/webhook-signing.js';
-import { AppProcess, freePort, MAIN_JS } from './app-process.js';
+import { freePort } from '../../../src/database/embedded-postgres.js';
+import { AppProcess, MAIN_JS } from './app-process.js';
 import { ChaosWriter, type Platform, type WriterChannel } from './chaos-writers.js';
 import { diffIds, expectedIdsFor, ResilientSseClient } from './resilient-sse-client.js';
 

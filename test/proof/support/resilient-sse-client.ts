@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { frameSplitter, parseFrame } from '../../support/sse-reader.js';
 
 /** Who a client is, for computing what it may see from the events table. */
 export interface ClientVisibility {
@@ -136,15 +137,7 @@ export class ResilientSseClient {
         this.response = response;
         this.connects += 1;
         response.setEncoding('utf8');
-        let pending = '';
-        response.on('data', (chunk: string) => {
-          pending += chunk;
-          let boundary: number;
-          while ((boundary = pending.indexOf('\n\n')) !== -1) {
-            this.onFrame(pending.slice(0, boundary));
-            pending = pending.slice(boundary + 2);
-          }
-        });
+        response.on('data', frameSplitter((raw) => this.onFrame(raw)));
         response.on('error', () => undefined);
       },
     );
@@ -175,16 +168,7 @@ export class ResilientSseClient {
 
   /** Parses one frame like EventSource: the id is taken only when the frame is complete (dispatched). */
   private onFrame(raw: string): void {
-    let id: string | undefined;
-    let event = 'message';
-    for (const line of raw.split('\n')) {
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const field = line.slice(0, colon);
-      const value = line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') id = value;
-      else if (field === 'event') event = value;
-    }
+    const { id, event = 'message' } = parseFrame(raw);
     if (event === 'resync') {
       this.resyncs += 1;
       this.violations.push(`resync frame (id ${id}) after Last-Event-ID ${this.lastEventId}`);
