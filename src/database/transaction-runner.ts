@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent, DomainEventEnvelope, DomainEventName, DomainEventPayloads, EventScope } from '../common/domain-events.js';
@@ -6,7 +6,6 @@ import type { DomainEvent, DomainEventEnvelope, DomainEventName, DomainEventPayl
 /** The unit of work handed to a transaction: its EntityManager, and where its domain events are recorded. */
 export class Transaction {
   readonly events: DomainEvent[] = [];
-  readonly afterCommit: Array<() => void> = [];
 
   constructor(readonly manager: EntityManager) {}
 
@@ -14,11 +13,16 @@ export class Transaction {
   emit<K extends DomainEventName>(name: K, scope: EventScope, data: DomainEventPayloads[K]): void {
     this.events.push({ name, ...scope, data });
   }
+}
 
-  /** Runs after a successful commit only (e.g. wake the outbound sender). */
-  onCommit(callback: () => void): void {
-    this.afterCommit.push(callback);
-  }
+/**
+ * Emitted inside a transaction that recorded domain events, once, before the events themselves: all of them
+ * with the transaction's EntityManager, for a listener that handles them together (the event log's one INSERT).
+ */
+export const TRANSACTION_EVENTS = 'transaction.events';
+export interface TransactionEvents {
+  events: readonly DomainEvent[];
+  manager: EntityManager;
 }
 
 /** Emitted (outside any transaction) after a transaction with domain events has committed. */
@@ -30,15 +34,14 @@ export interface TransactionCommitted {
 /**
  * Runs a change in one database transaction and emits its domain events through @nestjs/event-emitter from
  * inside that transaction, as its last step: handlers get the transaction's EntityManager, so whatever they
- * write (the event log) commits or rolls back with the change. Emitting last keeps the event log's ordering
+ * write (the event log) commits or rolls back with the change. TRANSACTION_EVENTS carries them all at once,
+ * then each event is emitted under its own name, in recording order. Emitting last keeps the event log's ordering
  * lock (see realtime/event-log.writer.ts) held only for the insert and the commit. After the commit,
  * TRANSACTION_COMMITTED is emitted with the same events, for work that must only start once the change is
  * visible (the outbound sender).
  */
 @Injectable()
 export class TransactionRunner {
-  private readonly logger = new Logger(TransactionRunner.name);
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly emitter: EventEmitter2,
@@ -49,11 +52,13 @@ export class TransactionRunner {
     const result = await this.dataSource.transaction(async (manager) => {
       transaction = new Transaction(manager);
       const value = await work(transaction);
-      for (const event of transaction.events) {
-        // Listeners run one after another and each is awaited: with emitAsync (Promise.all) a failing
-        // listener would let the transaction roll back while another's query is still on its way.
-        for (const listener of this.emitter.listeners(event.name)) {
-          await (listener as (envelope: DomainEventEnvelope) => unknown)({ event, manager });
+      const events = transaction.events;
+      if (events.length > 0) {
+        const batch: TransactionEvents = { events, manager };
+        await this.callListeners(TRANSACTION_EVENTS, batch);
+        for (const event of events) {
+          const envelope: DomainEventEnvelope = { event, manager };
+          await this.callListeners(event.name, envelope);
         }
       }
       return value;
@@ -62,13 +67,18 @@ export class TransactionRunner {
       const committed: TransactionCommitted = { events: transaction.events };
       this.emitter.emit(TRANSACTION_COMMITTED, committed);
     }
-    for (const callback of transaction?.afterCommit ?? []) {
-      try {
-        callback();
-      } catch (error) {
-        this.logger.error({ err: error }, 'after-commit callback failed');
-      }
-    }
     return result;
+  }
+
+  /**
+   * Calls the listeners one after another, awaiting what each returns (an @OnEvent handler returns its
+   * promise; registered without promisify there is no setImmediate before it runs). With emitAsync
+   * (Promise.all) a failing listener would let the transaction roll back while another's query is still on
+   * its way.
+   */
+  private async callListeners(name: string, payload: TransactionEvents | DomainEventEnvelope): Promise<void> {
+    for (const listener of this.emitter.listeners(name)) {
+      await (listener as (payload: TransactionEvents | DomainEventEnvelope) => unknown)(payload);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { EntityManager } from 'typeorm';
-import { WIRE_EVENT_TYPES, type DomainEventEnvelope } from '../common/domain-events.js';
+import { WIRE_EVENT_TYPES } from '../common/domain-events.js';
+import { TRANSACTION_EVENTS, type TransactionEvents } from '../database/transaction-runner.js';
 
 /**
  * Advisory lock that orders the event log: a transaction takes it right before inserting its events and
@@ -12,31 +12,31 @@ export const EVENT_LOG_LOCK_KEY = 7_230_002;
 /** NOTIFY channel: a wake-up hint for the relays, never the payload (NOTIFY payloads are capped at 8000 bytes). */
 export const EVENT_NOTIFY_CHANNEL = 'crm_events';
 
-// Domain events are emitted by TransactionRunner as the last step of their transaction; awaited (promisify)
-// and with errors propagated, so a failed insert rolls the whole change back.
-const LISTENER_OPTIONS = { promisify: true, suppressErrors: false } as const;
+/**
+ * One statement for all of a transaction's events. ORDER BY the array position makes the bigserial ids follow
+ * the recording order (the causal order of the change).
+ */
+const INSERT_EVENTS = `
+  INSERT INTO events (workspace_id, type, channel_id, conversation_id, data)
+  SELECT workspace_id, type, channel_id, conversation_id, data::json
+  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
+    WITH ORDINALITY AS batch (workspace_id, type, channel_id, conversation_id, data, position)
+  ORDER BY position`;
 
 /** Writes every domain event to the `events` table inside the transaction of the change (transactional outbox). */
 @Injectable()
 export class EventLogWriter {
-  private readonly lockedTransactions = new WeakSet<EntityManager>();
-
-  @OnEvent('customer.created', LISTENER_OPTIONS)
-  @OnEvent('customer.updated', LISTENER_OPTIONS)
-  @OnEvent('customer.deleted', LISTENER_OPTIONS)
-  @OnEvent('conversation.started', LISTENER_OPTIONS)
-  @OnEvent('conversation.updated', LISTENER_OPTIONS)
-  @OnEvent('message.received', LISTENER_OPTIONS)
-  @OnEvent('message.sent', LISTENER_OPTIONS)
-  @OnEvent('access.changed', LISTENER_OPTIONS)
-  async append({ event, manager }: DomainEventEnvelope): Promise<void> {
-    if (!this.lockedTransactions.has(manager)) {
-      this.lockedTransactions.add(manager);
-      await manager.query('SELECT pg_advisory_xact_lock($1), pg_notify($2, $3)', [EVENT_LOG_LOCK_KEY, EVENT_NOTIFY_CHANNEL, '']);
-    }
-    await manager.query(
-      'INSERT INTO events (workspace_id, type, channel_id, conversation_id, data) VALUES ($1, $2, $3, $4, $5)',
-      [event.workspaceId, WIRE_EVENT_TYPES[event.name], event.channelId, event.conversationId, JSON.stringify(event.data)],
-    );
+  // Registered without promisify (which would defer each call by a setImmediate): TransactionRunner awaits the
+  // returned promise itself, and suppressErrors: false lets a failed insert roll the whole change back.
+  @OnEvent(TRANSACTION_EVENTS, { suppressErrors: false })
+  async append({ events, manager }: TransactionEvents): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1), pg_notify($2, $3)', [EVENT_LOG_LOCK_KEY, EVENT_NOTIFY_CHANNEL, '']);
+    await manager.query(INSERT_EVENTS, [
+      events.map((event) => event.workspaceId),
+      events.map((event) => WIRE_EVENT_TYPES[event.name]),
+      events.map((event) => event.channelId),
+      events.map((event) => event.conversationId),
+      events.map((event) => JSON.stringify(event.data)),
+    ]);
   }
 }

@@ -13,7 +13,7 @@ import { StreamAccessLoader } from './stream-access.loader.js';
 import { StreamConnection } from './stream-connection.js';
 import { parseFilters } from './stream-filters.parser.js';
 import { StreamHub } from './stream-hub.js';
-import { RateLimitedError, ValidationError } from '../common/errors/domain-errors.js';
+import { RateLimitedError } from '../common/errors/domain-errors.js';
 
 const STREAM_HEADERS = {
   'Content-Type': 'text/event-stream',
@@ -75,16 +75,19 @@ export class StreamsService {
     }
   }
 
-  /** Last-Event-ID header, then ?lastEventId=, then the clientId's acknowledged cursor; none → live. */
+  /**
+   * Last-Event-ID header, then ?lastEventId=, then the clientId's acknowledged cursor; none → live. An id that
+   * is not decimal is unknown (resync, not 400: a browser EventSource gives up for good on an error status).
+   */
   private async resumePoint(actor: AuthUser, request: Request, query: StreamQueryDto): Promise<ResumePoint> {
     const header = request.headers['last-event-id'];
     let raw = typeof header === 'string' && header.trim() !== '' ? header.trim() : query.lastEventId;
-    if (raw !== undefined && !EVENT_ID_PATTERN.test(raw)) throw new ValidationError('Last-Event-ID must be a non-negative integer');
     if (raw === undefined && query.clientId) {
       const cursor = await this.cursors.cursorOf(actor, query.clientId);
       if (cursor !== undefined) raw = String(cursor);
     }
     if (raw === undefined) return { kind: 'live' };
+    if (!EVENT_ID_PATTERN.test(raw)) return { kind: 'resync', reason: 'unknown_id' };
     const after = Number(raw);
     if (!Number.isSafeInteger(after)) return { kind: 'resync', reason: 'unknown_id' };
     if (after < (await this.log.prunedThrough())) return { kind: 'resync', reason: 'retention' };

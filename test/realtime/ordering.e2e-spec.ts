@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
 import type { DomainEventEnvelope } from '../../src/common/domain-events.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
 import { signupWorkspace, type Session } from '../support/fixtures.js';
@@ -94,6 +95,40 @@ describe('event log order under concurrent transactions', () => {
       expect(reader.events().map((frame) => Number(frame.id))).toEqual(ids);
       reader.close();
     }
+  });
+
+  it("a transaction's events are logged together, with consecutive ids in recording order", async () => {
+    const before = await logIds(t);
+    const scope = { workspaceId: admin.user.workspaceId, channelId: null, conversationId: null };
+    await t.app.get(TransactionRunner).run(async (tx) => {
+      for (const name of ['first', 'second', 'third']) tx.emit('customer.created', scope, customerPayload(name));
+      await tx.manager.query('SELECT 1');
+    });
+    const ids = (await logIds(t)).slice(before.length);
+    expect(ids).toEqual([ids[0], ids[0] + 1, ids[0] + 2]);
+    const rows = await t.app.get(DataSource).query<Array<{ name: string }>>(
+      "SELECT data->>'name' AS name FROM events WHERE id = ANY($1::bigint[]) ORDER BY id",
+      [ids],
+    );
+    expect(rows.map((row) => row.name)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('a failed event insert rolls the change and the transaction\'s other events back', async () => {
+    const before = await logIds(t);
+    const database = t.app.get(DataSource);
+    const workspaceName = async () =>
+      (await database.query<Array<{ name: string }>>('SELECT name FROM workspaces WHERE id = $1', [admin.user.workspaceId]))[0].name;
+    const nameBefore = await workspaceName();
+    await expect(
+      t.app.get(TransactionRunner).run(async (tx) => {
+        await tx.manager.query('UPDATE workspaces SET name = $1 WHERE id = $2', ['renamed', admin.user.workspaceId]);
+        tx.emit('customer.created', { workspaceId: admin.user.workspaceId, channelId: null, conversationId: null }, customerPayload('valid'));
+        // Not a uuid: the one INSERT of the batch fails.
+        tx.emit('customer.created', { workspaceId: 'not-a-uuid', channelId: null, conversationId: null }, customerPayload('invalid'));
+      }),
+    ).rejects.toThrow();
+    expect(await logIds(t)).toEqual(before);
+    expect(await workspaceName()).toBe(nameBefore);
   });
 
   it('a rolled back transaction leaves no event', async () => {

@@ -102,6 +102,29 @@ describe('resume, resync and catch-up', () => {
     }
   });
 
+  it('answers a non-decimal resume id (browser Last-Event-ID: abc, lastEventId=12abc) with 200 and resync, then live', async () => {
+    const cases: Array<{ url: string; headers: Record<string, string> }> = [
+      { url: '/api/events/stream', headers: { ...admin.auth, 'Last-Event-ID': 'abc' } },
+      { url: '/api/events/stream?lastEventId=12abc', headers: admin.auth },
+      { url: '/api/events/stream?lastEventId=-1', headers: admin.auth },
+    ];
+    for (const { url, headers } of cases) {
+      const head = Math.max(...(await logIds(t)));
+      const reader = await openSse(`${t.baseUrl}${url}`, headers);
+      try {
+        await reader.waitFor((frames) => frames.some((frame) => frame.event === 'resync'));
+        expect([url, reader.status]).toEqual([url, 200]);
+        expect(reader.frames.find((frame) => frame.event === 'resync')!.id).toBe(String(head));
+        expect(reader.events()).toEqual([]);
+        await commitCustomerCreated(t, admin.user.workspaceId, 'after non-decimal resume id');
+        await reader.waitFor(() => reader.events().length === 1);
+        expect(Number(reader.events()[0].id)).toBeGreaterThan(head);
+      } finally {
+        reader.close();
+      }
+    }
+  });
+
   it('serves GET /api/events with limit, cursor and filters, and validates its input', async () => {
     const ids = await logIds(t);
     const page1 = (await t.http().get(`/api/events?after=${ids[0]}&limit=3`).set(admin.auth).expect(200)).body;

@@ -143,14 +143,12 @@ describe('event stream: auth, headers, frames, filters', () => {
   });
 
   it('rejects unknown filter values and unknown query parameters with 400', async () => {
-    for (const query of ['types=bogus', 'conversationId=nope', 'channelId=1', 'lastEventId=-1', 'lastEventId=abc', 'surprise=1']) {
+    // A non-decimal resume id is no 400 (see resume.e2e-spec.ts: resync); only an absurdly long one is.
+    for (const query of ['types=bogus', 'conversationId=nope', 'channelId=1', `lastEventId=${'1'.repeat(201)}`, 'surprise=1']) {
       const reader = await openSse(`${t.baseUrl}/api/events/stream?${query}`, admin.auth);
       await reader.ended;
       expect([query, reader.status]).toEqual([query, 400]);
     }
-    const header = await openSse(`${t.baseUrl}/api/events/stream`, { ...admin.auth, 'Last-Event-ID': 'x1' });
-    await header.ended;
-    expect(header.status).toBe(400);
   });
 
   it('works with the eventsource npm client and a ticket', async () => {

@@ -4,6 +4,8 @@ import { CLIENT_EVENT_TYPES } from '../../common/domain-events.js';
 
 const TYPES_PATTERN = new RegExp(`^(${CLIENT_EVENT_TYPES.join('|')})(,(${CLIENT_EVENT_TYPES.join('|')}))*$`);
 export const EVENT_ID_PATTERN = /^\d{1,20}$/;
+/** Longer resume ids than this are rejected before any stream byte (an EventSource never sends one). */
+export const MAX_RESUME_ID_LENGTH = 200;
 
 /** Filters shared by the stream and the catch-up API. */
 export class EventFiltersDto {
@@ -24,9 +26,14 @@ export class EventFiltersDto {
 }
 
 export class StreamQueryDto extends EventFiltersDto {
-  @ApiPropertyOptional({ description: 'Resume after this event id (the Last-Event-ID header wins)' })
+  /**
+   * Any string: an id that is not a decimal event id is unknown and answered with `resync`, like one beyond
+   * the head, because a 400 would make a browser EventSource stop reconnecting for good.
+   */
+  @ApiPropertyOptional({ description: 'Resume after this event id (the Last-Event-ID header wins); an unknown id → resync', maxLength: MAX_RESUME_ID_LENGTH })
   @IsOptional()
-  @Matches(EVENT_ID_PATTERN, { message: 'lastEventId must be a non-negative integer' })
+  @IsString()
+  @MaxLength(MAX_RESUME_ID_LENGTH)
   lastEventId?: string;
 
   @ApiPropertyOptional({ description: 'Resume after the cursor this client acknowledged (when no resume id is given)' })
