@@ -7,7 +7,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { createOpenApiDocument } from './openapi/openapi-document.js';
 
-/** Webhook bodies may be up to 1 MiB (API.md); larger ones get 413. */
+/** Webhook bodies may be up to 1 MiB (docs/api.md); larger ones get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**

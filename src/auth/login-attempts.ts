@@ -48,7 +48,7 @@ class WindowCounter {
 }
 
 /**
- * Brute-force guard of API.md: more than 10 failed logins for one email in 15 minutes, or more than 100
+ * Brute-force guard (docs/api.md): more than 10 failed logins for one email in 15 minutes, or more than 100
  * failed logins and signups from one address in a minute, answer 429 with Retry-After. Successful logins do
  * not count, so many users behind one address (an office) do not block each other.
  */

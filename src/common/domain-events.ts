@@ -5,7 +5,7 @@ import type { MessageView } from '../messages/message.view.js';
 
 /**
  * The one typed map of domain events: internal name → payload. The payload is exactly the `data` of the
- * event on the wire (API.md "Realtime stream"); WIRE_EVENT_TYPES gives its wire name.
+ * event on the wire (docs/realtime.md); WIRE_EVENT_TYPES gives its wire name.
  */
 export interface DomainEventPayloads {
   'customer.created': CustomerView;

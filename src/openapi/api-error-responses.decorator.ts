@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorResponse } from './error-response.dto.js';
 
-/** The error statuses a route may answer (API.md), each with the one error shape. */
+/** The error statuses a route may answer (docs/api.md), each with the one error shape. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {

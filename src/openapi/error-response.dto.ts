@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** Every error answer, in Nest's shape (API.md "Conventions"); written by common/http-exception.filter.ts. */
+/** Every error answer, in Nest's shape (docs/api.md); written by common/http-exception.filter.ts. */
 export class ErrorResponse {
   @ApiProperty({ example: 404 })
   statusCode!: number;

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 
 /**
- * The list answer of API.md `{items, nextCursor}` for one item class. Extend it to give the page its schema
+ * The list answer (docs/api.md) `{items, nextCursor}` for one item class. Extend it to give the page its schema
  * name: `export class ChannelPageResponse extends PageResponse(ChannelResponse) {}`.
  */
 export function PageResponse<T>(item: Type<T>) {

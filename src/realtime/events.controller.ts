@@ -58,7 +58,7 @@ export class EventsController {
   ) {}
 
   @ApiOperation({
-    summary: 'Server-Sent Events stream of every change the user may see (see API.md)',
+    summary: 'Server-Sent Events stream of every change the user may see (see docs/realtime.md)',
     description: STREAM_DESCRIPTION,
   })
   @ApiProduces('text/event-stream')

@@ -1,4 +1,4 @@
-/** Server-Sent Events frames (API.md "Realtime stream"). Each ends with a blank line; data is one line of JSON. */
+/** Server-Sent Events frames (docs/realtime.md). Each ends with a blank line; data is one line of JSON. */
 
 export function retryFrame(retryMs: number): string {
   return `retry: ${retryMs}\n\n`;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { uniqueEmail } from '../support/fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-// The brute-force guard allows 100 failed logins per client address and minute (API.md); the address is
+// The brute-force guard allows 100 failed logins per client address and minute (docs/api.md); the address is
 // Express's req.ip, so TRUST_PROXY decides whether X-Forwarded-For or the socket address is counted.
 const ATTEMPTS_PER_ADDRESS = 100;
 

@@ -6,7 +6,7 @@ import { CustomerResponse } from '../../customers/customer.view.js';
 import { MessageResponse } from '../../messages/message.view.js';
 
 /*
- * The `data` of every event a client can receive on GET /api/events/stream (API.md "Realtime stream"), one
+ * The `data` of every event a client can receive on GET /api/events/stream (docs/realtime.md), one
  * named schema per `event:` type, so a client author finds them in the OpenAPI document.
  */
 

@@ -17,7 +17,7 @@ function sleep(ms: number): Promise<void> {
 
 /**
  * One app instance as a child process (`node dist/src/main.js`) on a fixed loopback port, so clients find it
- * again after a restart. Every instance of a run shares JWT_SECRET and CREDENTIALS_KEY, as API.md requires.
+ * again after a restart. Every instance of a run shares JWT_SECRET and CREDENTIALS_KEY, as docs/api.md requires.
  */
 export class AppProcess {
   readonly baseUrl: string;

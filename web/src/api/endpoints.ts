@@ -14,7 +14,7 @@ import type {
   User,
 } from './models';
 
-/** The largest page the API serves (API.md: limit 1–100): whole lists in as few requests as possible. */
+/** The largest page the API serves (docs/api.md: limit 1–100): whole lists in as few requests as possible. */
 const MAX_PAGE_SIZE = 100;
 
 /** Every item of a list route, following `nextCursor` to the last page. */
@@ -33,7 +33,7 @@ async function listAll<T>(path: string): Promise<T[]> {
   return items;
 }
 
-/** Every REST call the console makes, one function each (shared/API.md). */
+/** Every REST call the console makes, one function each (docs/api.md). */
 export const api = {
   login: (email: string, password: string) =>
     apiRequest<LoginResponse>('/auth/login', { method: 'POST', body: { email, password }, anonymous: true }),

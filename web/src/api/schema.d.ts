@@ -222,7 +222,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-Sent Events stream of every change the user may see (see API.md)
+         * Server-Sent Events stream of every change the user may see (see docs/realtime.md)
          * @description Frames: `retry:` and `event: connected` first; then `id: <event id>` / `event: <type>` / `data: <JSON>` per event; `event: ping` heartbeats; `event: resync` when the resume point cannot be served. The `data` of each `event:` type:
          *
          *     - `new_message`: [NewMessageEvent](#/components/schemas/NewMessageEvent)
@@ -1976,7 +1976,7 @@ export interface operations {
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
-                /** @description Resume after this event id (the Last-Event-ID header wins) */
+                /** @description Resume after this event id (the Last-Event-ID header wins); an unknown id → resync */
                 lastEventId?: string;
                 /** @description Resume after the cursor this client acknowledged (when no resume id is given) */
                 clientId?: string;

@@ -3,7 +3,7 @@ import type { PagedList } from './infinite-lists';
 
 /**
  * A conversation's thread as cached: pages[0] is the newest page, later pages are older ones loaded with
- * `before`; each page is oldest first (API.md). Shown oldest first overall.
+ * `before`; each page is oldest first (docs/api.md). Shown oldest first overall.
  */
 export function threadMessages(data: PagedList<Message> | undefined): Message[] {
   return data ? [...data.pages].reverse().flatMap((page) => page.items) : [];
