@@ -12,7 +12,12 @@ import { EventsService } from './events.service.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { StreamAccessLoader } from './stream-access.loader.js';
 import { StreamAuthGuard } from './stream-auth.guard.js';
+import { RecentEvents } from './recent-events.js';
+import { StreamFanout } from './stream-fanout.js';
 import { StreamHub } from './stream-hub.js';
+import { StreamOutput } from './stream-output.js';
+import { StreamRegistry } from './stream-registry.js';
+import { StreamReplay } from './stream-replay.js';
 import { StreamTicketsService } from './stream-tickets.service.js';
 import { StreamsService } from './streams.service.js';
 
@@ -28,6 +33,11 @@ import { StreamsService } from './streams.service.js';
     EventLogRepository,
     EventRelay,
     StreamHub,
+    StreamRegistry,
+    StreamFanout,
+    StreamReplay,
+    StreamOutput,
+    { provide: RecentEvents, useFactory: () => new RecentEvents() },
     StreamsService,
     StreamAccessLoader,
     StreamAuthGuard,

@@ -6,8 +6,13 @@ import type { StreamFilters } from './stream-filters.js';
 
 export type CloseReason = 'client' | 'slow_consumer' | 'token_expired' | 'access_changed' | 'shutdown' | 'error';
 
+/** Placeholder until the registry gives a stream its user's live access (it sees nothing before). */
+const UNASSIGNED_ACCESS: StreamAccess = Object.freeze({ userId: '', workspaceId: '', isAdmin: false, channelIds: new Set<string>() });
+
 /** One open event stream: who it is for, what it asked for, how far it has got, and its response. */
 export class StreamConnection {
+  /** The user's live access, shared with their other streams; assigned by StreamRegistry.add. */
+  access: StreamAccess = UNASSIGNED_ACCESS;
   /** False while the stream replays from its resume point; live events are written only once it is true. */
   live = false;
   closed = false;
@@ -18,13 +23,13 @@ export class StreamConnection {
 
   constructor(
     readonly id: string,
-    readonly access: StreamAccess,
+    readonly userId: string,
+    readonly workspaceId: string,
     readonly filters: StreamFilters,
     readonly response: ServerResponse,
     readonly expiresAt: number,
-    startCursor: number,
   ) {
-    this.cursor = startCursor;
+    this.cursor = 0;
   }
 
   /**
@@ -33,14 +38,6 @@ export class StreamConnection {
    * skips the per-write work of ServerResponse.write (chunk header, cork, next-tick uncork).
    */
   directSocket: Socket | null = null;
-
-  get userId(): string {
-    return this.access.userId;
-  }
-
-  get workspaceId(): string {
-    return this.access.workspaceId;
-  }
 
   /** Writes a frame; false once the socket buffers past its high-water mark. */
   write(frame: EncodedFrame): boolean {

@@ -13,6 +13,7 @@ import { StreamAccessLoader } from './stream-access.loader.js';
 import { StreamConnection } from './stream-connection.js';
 import { parseFilters } from './stream-filters.parser.js';
 import { StreamHub } from './stream-hub.js';
+import { StreamRegistry } from './stream-registry.js';
 import { RateLimitedError } from '../common/errors/domain-errors.js';
 
 const STREAM_HEADERS = {
@@ -28,6 +29,7 @@ type ResumePoint = { kind: 'live' } | { kind: 'resume'; after: number } | { kind
 export class StreamsService {
   constructor(
     private readonly hub: StreamHub,
+    private readonly registry: StreamRegistry,
     private readonly log: EventLogRepository,
     private readonly cursors: EventCursorsService,
     private readonly accessLoader: StreamAccessLoader,
@@ -42,11 +44,13 @@ export class StreamsService {
     const filters = parseFilters(query);
     this.assertBelowLimit(actor);
     const resume = await this.resumePoint(actor, request, query);
-    const access = await this.accessLoader.load(actor);
+    // A user with streams here shares their live access (kept current by access events): no read needed.
+    const loaded = this.registry.sharesAccess(actor) ? undefined : await this.accessLoader.load(actor);
     this.assertBelowLimit(actor);
     if (request.socket.destroyed) return EMPTY;
 
-    const connection = new StreamConnection(randomUUID(), access, filters, response, actor.tokenExpiresAt, 0);
+    // From here to register() nothing awaits: the shared access seen above is still there when it registers.
+    const connection = new StreamConnection(randomUUID(), actor.id, actor.workspaceId, filters, response, actor.tokenExpiresAt);
     request.socket.setNoDelay(true);
     response.shouldKeepAlive = false;
     response.writeHead(200, STREAM_HEADERS);
@@ -61,13 +65,13 @@ export class StreamsService {
     if ((response as Response & { chunkedEncoding?: boolean }).chunkedEncoding === true && socket && response.writableLength === socket.writableLength) {
       connection.directSocket = socket;
     }
-    this.hub.register(connection, resumeFrom);
+    this.hub.register(connection, loaded, resumeFrom);
     await new Promise<void>((resolve) => (response.destroyed ? resolve() : response.once('close', resolve)));
     return EMPTY;
   }
 
   private assertBelowLimit(actor: AuthUser): void {
-    if (this.hub.countForUser(actor.id) >= this.config.sseMaxConnectionsPerUser) {
+    if (this.registry.countForUser(actor.id) >= this.config.sseMaxConnectionsPerUser) {
       throw new RateLimitedError(
         `At most ${this.config.sseMaxConnectionsPerUser} open streams per user`,
         Math.ceil(this.config.sseRetryMs / 1000),

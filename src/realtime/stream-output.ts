@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RealtimeMetrics } from './realtime.metrics.js';
+import { retryFrame, type EncodedFrame } from './sse-frames.js';
+import type { CloseReason, StreamConnection } from './stream-connection.js';
+import { StreamRegistry } from './stream-registry.js';
+
+/**
+ * A burst written in one tick (a relay batch) can put a healthy client over the limit for a moment: it is cut
+ * only if it is still over the limit this long after, or at once past HARD_LIMIT_FACTOR times the limit.
+ */
+export const OVER_LIMIT_GRACE_MS = 1000;
+const HARD_LIMIT_FACTOR = 4;
+
+/** Writes frames to streams with back-pressure, cuts slow consumers, and closes streams. */
+@Injectable()
+export class StreamOutput {
+  private readonly maxBufferBytes: number;
+
+  constructor(
+    private readonly registry: StreamRegistry,
+    private readonly metrics: RealtimeMetrics,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.maxBufferBytes = config.sseMaxBufferBytes;
+  }
+
+  write(connection: StreamConnection, frame: EncodedFrame): void {
+    // write() is false only once the socket buffers past its high-water mark: only then count the bytes.
+    if (connection.write(frame)) return;
+    const unsent = connection.unsentBytes;
+    if (unsent <= this.maxBufferBytes) return;
+    if (unsent > this.maxBufferBytes * HARD_LIMIT_FACTOR) this.close(connection, 'slow_consumer');
+    else if (connection.overLimitSince === 0) connection.overLimitSince = Date.now();
+  }
+
+  /** Slow-consumer verdict for a stream that went over the limit: cut if it has not drained within the grace. */
+  checkOverLimit(connection: StreamConnection, now: number): boolean {
+    if (connection.overLimitSince === 0) return false;
+    if (connection.unsentBytes <= this.maxBufferBytes) {
+      connection.overLimitSince = 0;
+      return false;
+    }
+    if (now - connection.overLimitSince < OVER_LIMIT_GRACE_MS) return false;
+    this.close(connection, 'slow_consumer');
+    return true;
+  }
+
+  /** Whether a replaying stream should wait for its client before it writes more. */
+  isHalfFull(connection: StreamConnection): boolean {
+    return connection.unsentBytes > this.maxBufferBytes / 2;
+  }
+
+  close(connection: StreamConnection, reason: CloseReason, retryMs?: number): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    this.registry.remove(connection);
+    this.metrics.openStreams.set(this.registry.openCount);
+    const response = connection.response;
+    if (reason === 'slow_consumer') {
+      this.metrics.slowConsumerDisconnects.inc();
+      response.destroy();
+    } else if (reason !== 'client' && !response.writableEnded) {
+      response.end(retryMs === undefined ? undefined : retryFrame(retryMs));
+    }
+  }
+}
