@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { INTERNAL_EVENT_TYPES } from '../common/domain-events.js';
+import { queryRows } from '../database/postgres-errors.js';
 import type { EventRow } from './relayed-event.js';
 import type { StreamFilters } from './stream-filters.js';
 
@@ -66,11 +67,11 @@ export class EventLogRepository {
   /** Deletes up to `batch` events older than the cutoff, oldest first, and records how far the log was pruned. */
   async pruneBatch(cutoff: Date, batch: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const deleted = await manager.query<Array<{ id: string }>>(
+      const rows = await queryRows<{ id: string }>(
+        manager,
         `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < $1 ORDER BY id LIMIT $2) RETURNING id`,
         [cutoff, batch],
       );
-      const rows: Array<{ id: string }> = Array.isArray(deleted[0]) ? (deleted[0] as Array<{ id: string }>) : deleted;
       if (rows.length === 0) return 0;
       const maxId = rows.reduce((max, row) => Math.max(max, Number(row.id)), 0);
       await manager.query('UPDATE event_log_state SET pruned_through = GREATEST(pruned_through, $1)', [maxId]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
+import { queryRows } from '../database/postgres-errors.js';
 
 export const TICKET_TTL_MS = 60_000;
 const TICKET_BYTES = 32;
@@ -36,13 +37,13 @@ export class StreamTicketsService {
   }
 
   async redeem(ticket: string): Promise<RedeemedTicket | null> {
-    const rows = await this.dataSource.query<Array<{ user_id: string; token_expires_at: Date }>>(
+    const [row] = await queryRows<{ user_id: string; token_expires_at: Date }>(
+      this.dataSource,
       `UPDATE stream_tickets SET used_at = now()
         WHERE ticket_hash = $1 AND used_at IS NULL AND expires_at > now()
         RETURNING user_id, token_expires_at`,
       [hashTicket(ticket)],
     );
-    const row = Array.isArray(rows[0]) ? (rows[0] as Array<{ user_id: string; token_expires_at: Date }>)[0] : rows[0];
     return row ? { userId: row.user_id, tokenExpiresAt: row.token_expires_at.getTime() } : null;
   }
 }
