@@ -3,6 +3,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { pageSize, type Page } from '../common/pagination.js';
 import { toConversationView } from '../conversations/conversation.view.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { ReadStateService } from '../conversations/read-state/read-state.service.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
@@ -16,6 +17,7 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsRepository,
     private readonly transactions: TransactionRunner,
+    private readonly readState: ReadStateService,
   ) {}
 
   /** A page of the newest messages older than `before`, oldest first within the page; nextCursor goes further back. */
@@ -87,8 +89,10 @@ export class MessagesService {
         scope,
         toConversationView(
           await this.conversations.getWithCustomerOrFail(workspaceId, conversationId, tx.manager),
+          await this.conversations.sharedAttention(workspaceId, conversationId, tx.manager),
         ),
       );
+      await this.readState.readOwnReply(tx, { ...scope, userId: actor.id }, message.id);
       return message;
     });
   }

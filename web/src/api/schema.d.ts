@@ -116,6 +116,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unread and waiting numbers of the visible, not resolved conversations */
+        get: operations["ReadStateController_countConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{conversationId}/messages": {
         parameters: {
             query?: never;
@@ -146,6 +163,40 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["ConversationsController_updateConversation"];
+        trace?: never;
+    };
+    "/api/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the caller's read point forward (emits conversation_read to the caller) */
+        post: operations["ReadStateController_markConversationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the caller's read point to just before the newest customer message */
+        post: operations["ReadStateController_markConversationUnread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/customers": {
@@ -232,6 +283,7 @@ export interface paths {
          *     - `customer_created`: [CustomerCreatedEvent](#/components/schemas/CustomerCreatedEvent)
          *     - `customer_updated`: [CustomerUpdatedEvent](#/components/schemas/CustomerUpdatedEvent)
          *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
+         *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
          *     - `ping`: [PingEvent](#/components/schemas/PingEvent)
          *     - `resync`: [ResyncEvent](#/components/schemas/ResyncEvent)
@@ -452,6 +504,20 @@ export interface components {
              */
             lastEventId: string;
         };
+        ConversationCountsResponse: {
+            /** @description Unread conversations per visible channel id; channels without any are left out */
+            byChannel: {
+                [key: string]: number;
+            };
+            /** @description Conversations with unread customer messages */
+            unread: number;
+            /** @description Of those, assigned to the caller */
+            unreadMine: number;
+            /** @description Of those, unassigned */
+            unreadUnassigned: number;
+            /** @description Conversations waiting for an answer */
+            waiting: number;
+        };
         ConversationCustomerResponse: {
             /** Format: uuid */
             id: string;
@@ -462,6 +528,18 @@ export interface components {
             items: components["schemas"]["ConversationResponse"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        /** @description `event: conversation_read` — the caller's read point moved (only to that user's streams); conversation events carry no unreadCount */
+        ConversationReadEvent: {
+            /** Format: uuid */
+            conversationId: string;
+            /**
+             * Format: uuid
+             * @description The newest message read; null before the first one
+             */
+            lastReadMessageId: string | null;
+            /** @description Customer messages after the new read point */
+            unreadCount: number;
         };
         ConversationResponse: {
             /** Format: uuid */
@@ -475,10 +553,19 @@ export interface components {
             customerId: string;
             /** Format: uuid */
             id: string;
+            /** @description The newest stored message; null when there is none */
+            lastMessage: components["schemas"]["LastMessageResponse"] | null;
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
             status: components["schemas"]["ConversationStatus"];
+            /** @description Customer messages after the caller's read point (never read: all of them) */
+            unreadCount: number;
+            /**
+             * Format: date-time
+             * @description The oldest customer message with no later agent message that did not fail; null when answered
+             */
+            waitingSince: string | null;
         };
         /** @enum {string} */
         ConversationStatus: "open" | "pending" | "resolved";
@@ -495,10 +582,17 @@ export interface components {
             customerId: string;
             /** Format: uuid */
             id: string;
+            /** @description The newest stored message; null when there is none */
+            lastMessage: components["schemas"]["LastMessageResponse"] | null;
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
             status: components["schemas"]["ConversationStatus"];
+            /**
+             * Format: date-time
+             * @description The oldest customer message with no later agent message that did not fail; null when answered
+             */
+            waitingSince: string | null;
         };
         CreateChannelDto: {
             /**
@@ -616,7 +710,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
-            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"];
+            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"];
             /**
              * @description Event id (decimal string)
              * @example 1842
@@ -629,6 +723,16 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        LastMessageResponse: {
+            /** @description The first 200 code points of the text */
+            content: string;
+            hasAttachments: boolean;
+            /** Format: uuid */
+            id: string;
+            sender: components["schemas"]["MessageSender"];
+            /** Format: date-time */
+            sentAt: string;
+        };
         LivenessResponse: {
             /** @enum {string} */
             status: "ok";
@@ -637,6 +741,13 @@ export interface components {
             /** @example admin@example.com */
             email: string;
             password: string;
+        };
+        MarkReadDto: {
+            /**
+             * Format: uuid
+             * @description The newest message read (default: the newest message); never moves the read point back
+             */
+            messageId?: string;
         };
         MessageAttachmentResponse: {
             /** @example image */
@@ -712,10 +823,17 @@ export interface components {
             customerId: string;
             /** Format: uuid */
             id: string;
+            /** @description The newest stored message; null when there is none */
+            lastMessage: components["schemas"]["LastMessageResponse"] | null;
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
             status: components["schemas"]["ConversationStatus"];
+            /**
+             * Format: date-time
+             * @description The oldest customer message with no later agent message that did not fail; null when answered
+             */
+            waitingSince: string | null;
         };
         /** @description `event: new_message` — a customer message, or an echo of a message the page sent elsewhere */
         NewMessageEvent: {
@@ -809,7 +927,7 @@ export interface components {
             workspaceName: string;
         };
         /** @enum {string} */
-        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted";
+        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read";
         StreamTicketResponse: {
             /** Format: date-time */
             expiresAt: string;
@@ -1402,6 +1520,12 @@ export interface operations {
                 status?: "open" | "pending" | "resolved";
                 channelId?: string;
                 assigneeId?: string;
+                /** @description true: only conversations with unread customer messages (false: none) */
+                unread?: "true" | "false";
+                /** @description true: only conversations waiting for an answer (waitingSince set) */
+                waiting?: "true" | "false";
+                /** @description Case-insensitive text in the customer's name or any message */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -1425,6 +1549,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReadStateController_countConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationCountsResponse"];
                 };
             };
             /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
@@ -1614,6 +1766,104 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConversationResponse"];
                 };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReadStateController_markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadDto"];
+            };
+        };
+        responses: {
+            /** @description Read point stored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReadStateController_markConversationUnread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read point stored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
             400: {
@@ -1878,7 +2128,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -1972,7 +2222,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
