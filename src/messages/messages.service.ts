@@ -5,6 +5,7 @@ import { toConversationView } from '../conversations/conversation.view.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { ReadStateService } from '../conversations/read-state/read-state.service.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import { CollisionGuard } from './collision-guard.js';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { toMessageView, type MessageView } from './message.view.js';
@@ -18,6 +19,7 @@ export class MessagesService {
     private readonly conversations: ConversationsRepository,
     private readonly transactions: TransactionRunner,
     private readonly readState: ReadStateService,
+    private readonly collisionGuard: CollisionGuard,
   ) {}
 
   /** A page of the newest messages older than `before`, oldest first within the page; nextCursor goes further back. */
@@ -56,6 +58,12 @@ export class MessagesService {
           tx.manager,
         );
         if (earlier) return toMessageView(earlier);
+      }
+      if (dto.afterMessageId !== undefined) {
+        await this.collisionGuard.assertNothingNewer(
+          { workspaceId, conversationId, senderUserId: actor.id, afterMessageId: dto.afterMessageId },
+          tx.manager,
+        );
       }
       const inserted = await this.messages.insertPendingUnlessDuplicate(
         {

@@ -908,6 +908,11 @@ export interface components {
             reason: "retention" | "unknown_id";
         };
         SendMessageDto: {
+            /**
+             * Format: uuid
+             * @description The newest message the agent had on screen: 409 with newMessages when the customer or anyone else wrote later
+             */
+            afterMessageId?: string;
             /** @description Idempotency key chosen by the client: sending the same one again in this conversation returns the same message */
             clientMessageId?: string;
             /** @example Hello! How can we help? */
@@ -1687,6 +1692,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
