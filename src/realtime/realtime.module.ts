@@ -2,6 +2,8 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { HealthChecks } from '../health/health-checks.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { EphemeralFanout } from './ephemeral/ephemeral-fanout.js';
+import { EphemeralPublisher } from './ephemeral/ephemeral-publisher.js';
 import { EventCursorsService } from './event-cursors.service.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { EventLogWriter } from './event-log.writer.js';
@@ -46,8 +48,10 @@ import { StreamsService } from './streams.service.js';
     EventsService,
     EventRetentionService,
     RealtimeMetrics,
+    EphemeralPublisher,
+    EphemeralFanout,
   ],
-  exports: [EventRelay, StreamHub, EventRetentionService],
+  exports: [EventRelay, StreamHub, EventRetentionService, EphemeralPublisher, StreamRegistry],
 })
 export class RealtimeModule implements OnModuleInit {
   constructor(

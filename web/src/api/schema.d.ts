@@ -165,6 +165,23 @@ export interface paths {
         patch: operations["ConversationsController_updateConversation"];
         trace?: never;
     };
+    "/api/conversations/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report viewing / typing / idle; other agents who see the conversation get agent_activity */
+        post: operations["ActivityController_reportActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/read": {
         parameters: {
             query?: never;
@@ -456,6 +473,11 @@ export interface components {
              */
             lastEventId: string;
         };
+        /**
+         * @description `idle` ends a report (and is never refused)
+         * @enum {string}
+         */
+        ActivityKind: "viewing" | "typing" | "idle";
         AuthSessionResponse: {
             /** @description Send as `Authorization: Bearer <accessToken>` */
             accessToken: string;
@@ -896,6 +918,10 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "error" | "shutting_down";
+        };
+        ReportActivityDto: {
+            /** @description `idle` ends a report (and is never refused) */
+            kind: components["schemas"]["ActivityKind"];
         };
         /** @description `event: resync` — the resume point is older than retention or unknown: refetch over REST, then carry on live */
         ResyncEvent: {
@@ -1810,6 +1836,68 @@ export interface operations {
             };
         };
     };
+    ActivityController_reportActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportActivityDto"];
+            };
+        };
+        responses: {
+            /** @description Reported */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     ReadStateController_markConversationRead: {
         parameters: {
             query?: never;
@@ -2142,7 +2230,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2236,7 +2324,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
