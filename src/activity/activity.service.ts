@@ -4,6 +4,7 @@ import { NotFoundError, RateLimitedError } from '../common/errors/domain-errors.
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { EphemeralPublisher } from '../realtime/ephemeral/ephemeral-publisher.js';
+import { PresenceService } from '../realtime/presence/presence.service.js';
 import { ActivityCoalescer } from './activity-coalescer.js';
 import { ActivityRateLimiter } from './activity-rate-limiter.js';
 import type { ActivityKind } from './dto/report-activity.dto.js';
@@ -24,6 +25,7 @@ export class ActivityService implements OnModuleDestroy {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly publisher: EphemeralPublisher,
+    private readonly presence: PresenceService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.coalescer = new ActivityCoalescer(config.activityTtlMs);
@@ -47,6 +49,7 @@ export class ActivityService implements OnModuleDestroy {
     }
     const conversation = await this.conversations.getVisible(actor, conversationId);
     if (!conversation) throw new NotFoundError('Conversation not found');
+    this.presence.touch(actor);
     const expiresAt = this.coalescer.decide(actor.id, conversationId, kind, now);
     if (expiresAt === null) return;
     await this.publisher.publish({

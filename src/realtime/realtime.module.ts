@@ -4,6 +4,9 @@ import { HealthChecks } from '../health/health-checks.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { EphemeralFanout } from './ephemeral/ephemeral-fanout.js';
 import { EphemeralPublisher } from './ephemeral/ephemeral-publisher.js';
+import { PresenceController } from './presence/presence.controller.js';
+import { PresenceRepository } from './presence/presence.repository.js';
+import { PresenceService } from './presence/presence.service.js';
 import { EventCursorsService } from './event-cursors.service.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { EventLogWriter } from './event-log.writer.js';
@@ -29,7 +32,7 @@ import { StreamsService } from './streams.service.js';
  */
 @Module({
   imports: [MetricsModule],
-  controllers: [EventsController],
+  controllers: [EventsController, PresenceController],
   providers: [
     EventLogWriter,
     EventLogRepository,
@@ -50,8 +53,10 @@ import { StreamsService } from './streams.service.js';
     RealtimeMetrics,
     EphemeralPublisher,
     EphemeralFanout,
+    PresenceRepository,
+    PresenceService,
   ],
-  exports: [EventRelay, StreamHub, EventRetentionService, EphemeralPublisher, StreamRegistry],
+  exports: [EventRelay, StreamHub, EventRetentionService, EphemeralPublisher, StreamRegistry, PresenceService],
 })
 export class RealtimeModule implements OnModuleInit {
   constructor(

@@ -301,6 +301,8 @@ export interface paths {
          *     - `customer_updated`: [CustomerUpdatedEvent](#/components/schemas/CustomerUpdatedEvent)
          *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
          *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
+         *     - `agent_activity`: [AgentActivityEvent](#/components/schemas/AgentActivityEvent)
+         *     - `presence_changed`: [PresenceChangedEvent](#/components/schemas/PresenceChangedEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
          *     - `ping`: [PingEvent](#/components/schemas/PingEvent)
          *     - `resync`: [ResyncEvent](#/components/schemas/ResyncEvent)
@@ -373,6 +375,40 @@ export interface paths {
         get: operations["MetricsController_getMetrics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Presence of every user of the workspace */
+        get: operations["PresenceController_listPresence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presence/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller is active (keeps them online while their streams are open) */
+        post: operations["PresenceController_reportPresenceActivity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -478,6 +514,18 @@ export interface components {
          * @enum {string}
          */
         ActivityKind: "viewing" | "typing" | "idle";
+        /** @description `event: agent_activity` — ephemeral (no `id:`): another agent viewing or typing; expire it at expiresAt */
+        AgentActivityEvent: {
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @enum {string} */
+            kind: "viewing" | "typing" | "idle";
+            name: string;
+            /** Format: uuid */
+            userId: string;
+        };
         AuthSessionResponse: {
             /** @description Send as `Authorization: Bearer <accessToken>` */
             accessToken: string;
@@ -888,6 +936,30 @@ export interface components {
         };
         /** @enum {string} */
         Platform: "facebook" | "zalo" | "tiktok";
+        /** @description `event: presence_changed` — ephemeral (no `id:`): a user of the workspace changed presence */
+        PresenceChangedEvent: {
+            /** Format: date-time */
+            since: string | null;
+            /** @enum {string} */
+            status: "online" | "away" | "offline";
+            /** Format: uuid */
+            userId: string;
+        };
+        PresenceItemResponse: {
+            /**
+             * Format: date-time
+             * @description Since when; null for a user never online
+             */
+            since: string | null;
+            status: components["schemas"]["PresenceStatus"];
+            /** Format: uuid */
+            userId: string;
+        };
+        PresenceListResponse: {
+            items: components["schemas"]["PresenceItemResponse"][];
+        };
+        /** @enum {string} */
+        PresenceStatus: "online" | "away" | "offline";
         ReadinessResponse: {
             /** @description Every check */
             details: {
@@ -2478,6 +2550,61 @@ export interface operations {
                 content: {
                     "text/plain": string;
                 };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    PresenceController_listPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceListResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    PresenceController_reportPresenceActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
             401: {
