@@ -62,26 +62,30 @@ export class PresenceRepository {
   }
 
   /**
-   * Counts a new stream of the user on this instance unless they already hold `max` on live instances. The
-   * per-user advisory lock makes concurrent opens on different instances take turns. False: over the limit.
+   * Counts a new stream of the user on this instance unless they then hold more than `max` on live instances.
+   * The increment commits first, then a fresh snapshot sums every live instance: of two opens racing on
+   * different instances at least one sees the other, so the limit never lets more through (at worst both are
+   * refused). Two statements, no lock: 25 concurrent opens of one user do not queue behind each other.
+   * False: over the limit (the increment is taken back).
    */
   async openStream(instanceId: string, userId: string, max: number, instanceTimeoutMs: number): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query("SELECT pg_advisory_xact_lock(hashtext('open_streams:' || $1))", [userId]);
-      const [row] = await queryRows<{ streams: number }>(
-        manager,
-        `SELECT coalesce(sum(stream_count), 0)::int AS streams FROM open_streams JOIN stream_instances USING (instance_id)
-          WHERE user_id = $1 AND heartbeat_at > now() - make_interval(secs => $2::double precision / 1000)`,
-        [userId, instanceTimeoutMs],
-      );
-      if ((row?.streams ?? 0) >= max) return false;
-      await manager.query(
-        `INSERT INTO open_streams (instance_id, user_id, stream_count) VALUES ($1, $2, 1)
-         ON CONFLICT (instance_id, user_id) DO UPDATE SET stream_count = open_streams.stream_count + 1`,
-        [instanceId, userId],
-      );
-      return true;
-    });
+    await this.dataSource.query(
+      `INSERT INTO open_streams (instance_id, user_id, stream_count) VALUES ($1, $2, 1)
+       ON CONFLICT (instance_id, user_id) DO UPDATE SET stream_count = open_streams.stream_count + 1`,
+      [instanceId, userId],
+    );
+    const [row] = await queryRows<{ streams: number }>(
+      this.dataSource,
+      `SELECT coalesce(sum(stream_count), 0)::int AS streams FROM open_streams JOIN stream_instances USING (instance_id)
+        WHERE user_id = $1 AND heartbeat_at > now() - make_interval(secs => $2::double precision / 1000)`,
+      [userId, instanceTimeoutMs],
+    );
+    if ((row?.streams ?? 0) <= max) return true;
+    await this.dataSource.query(
+      'UPDATE open_streams SET stream_count = greatest(stream_count - 1, 0) WHERE instance_id = $1 AND user_id = $2',
+      [instanceId, userId],
+    );
+    return false;
   }
 
   async closeStream(instanceId: string, userId: string): Promise<void> {
