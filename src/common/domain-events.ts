@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ConversationView } from '../conversations/conversation.view.js';
 import type { CustomerView } from '../customers/customer.view.js';
 import type { MessageView } from '../messages/message.view.js';
+import type { ConversationReadView } from '../conversations/read-state/conversation-read.view.js';
 
 /**
  * The one typed map of domain events: internal name → payload. The payload is exactly the `data` of the
@@ -17,6 +18,8 @@ export interface DomainEventPayloads {
   'message.received': MessageView;
   /** An agent reply created here, and each later delivery-status change of it. */
   'message.sent': MessageView;
+  /** A user's read point moved: only that user's streams receive it (EventScope.userId). */
+  'conversation.read': ConversationReadView;
   /** Who may see what changed: logged in order with the data so every instance updates its streams at once. */
   'access.changed': AccessChange;
 }
@@ -36,6 +39,7 @@ export const WIRE_EVENT_TYPES = {
   'conversation.updated': 'conversation_updated',
   'message.received': 'new_message',
   'message.sent': 'message_sent',
+  'conversation.read': 'conversation_read',
   'access.changed': 'access_changed',
 } as const satisfies Record<DomainEventName, string>;
 
@@ -50,6 +54,7 @@ export const CLIENT_EVENT_TYPES: readonly WireEventType[] = [
   'customer_created',
   'customer_updated',
   'customer_deleted',
+  'conversation_read',
 ];
 export const INTERNAL_EVENT_TYPES: readonly WireEventType[] = ['access_changed'];
 
@@ -58,6 +63,8 @@ export interface EventScope {
   workspaceId: string;
   channelId: string | null;
   conversationId: string | null;
+  /** Set for an event of one user only (their read state); absent or null: everyone who may see the channel. */
+  userId?: string | null;
 }
 
 export interface DomainEvent<K extends DomainEventName = DomainEventName> extends EventScope {

@@ -25,6 +25,17 @@ export async function fetchNewestFirst<T extends ObjectLiteral>(
   limit: number,
   cursor?: string,
 ): Promise<Page<T>> {
+  const { items, nextCursor } = await fetchNewestFirstWithRaw(query, order, limit, cursor);
+  return { items, nextCursor };
+}
+
+/** As fetchNewestFirst, with each entity's raw row (for columns added with addSelect), index for index. */
+export async function fetchNewestFirstWithRaw<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  order: KeysetOrder,
+  limit: number,
+  cursor?: string,
+): Promise<Page<T> & { raw: Array<Record<string, unknown>> }> {
   const time = `${order.alias}.${order.timeColumn}`;
   const id = `${order.alias}.id`;
   if (cursor !== undefined) {
@@ -41,10 +52,11 @@ export async function fetchNewestFirst<T extends ObjectLiteral>(
     .limit(limit + 1);
   const { entities, raw } = await query.getRawAndEntities<Record<string, unknown>>();
   if (entities.length !== raw.length) throw new Error('fetchNewestFirst needs one row per entity');
-  if (entities.length <= limit) return { items: entities, nextCursor: null };
+  if (entities.length <= limit) return { items: entities, raw, nextCursor: null };
   const last = raw[limit - 1];
   return {
     items: entities.slice(0, limit),
+    raw: raw.slice(0, limit),
     nextCursor: encodeCursor({
       time: String(last[CURSOR_TIME_COLUMN]),
       id: String(last[`${order.alias}_id`]),

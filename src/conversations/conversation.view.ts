@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS, type Platform } from '../channels/entities/channel.entity.js';
 import { PageResponse } from '../openapi/page-response.dto.js';
+import { LastMessageResponse, type CallerAttention, type SharedAttention } from './read-state/conversation-attention.view.js';
 import {
   CONVERSATION_STATUSES,
   type ConversationEntity,
@@ -15,8 +16,8 @@ export class ConversationCustomerResponse {
   name!: string | null;
 }
 
-/** A conversation as REST answers it and as `new_conversation` / `conversation_updated` carry it. */
-export class ConversationResponse {
+/** A conversation as `new_conversation` / `conversation_updated` carry it: the fields every user shares. */
+export class SharedConversationResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -43,15 +44,40 @@ export class ConversationResponse {
 
   @ApiProperty({ type: ConversationCustomerResponse })
   customer!: ConversationCustomerResponse;
+
+  @ApiProperty({ type: LastMessageResponse, nullable: true, description: 'The newest stored message; null when there is none' })
+  lastMessage!: LastMessageResponse | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'The oldest customer message with no later agent message that did not fail; null when answered',
+  })
+  waitingSince!: string | null;
+}
+
+/**
+ * A conversation as REST answers it: with the caller's own `unreadCount`. Events go to many users, so they
+ * carry SharedConversationResponse, without it (clients follow `conversation_read` and `new_message`).
+ */
+export class ConversationResponse extends SharedConversationResponse {
+  @ApiProperty({ description: "Customer messages after the caller's read point (never read: all of them)" })
+  unreadCount!: number;
 }
 
 export class ConversationPageResponse extends PageResponse(ConversationResponse) {}
 
 /** The name the services and the domain-event map use. */
-export type ConversationView = ConversationResponse;
+export type ConversationView = SharedConversationResponse;
+
+export type CallerConversationView = ConversationResponse;
+
+/** A conversation before its first message: nothing to show, nobody waiting. */
+export const NO_MESSAGES_YET: SharedAttention = { lastMessage: null, waitingSince: null };
 
 /** Expects `conversation.customer` loaded. */
-export function toConversationView(conversation: ConversationEntity): ConversationView {
+export function toConversationView(conversation: ConversationEntity, attention: SharedAttention): ConversationView {
   return {
     id: conversation.id,
     channelId: conversation.channelId,
@@ -62,5 +88,11 @@ export function toConversationView(conversation: ConversationEntity): Conversati
     lastMessageAt: conversation.lastMessageAt.toISOString(),
     createdAt: conversation.createdAt.toISOString(),
     customer: { id: conversation.customerId, name: conversation.customer?.name ?? null },
+    lastMessage: attention.lastMessage,
+    waitingSince: attention.waitingSince,
   };
+}
+
+export function toCallerConversationView(conversation: ConversationEntity, attention: CallerAttention): CallerConversationView {
+  return { ...toConversationView(conversation, attention), unreadCount: attention.unreadCount };
 }

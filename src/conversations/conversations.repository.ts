@@ -3,18 +3,32 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { ChannelRef } from '../channels/entities/platform-channel.js';
-import { fetchNewestFirst } from '../common/pagination-query.js';
+import { fetchNewestFirstWithRaw } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
 import type { CustomerEntity } from '../customers/entities/customer.entity.js';
 import { customerFromRow, type CustomerRow } from '../customers/entities/customer.row.js';
 import { queryRows } from '../database/postgres-errors.js';
 import { ConversationEntity, type ConversationStatus } from './entities/conversation.entity.js';
 import { conversationFromRow, type ConversationRow } from './entities/conversation.row.js';
+import {
+  callerAttentionFromRaw,
+  selectCallerAttention,
+  selectSharedAttention,
+  sharedAttentionFromRaw,
+} from './read-state/conversation-attention.sql.js';
+import type { CallerAttention, SharedAttention } from './read-state/conversation-attention.view.js';
+import { applyAttentionFilters, type AttentionFilters } from './read-state/attention-filters.js';
 
-export interface ConversationFilters {
+export interface ConversationFilters extends AttentionFilters {
   status?: ConversationStatus;
   channelId?: string;
   assigneeId?: string;
+}
+
+/** A conversation with its attention fields as one caller sees them. */
+export interface ConversationForCaller {
+  conversation: ConversationEntity;
+  attention: CallerAttention;
 }
 
 export type ConversationChanges = Partial<Pick<ConversationEntity, 'status' | 'assigneeId'>>;
@@ -82,6 +96,30 @@ export class ConversationsRepository {
     return this.access.scope(query, actor, 'conversation').getOne();
   }
 
+  /** As getVisible, with the attention fields as the actor sees them, in the same query. */
+  async getVisibleForCaller(actor: AuthUser, id: string, manager?: EntityManager): Promise<ConversationForCaller | null> {
+    const query = this.manager(manager)
+      .getRepository(ConversationEntity)
+      .createQueryBuilder('conversation')
+      .leftJoinAndSelect('conversation.customer', 'customer')
+      .where('conversation.id = :id', { id });
+    selectCallerAttention(this.access.scope(query, actor, 'conversation'), 'conversation', actor.id);
+    const { entities, raw } = await query.getRawAndEntities<Record<string, unknown>>();
+    return entities[0] ? { conversation: entities[0], attention: callerAttentionFromRaw(raw[0]) } : null;
+  }
+
+  /** The attention fields every caller shares, for the conversation in an event. */
+  async sharedAttention(workspaceId: string, id: string, manager: EntityManager): Promise<SharedAttention> {
+    const query = manager
+      .getRepository(ConversationEntity)
+      .createQueryBuilder('conversation')
+      .select('conversation.id', 'id')
+      .where('conversation.id = :id AND conversation.workspace_id = :workspaceId', { id, workspaceId });
+    const raw = await selectSharedAttention(query, 'conversation').getRawOne<Record<string, unknown>>();
+    if (!raw) throw new Error('the conversation is not in this workspace');
+    return sharedAttentionFromRaw(raw);
+  }
+
   /** As getVisible, without the customer, row-locked until the transaction ends. */
   getVisibleForUpdate(
     actor: AuthUser,
@@ -107,13 +145,13 @@ export class ConversationsRepository {
       .findOneOrFail({ where: { id, workspaceId }, relations: { customer: true } });
   }
 
-  /** Newest activity first. */
-  listVisible(
+  /** Newest activity first, with each conversation's attention fields as the actor sees them (one query). */
+  async listVisible(
     actor: AuthUser,
     filters: ConversationFilters,
     limit: number,
     cursor?: string,
-  ): Promise<Page<ConversationEntity>> {
+  ): Promise<Page<ConversationForCaller>> {
     const query = this.dataSource
       .getRepository(ConversationEntity)
       .createQueryBuilder('conversation')
@@ -124,7 +162,12 @@ export class ConversationsRepository {
       query.andWhere('conversation.channel_id = :channelId', { channelId: filters.channelId });
     if (filters.assigneeId)
       query.andWhere('conversation.assignee_id = :assigneeId', { assigneeId: filters.assigneeId });
-    return fetchNewestFirst(query, { alias: 'conversation', timeColumn: 'last_message_at' }, limit, cursor);
+    applyAttentionFilters(selectCallerAttention(query, 'conversation', actor.id), 'conversation', filters);
+    const page = await fetchNewestFirstWithRaw(query, { alias: 'conversation', timeColumn: 'last_message_at' }, limit, cursor);
+    return {
+      items: page.items.map((conversation, index) => ({ conversation, attention: callerAttentionFromRaw(page.raw[index]) })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async update(

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageSize, type Page } from '../common/pagination.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { toConversationView, type ConversationView } from './conversation.view.js';
+import { toCallerConversationView, toConversationView, type CallerConversationView } from './conversation.view.js';
 import { ConversationsRepository, type ConversationChanges } from './conversations.repository.js';
 import type { ListConversationsQueryDto } from './dto/list-conversations-query.dto.js';
 import type { UpdateConversationDto } from './dto/update-conversation.dto.js';
@@ -20,16 +21,30 @@ export class ConversationsService {
   async listConversations(
     actor: AuthUser,
     query: ListConversationsQueryDto,
-  ): Promise<Page<ConversationView>> {
-    const filters = { status: query.status, channelId: query.channelId, assigneeId: query.assigneeId };
+  ): Promise<Page<CallerConversationView>> {
+    const filters = {
+      status: query.status,
+      channelId: query.channelId,
+      assigneeId: query.assigneeId,
+      unread: query.unread,
+      waiting: query.waiting,
+      q: query.q,
+    };
     const page = await this.conversations.listVisible(actor, filters, pageSize(query), query.cursor);
-    return { items: page.items.map(toConversationView), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map(({ conversation, attention }) => toCallerConversationView(conversation, attention)),
+      nextCursor: page.nextCursor,
+    };
   }
 
-  async getConversation(actor: AuthUser, id: string): Promise<ConversationView> {
-    const conversation = await this.conversations.getVisible(actor, id);
-    if (!conversation) throw new NotFoundError('Conversation not found');
-    return toConversationView(conversation);
+  async getConversation(actor: AuthUser, id: string): Promise<CallerConversationView> {
+    return this.getForCaller(actor, id);
+  }
+
+  private async getForCaller(actor: AuthUser, id: string, manager?: EntityManager): Promise<CallerConversationView> {
+    const found = await this.conversations.getVisibleForCaller(actor, id, manager);
+    if (!found) throw new NotFoundError('Conversation not found');
+    return toCallerConversationView(found.conversation, found.attention);
   }
 
   /** Changes status and/or assignee; emits conversation.updated when something actually changed. */
@@ -37,7 +52,7 @@ export class ConversationsService {
     actor: AuthUser,
     id: string,
     dto: UpdateConversationDto,
-  ): Promise<ConversationView> {
+  ): Promise<CallerConversationView> {
     return this.transactions.run(async (tx) => {
       const current = await this.conversations.getVisibleForUpdate(actor, id, tx.manager);
       if (!current) throw new NotFoundError('Conversation not found');
@@ -52,15 +67,18 @@ export class ConversationsService {
         }
         changes.assigneeId = dto.assigneeId;
       }
-      if (Object.keys(changes).length === 0)
-        return toConversationView(await this.conversations.getWithCustomerOrFail(actor.workspaceId, id, tx.manager));
-      const conversation = toConversationView(await this.conversations.update(actor.workspaceId, id, changes, tx.manager));
+      if (Object.keys(changes).length === 0) return this.getForCaller(actor, id, tx.manager);
+      const conversation = toConversationView(
+        await this.conversations.update(actor.workspaceId, id, changes, tx.manager),
+        await this.conversations.sharedAttention(actor.workspaceId, id, tx.manager),
+      );
       tx.emit(
         'conversation.updated',
         { workspaceId: actor.workspaceId, channelId: conversation.channelId, conversationId: id },
         conversation,
       );
-      return conversation;
+      // Status and assignment never touch read points: the caller's unreadCount is as before.
+      return this.getForCaller(actor, id, tx.manager);
     });
   }
 }

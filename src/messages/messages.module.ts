@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module.js';
+import { CollisionGuard } from './collision-guard.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
@@ -7,7 +8,7 @@ import { MessagesService } from './messages.service.js';
 @Module({
   imports: [ConversationsModule],
   controllers: [MessagesController],
-  providers: [MessagesRepository, MessagesService],
+  providers: [MessagesRepository, MessagesService, CollisionGuard],
   exports: [MessagesRepository],
 })
 export class MessagesModule {}

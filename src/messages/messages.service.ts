@@ -3,7 +3,9 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { pageSize, type Page } from '../common/pagination.js';
 import { toConversationView } from '../conversations/conversation.view.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { ReadStateService } from '../conversations/read-state/read-state.service.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import { CollisionGuard } from './collision-guard.js';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { toMessageView, type MessageView } from './message.view.js';
@@ -16,6 +18,8 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsRepository,
     private readonly transactions: TransactionRunner,
+    private readonly readState: ReadStateService,
+    private readonly collisionGuard: CollisionGuard,
   ) {}
 
   /** A page of the newest messages older than `before`, oldest first within the page; nextCursor goes further back. */
@@ -55,6 +59,12 @@ export class MessagesService {
         );
         if (earlier) return toMessageView(earlier);
       }
+      if (dto.afterMessageId !== undefined) {
+        await this.collisionGuard.assertNothingNewer(
+          { workspaceId, conversationId, senderUserId: actor.id, afterMessageId: dto.afterMessageId },
+          tx.manager,
+        );
+      }
       const inserted = await this.messages.insertPendingUnlessDuplicate(
         {
           workspaceId,
@@ -87,8 +97,10 @@ export class MessagesService {
         scope,
         toConversationView(
           await this.conversations.getWithCustomerOrFail(workspaceId, conversationId, tx.manager),
+          await this.conversations.sharedAttention(workspaceId, conversationId, tx.manager),
         ),
       );
+      await this.readState.readOwnReply(tx, { ...scope, userId: actor.id }, message.id);
       return message;
     });
   }

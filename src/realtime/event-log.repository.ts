@@ -7,7 +7,7 @@ import { queryRows } from '../database/postgres-errors.js';
 import type { EventRow } from './relayed-event.js';
 import type { StreamFilters } from './stream-filters.js';
 
-const EVENT_COLUMNS = 'event.id, event.type, event.workspace_id, event.channel_id, event.conversation_id, event.data::text AS data, event.created_at';
+const EVENT_COLUMNS = 'event.id, event.type, event.workspace_id, event.channel_id, event.conversation_id, event.user_id, event.data::text AS data, event.created_at';
 
 /** Every query on the event log. */
 @Injectable()
@@ -37,11 +37,12 @@ export class EventLogRepository {
     const query = this.dataSource
       .createQueryBuilder()
       .select(['event.id AS id', 'event.type AS type', 'event.data::text AS data', 'event.created_at AS created_at'])
-      .addSelect(['event.workspace_id AS workspace_id', 'event.channel_id AS channel_id', 'event.conversation_id AS conversation_id'])
+      .addSelect(['event.workspace_id AS workspace_id', 'event.channel_id AS channel_id', 'event.conversation_id AS conversation_id', 'event.user_id AS user_id'])
       .from('events', 'event')
       .where('event.id > :afterId', { afterId })
       .andWhere('event.type NOT IN (:...internalTypes)', { internalTypes: INTERNAL_EVENT_TYPES });
     this.access.scope(query, actor, 'event', 'channel_id');
+    query.andWhere('(event.user_id IS NULL OR event.user_id = :eventUserId)', { eventUserId: actor.id });
     if (filters.types) query.andWhere('event.type IN (:...types)', { types: [...filters.types] });
     if (filters.conversationId) query.andWhere('event.conversation_id = :conversationId', { conversationId: filters.conversationId });
     if (filters.channelId) query.andWhere('event.channel_id = :channelId', { channelId: filters.channelId });

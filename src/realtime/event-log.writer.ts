@@ -17,10 +17,10 @@ export const EVENT_NOTIFY_CHANNEL = 'crm_events';
  * the recording order (the causal order of the change).
  */
 const INSERT_EVENTS = `
-  INSERT INTO events (workspace_id, type, channel_id, conversation_id, data)
-  SELECT workspace_id, type, channel_id, conversation_id, data::json
-  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
-    WITH ORDINALITY AS batch (workspace_id, type, channel_id, conversation_id, data, position)
+  INSERT INTO events (workspace_id, type, channel_id, conversation_id, data, user_id)
+  SELECT workspace_id, type, channel_id, conversation_id, data::json, user_id
+  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[])
+    WITH ORDINALITY AS batch (workspace_id, type, channel_id, conversation_id, data, user_id, position)
   ORDER BY position`;
 
 /** Writes every domain event to the `events` table inside the transaction of the change (transactional outbox). */
@@ -37,6 +37,7 @@ export class EventLogWriter {
       events.map((event) => event.channelId),
       events.map((event) => event.conversationId),
       events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => event.userId ?? null),
     ]);
   }
 }

@@ -14,6 +14,7 @@ export function toRelayedEvent(row: EventRow): RelayedEvent {
     workspaceId: row.workspace_id,
     channelId: row.channel_id,
     conversationId: row.conversation_id,
+    userId: row.user_id ?? null,
     dataJson: row.data,
     createdAt: row.created_at.getTime(),
     frame: internal ? EMPTY_FRAME : encodeFrame(eventFrame(id, type, row.data)),

@@ -10,6 +10,7 @@ function event(id: number): RelayedEvent {
     workspaceId: 'w',
     channelId: null,
     conversationId: null,
+    userId: null,
     dataJson: '{}',
     createdAt: 0,
     frame: encodeFrame(`id: ${id}\n\n`),

@@ -8,6 +8,8 @@ export interface RelayedEvent {
   workspaceId: string;
   channelId: string | null;
   conversationId: string | null;
+  /** Only this user's streams receive it; null: everyone who may see the channel. */
+  userId: string | null;
   /** The `data` JSON exactly as committed. */
   dataJson: string;
   /** When the event was written, epoch ms (for delivery latency). */
@@ -24,6 +26,7 @@ export interface EventRow {
   workspace_id: string;
   channel_id: string | null;
   conversation_id: string | null;
+  user_id: string | null;
   data: string;
   created_at: Date;
 }

@@ -30,7 +30,11 @@ export class StreamFanout {
     let filtered = 0;
     for (const connection of connections) {
       if (!connection.live || event.id <= connection.cursor) continue;
-      if (!canSeeEvent(connection.access, event) || !matchesFilters(connection.filters, event)) {
+      if (
+        (event.userId !== null && event.userId !== connection.userId) ||
+        !canSeeEvent(connection.access, event) ||
+        !matchesFilters(connection.filters, event)
+      ) {
         filtered += 1;
         continue;
       }

@@ -46,7 +46,11 @@ export class StreamReplay {
       let delivered = 0;
       for (const event of page) {
         if (event.accessChange || event.id <= connection.cursor) continue;
-        if (canSeeEvent(connection.access, event) && matchesFilters(connection.filters, event)) {
+        if (
+          (event.userId === null || event.userId === connection.userId) &&
+          canSeeEvent(connection.access, event) &&
+          matchesFilters(connection.filters, event)
+        ) {
           connection.write(event.frame);
           delivered += 1;
         }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ChannelRef } from '../channels/entities/platform-channel.js';
 import type { EventScope } from '../common/domain-events.js';
-import { toConversationView } from '../conversations/conversation.view.js';
+import { NO_MESSAGES_YET, toConversationView } from '../conversations/conversation.view.js';
 import {
   ConversationsRepository,
   type ThreadConversation,
@@ -98,6 +98,10 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     }
   }
 
+  private sharedAttention(tx: Transaction, channel: ChannelRef, conversationId: string) {
+    return this.conversations.sharedAttention(channel.workspaceId, conversationId, tx.manager);
+  }
+
   private async applyMessage(tx: Transaction, channel: ChannelRef, item: InboundMessage): Promise<void> {
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item))) return;
 
@@ -123,7 +127,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     tx.emit('message.received', scope, toMessageView(inserted.message));
     if (reopen && conversation.status === 'resolved') {
       const reopened = { ...conversation, ...inserted.conversation };
-      tx.emit('conversation.updated', scope, toConversationView(reopened));
+      tx.emit('conversation.updated', scope, toConversationView(reopened, await this.sharedAttention(tx, channel, reopened.id)));
     }
   }
 
@@ -202,7 +206,11 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
         existing.conversation.id,
         customer,
       );
-      tx.emit('conversation.updated', this.scope(channel, relinked.id), toConversationView(relinked));
+      tx.emit(
+        'conversation.updated',
+        this.scope(channel, relinked.id),
+        toConversationView(relinked, await this.sharedAttention(tx, channel, relinked.id)),
+      );
       return { conversation: relinked, customerDeleted: false };
     }
     const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
@@ -218,7 +226,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       if (!concurrent) throw new Error('conversation vanished while it was being created');
       return concurrent;
     }
-    tx.emit('conversation.started', this.scope(channel, created.id), toConversationView(created));
+    tx.emit('conversation.started', this.scope(channel, created.id), toConversationView(created, NO_MESSAGES_YET));
     return { conversation: created, customerDeleted: false };
   }
 

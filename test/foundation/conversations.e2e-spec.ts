@@ -55,6 +55,9 @@ describe('conversations', () => {
       lastMessageAt: expect.any(String),
       createdAt: expect.any(String),
       customer: { id: inbox.customer.id, name: 'Hoa' },
+      lastMessage: { id: inbox.messages[2].id, sender: 'customer', content: 'hello 3', sentAt: expect.any(String), hasAttachments: false },
+      unreadCount: 3,
+      waitingSince: expect.any(String),
     });
     const one = await t.http().get(`/api/conversations/${inbox.conversation.id}`).set(admin.auth).expect(200);
     expect(one.body).toEqual(list.body.items[0]);

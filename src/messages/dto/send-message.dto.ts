@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 200;
@@ -21,4 +21,12 @@ export class SendMessageDto {
   @MinLength(1)
   @MaxLength(MAX_CLIENT_MESSAGE_ID_LENGTH)
   clientMessageId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The newest message the agent had on screen: 409 with newMessages when the customer or anyone else wrote later',
+  })
+  @IsOptional()
+  @IsUUID()
+  afterMessageId?: string;
 }

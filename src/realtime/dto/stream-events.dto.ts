@@ -1,7 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { WireEventType } from '../../common/domain-events.js';
-import { ConversationResponse } from '../../conversations/conversation.view.js';
+import { SharedConversationResponse } from '../../conversations/conversation.view.js';
+import { ConversationReadResponse } from '../../conversations/read-state/conversation-read.view.js';
 import { CustomerResponse } from '../../customers/customer.view.js';
 import { MessageResponse } from '../../messages/message.view.js';
 
@@ -17,10 +18,16 @@ export class NewMessageEvent extends MessageResponse {}
 export class MessageSentEvent extends MessageResponse {}
 
 @ApiSchema({ description: '`event: new_conversation` — a new platform thread' })
-export class NewConversationEvent extends ConversationResponse {}
+export class NewConversationEvent extends SharedConversationResponse {}
 
 @ApiSchema({ description: '`event: conversation_updated` — the conversation after the change' })
-export class ConversationUpdatedEvent extends ConversationResponse {}
+export class ConversationUpdatedEvent extends SharedConversationResponse {}
+
+@ApiSchema({
+  description:
+    "`event: conversation_read` — the caller's read point moved (only to that user's streams); conversation events carry no unreadCount",
+})
+export class ConversationReadEvent extends ConversationReadResponse {}
 
 @ApiSchema({ description: '`event: customer_created` — the customer' })
 export class CustomerCreatedEvent extends CustomerResponse {}
@@ -75,6 +82,7 @@ export const DOMAIN_EVENT_SCHEMAS = {
   customer_created: CustomerCreatedEvent,
   customer_updated: CustomerUpdatedEvent,
   customer_deleted: CustomerDeletedEvent,
+  conversation_read: ConversationReadEvent,
 } as const satisfies Record<ClientEventType, Type>;
 
 /** Frames of the stream itself, not stored in the log. */

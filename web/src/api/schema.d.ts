@@ -4,2868 +4,2866 @@
  */
 
 export interface paths {
-  '/api/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/signup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AuthController_signup'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChannelsController_listChannels"];
+        put?: never;
+        post: operations["ChannelsController_createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ChannelsController_listChannels'];
-    put?: never;
-    post: operations['ChannelsController_createChannel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChannelsController_getChannel"];
+        put?: never;
+        post?: never;
+        delete: operations["ChannelsController_deleteChannel"];
+        options?: never;
+        head?: never;
+        patch: operations["ChannelsController_updateChannel"];
+        trace?: never;
     };
-    get: operations['ChannelsController_getChannel'];
-    put?: never;
-    post?: never;
-    delete: operations['ChannelsController_deleteChannel'];
-    options?: never;
-    head?: never;
-    patch: operations['ChannelsController_updateChannel'];
-    trace?: never;
-  };
-  '/api/channels/{id}/members': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/channels/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChannelsController_listChannelMembers"];
+        put: operations["ChannelsController_setChannelMembers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ChannelsController_listChannelMembers'];
-    put: operations['ChannelsController_setChannelMembers'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ConversationsController_listConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ConversationsController_listConversations'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/counts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/conversations/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unread and waiting numbers of the visible, not resolved conversations */
+        get: operations["ReadStateController_countConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Unread and waiting numbers of the visible, not resolved conversations */
-    get: operations['ReadStateController_countConversations'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{conversationId}/messages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/conversations/{conversationId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MessagesController_listMessages"];
+        put?: never;
+        post: operations["MessagesController_sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['MessagesController_listMessages'];
-    put?: never;
-    post: operations['MessagesController_sendMessage'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ConversationsController_getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["ConversationsController_updateConversation"];
+        trace?: never;
     };
-    get: operations['ConversationsController_getConversation'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch: operations['ConversationsController_updateConversation'];
-    trace?: never;
-  };
-  '/api/conversations/{id}/read': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the caller's read point forward (emits conversation_read to the caller) */
+        post: operations["ReadStateController_markConversationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Move the caller's read point forward (emits conversation_read to the caller) */
-    post: operations['ReadStateController_markConversationRead'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/unread': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/conversations/{id}/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the caller's read point to just before the newest customer message */
+        post: operations["ReadStateController_markConversationUnread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Move the caller's read point to just before the newest customer message */
-    post: operations['ReadStateController_markConversationUnread'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/customers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomersController_listCustomers"];
+        put?: never;
+        post: operations["CustomersController_createCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['CustomersController_listCustomers'];
-    put?: never;
-    post: operations['CustomersController_createCustomer'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/customers/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomersController_getCustomer"];
+        put?: never;
+        post?: never;
+        delete: operations["CustomersController_deleteCustomer"];
+        options?: never;
+        head?: never;
+        patch: operations["CustomersController_updateCustomer"];
+        trace?: never;
     };
-    get: operations['CustomersController_getCustomer'];
-    put?: never;
-    post?: never;
-    delete: operations['CustomersController_deleteCustomer'];
-    options?: never;
-    head?: never;
-    patch: operations['CustomersController_updateCustomer'];
-    trace?: never;
-  };
-  '/api/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Catch-up: the events after an id, with the filters and visibility of the stream */
+        get: operations["EventsController_listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Catch-up: the events after an id, with the filters and visibility of the stream */
-    get: operations['EventsController_listEvents'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/events/ack': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/events/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Store the client cursor (the newest applied event id) */
+        post: operations["EventsController_acknowledgeEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Store the client cursor (the newest applied event id) */
-    post: operations['EventsController_acknowledgeEvents'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/events/stream': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events stream of every change the user may see (see docs/realtime.md)
+         * @description Frames: `retry:` and `event: connected` first; then `id: <event id>` / `event: <type>` / `data: <JSON>` per event; `event: ping` heartbeats; `event: resync` when the resume point cannot be served. The `data` of each `event:` type:
+         *
+         *     - `new_message`: [NewMessageEvent](#/components/schemas/NewMessageEvent)
+         *     - `message_sent`: [MessageSentEvent](#/components/schemas/MessageSentEvent)
+         *     - `new_conversation`: [NewConversationEvent](#/components/schemas/NewConversationEvent)
+         *     - `conversation_updated`: [ConversationUpdatedEvent](#/components/schemas/ConversationUpdatedEvent)
+         *     - `customer_created`: [CustomerCreatedEvent](#/components/schemas/CustomerCreatedEvent)
+         *     - `customer_updated`: [CustomerUpdatedEvent](#/components/schemas/CustomerUpdatedEvent)
+         *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
+         *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
+         *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
+         *     - `ping`: [PingEvent](#/components/schemas/PingEvent)
+         *     - `resync`: [ResyncEvent](#/components/schemas/ResyncEvent)
+         */
+        get: operations["EventsController_openEventStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Server-Sent Events stream of every change the user may see (see docs/realtime.md)
-     * @description Frames: `retry:` and `event: connected` first; then `id: <event id>` / `event: <type>` / `data: <JSON>` per event; `event: ping` heartbeats; `event: resync` when the resume point cannot be served. The `data` of each `event:` type:
-     *
-     *     - `new_message`: [NewMessageEvent](#/components/schemas/NewMessageEvent)
-     *     - `message_sent`: [MessageSentEvent](#/components/schemas/MessageSentEvent)
-     *     - `new_conversation`: [NewConversationEvent](#/components/schemas/NewConversationEvent)
-     *     - `conversation_updated`: [ConversationUpdatedEvent](#/components/schemas/ConversationUpdatedEvent)
-     *     - `customer_created`: [CustomerCreatedEvent](#/components/schemas/CustomerCreatedEvent)
-     *     - `customer_updated`: [CustomerUpdatedEvent](#/components/schemas/CustomerUpdatedEvent)
-     *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
-     *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
-     *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
-     *     - `ping`: [PingEvent](#/components/schemas/PingEvent)
-     *     - `resync`: [ResyncEvent](#/components/schemas/ResyncEvent)
-     */
-    get: operations['EventsController_openEventStream'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/events/ticket': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket (60 s) for EventSource, which cannot send headers */
+        post: operations["EventsController_createStreamTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** A single-use ticket (60 s) for EventSource, which cannot send headers */
-    post: operations['EventsController_createStreamTicket'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_checkHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['HealthController_checkHealth'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/health/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_checkLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['HealthController_checkLiveness'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MetricsController_getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['MetricsController_getMetrics'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UsersController_listUsers"];
+        put?: never;
+        post: operations["UsersController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['UsersController_listUsers'];
-    put?: never;
-    post: operations['UsersController_createUser'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UsersController_getUser"];
+        put?: never;
+        post?: never;
+        delete: operations["UsersController_deleteUser"];
+        options?: never;
+        head?: never;
+        patch: operations["UsersController_updateUser"];
+        trace?: never;
     };
-    get: operations['UsersController_getUser'];
-    put?: never;
-    post?: never;
-    delete: operations['UsersController_deleteUser'];
-    options?: never;
-    head?: never;
-    patch: operations['UsersController_updateUser'];
-    trace?: never;
-  };
-  '/api/webhooks/facebook': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/webhooks/facebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta's subscription handshake: answers hub.challenge for a channel's verifyToken */
+        get: operations["WebhooksController_verifyFacebookWebhook"];
+        put?: never;
+        post: operations["WebhooksController_receiveFacebookWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Meta's subscription handshake: answers hub.challenge for a channel's verifyToken */
-    get: operations['WebhooksController_verifyFacebookWebhook'];
-    put?: never;
-    post: operations['WebhooksController_receiveFacebookWebhook'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/webhooks/tiktok': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/webhooks/tiktok": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["WebhooksController_receiveTiktokWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['WebhooksController_receiveTiktokWebhook'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/webhooks/zalo': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/webhooks/zalo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["WebhooksController_receiveZaloWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['WebhooksController_receiveZaloWebhook'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    AckDto: {
-      /** @description A stable id of the client (e.g. one per browser profile) */
-      clientId: string;
-      /**
-       * @description The newest event id the client has applied
-       * @example 1842
-       */
-      lastEventId: string;
-    };
-    AuthSessionResponse: {
-      /** @description Send as `Authorization: Bearer <accessToken>` */
-      accessToken: string;
-      /**
-       * @description Lifetime of the access token in seconds
-       * @example 3600
-       */
-      expiresIn: number;
-      /** @enum {string} */
-      tokenType: 'Bearer';
-      user: components['schemas']['UserResponse'];
-    };
-    ChannelMembersResponse: {
-      /** Format: uuid */
-      channelId: string;
-      /** @description The agents who work this channel */
-      userIds: string[];
-    };
-    ChannelPageResponse: {
-      items: components['schemas']['ChannelResponse'][];
-      /** @description Pass as `cursor` for the next page; null on the last page */
-      nextCursor: string | null;
-    };
-    ChannelResponse: {
-      /** Format: date-time */
-      createdAt: string;
-      /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
-      externalId: string;
-      /** @description Always true: credentials are stored but never shown */
-      hasCredentials: boolean;
-      /** Format: uuid */
-      id: string;
-      name: string;
-      platform: components['schemas']['Platform'];
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description `event: connected` — the first frame of every stream (after `retry:`); no `id:` */
-    ConnectedEvent: {
-      connectionId: string;
-      /** @description Interval of `ping` frames in milliseconds */
-      heartbeatMs: number;
-      /**
-       * @description The id the stream resumes after ("0" from the start)
-       * @example 1842
-       */
-      lastEventId: string;
-    };
-    ConversationCountsResponse: {
-      /** @description Unread conversations per visible channel id; channels without any are left out */
-      byChannel: {
-        [key: string]: number;
-      };
-      /** @description Conversations with unread customer messages */
-      unread: number;
-      /** @description Of those, assigned to the caller */
-      unreadMine: number;
-      /** @description Of those, unassigned */
-      unreadUnassigned: number;
-      /** @description Conversations waiting for an answer */
-      waiting: number;
-    };
-    ConversationCustomerResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @description Null until the platform profile is known */
-      name: string | null;
-    };
-    ConversationPageResponse: {
-      items: components['schemas']['ConversationResponse'][];
-      /** @description Pass as `cursor` for the next page; null on the last page */
-      nextCursor: string | null;
-    };
-    /** @description `event: conversation_read` — the caller's read point moved (only to that user's streams); conversation events carry no unreadCount */
-    ConversationReadEvent: {
-      /** Format: uuid */
-      conversationId: string;
-      /**
-       * Format: uuid
-       * @description The newest message read; null before the first one
-       */
-      lastReadMessageId: string | null;
-      /** @description Customer messages after the new read point */
-      unreadCount: number;
-    };
-    ConversationResponse: {
-      /** Format: uuid */
-      assigneeId: string | null;
-      /** Format: uuid */
-      channelId: string;
-      /** Format: date-time */
-      createdAt: string;
-      customer: components['schemas']['ConversationCustomerResponse'];
-      /** Format: uuid */
-      customerId: string;
-      /** Format: uuid */
-      id: string;
-      /** @description The newest stored message; null when there is none */
-      lastMessage: components['schemas']['LastMessageResponse'] | null;
-      /** Format: date-time */
-      lastMessageAt: string;
-      platform: components['schemas']['Platform'];
-      status: components['schemas']['ConversationStatus'];
-      /** @description Customer messages after the caller's read point (never read: all of them) */
-      unreadCount: number;
-      /**
-       * Format: date-time
-       * @description The oldest customer message with no later agent message that did not fail; null when answered
-       */
-      waitingSince: string | null;
-    };
-    /** @enum {string} */
-    ConversationStatus: 'open' | 'pending' | 'resolved';
-    /** @description `event: conversation_updated` — the conversation after the change */
-    ConversationUpdatedEvent: {
-      /** Format: uuid */
-      assigneeId: string | null;
-      /** Format: uuid */
-      channelId: string;
-      /** Format: date-time */
-      createdAt: string;
-      customer: components['schemas']['ConversationCustomerResponse'];
-      /** Format: uuid */
-      customerId: string;
-      /** Format: uuid */
-      id: string;
-      /** @description The newest stored message; null when there is none */
-      lastMessage: components['schemas']['LastMessageResponse'] | null;
-      /** Format: date-time */
-      lastMessageAt: string;
-      platform: components['schemas']['Platform'];
-      status: components['schemas']['ConversationStatus'];
-      /**
-       * Format: date-time
-       * @description The oldest customer message with no later agent message that did not fail; null when answered
-       */
-      waitingSince: string | null;
-    };
-    CreateChannelDto: {
-      /**
-       * @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned.
-       * @example {
-       *       "appSecret": "app-secret",
-       *       "pageAccessToken": "page-token",
-       *       "verifyToken": "verify-token"
-       *     }
-       */
-      credentials: {
-        [key: string]: string;
-      };
-      /**
-       * @description Page id / OA id / TikTok business account id that webhooks carry
-       * @example 104857600123
-       */
-      externalId: string;
-      /** @example Acme Store page */
-      name: string;
-      /** @enum {string} */
-      platform: 'facebook' | 'zalo' | 'tiktok';
-    };
-    CreateCustomerDto: {
-      /** @example customer@example.com */
-      email?: string | null;
-      /** @example Nguyen Van A */
-      name?: string | null;
-      notes?: string | null;
-      /** @example +84 912 345 678 */
-      phone?: string | null;
-    };
-    CreateUserDto: {
-      /** @example agent@example.com */
-      email: string;
-      /** @example Lan Nguyen */
-      name: string;
-      password: string;
-      /** @enum {string} */
-      role: 'admin' | 'agent';
-    };
-    CurrentUserResponse: {
-      user: components['schemas']['UserResponse'];
-    };
-    /** @description `event: customer_created` — the customer */
-    CustomerCreatedEvent: {
-      avatarUrl: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      email: string | null;
-      /** Format: uuid */
-      id: string;
-      identities: components['schemas']['CustomerIdentityResponse'][];
-      name: string | null;
-      notes: string | null;
-      phone: string | null;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description `event: customer_deleted` */
-    CustomerDeletedEvent: {
-      /** Format: uuid */
-      id: string;
-    };
-    CustomerIdentityResponse: {
-      /** Format: uuid */
-      channelId: string;
-      /** @description The platform's id of the user (PSID, Zalo user id, TikTok user id) */
-      externalUserId: string;
-      platform: components['schemas']['Platform'];
-    };
-    CustomerPageResponse: {
-      items: components['schemas']['CustomerResponse'][];
-      /** @description Pass as `cursor` for the next page; null on the last page */
-      nextCursor: string | null;
-    };
-    CustomerResponse: {
-      avatarUrl: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      email: string | null;
-      /** Format: uuid */
-      id: string;
-      identities: components['schemas']['CustomerIdentityResponse'][];
-      name: string | null;
-      notes: string | null;
-      phone: string | null;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description `event: customer_updated` — the customer after the change */
-    CustomerUpdatedEvent: {
-      avatarUrl: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      email: string | null;
-      /** Format: uuid */
-      id: string;
-      identities: components['schemas']['CustomerIdentityResponse'][];
-      name: string | null;
-      notes: string | null;
-      phone: string | null;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ErrorResponse: {
-      /** @example Not Found */
-      error: string;
-      /** @description What went wrong; validation failures list every problem */
-      message: string | string[];
-      /** @example 404 */
-      statusCode: number;
-    };
-    EventItemResponse: {
-      /** Format: date-time */
-      createdAt: string;
-      /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
-      data:
-        | components['schemas']['NewMessageEvent']
-        | components['schemas']['MessageSentEvent']
-        | components['schemas']['NewConversationEvent']
-        | components['schemas']['ConversationUpdatedEvent']
-        | components['schemas']['CustomerCreatedEvent']
-        | components['schemas']['CustomerUpdatedEvent']
-        | components['schemas']['CustomerDeletedEvent']
-        | components['schemas']['ConversationReadEvent'];
-      /**
-       * @description Event id (decimal string)
-       * @example 1842
-       */
-      id: string;
-      type: components['schemas']['StreamEventType'];
-    };
-    EventPageResponse: {
-      items: components['schemas']['EventItemResponse'][];
-      /** @description Pass as `cursor` for the next page; null on the last page */
-      nextCursor: string | null;
-    };
-    LastMessageResponse: {
-      /** @description The first 200 code points of the text */
-      content: string;
-      hasAttachments: boolean;
-      /** Format: uuid */
-      id: string;
-      sender: components['schemas']['MessageSender'];
-      /** Format: date-time */
-      sentAt: string;
-    };
-    LivenessResponse: {
-      /** @enum {string} */
-      status: 'ok';
-    };
-    LoginDto: {
-      /** @example admin@example.com */
-      email: string;
-      password: string;
-    };
-    MarkReadDto: {
-      /**
-       * Format: uuid
-       * @description The newest message read (default: the newest message); never moves the read point back
-       */
-      messageId?: string;
-    };
-    MessageAttachmentResponse: {
-      /** @example image */
-      type: string;
-      url: string;
-    };
-    MessagePageResponse: {
-      items: components['schemas']['MessageResponse'][];
-      /** @description Pass as `cursor` for the next page; null on the last page */
-      nextCursor: string | null;
-    };
-    MessageResponse: {
-      attachments: components['schemas']['MessageAttachmentResponse'][];
-      /** @description The id the sending client chose (idempotency) */
-      clientMessageId: string | null;
-      content: string;
-      /** Format: uuid */
-      conversationId: string;
-      /** @description Why the platform send failed */
-      error: string | null;
-      /** Format: uuid */
-      id: string;
-      /** @description The platform's id, once known */
-      platformMessageId: string | null;
-      sender: components['schemas']['MessageSender'];
-      /**
-       * Format: uuid
-       * @description The agent who wrote it; null for customers and page echoes
-       */
-      senderUserId: string | null;
-      /** Format: date-time */
-      sentAt: string;
-      status: components['schemas']['MessageStatus'];
-    };
-    /** @enum {string} */
-    MessageSender: 'customer' | 'agent';
-    /** @description `event: message_sent` — an agent reply when created (`pending`) and after each status change */
-    MessageSentEvent: {
-      attachments: components['schemas']['MessageAttachmentResponse'][];
-      /** @description The id the sending client chose (idempotency) */
-      clientMessageId: string | null;
-      content: string;
-      /** Format: uuid */
-      conversationId: string;
-      /** @description Why the platform send failed */
-      error: string | null;
-      /** Format: uuid */
-      id: string;
-      /** @description The platform's id, once known */
-      platformMessageId: string | null;
-      sender: components['schemas']['MessageSender'];
-      /**
-       * Format: uuid
-       * @description The agent who wrote it; null for customers and page echoes
-       */
-      senderUserId: string | null;
-      /** Format: date-time */
-      sentAt: string;
-      status: components['schemas']['MessageStatus'];
-    };
-    /** @enum {string} */
-    MessageStatus: 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
-    /** @description `event: new_conversation` — a new platform thread */
-    NewConversationEvent: {
-      /** Format: uuid */
-      assigneeId: string | null;
-      /** Format: uuid */
-      channelId: string;
-      /** Format: date-time */
-      createdAt: string;
-      customer: components['schemas']['ConversationCustomerResponse'];
-      /** Format: uuid */
-      customerId: string;
-      /** Format: uuid */
-      id: string;
-      /** @description The newest stored message; null when there is none */
-      lastMessage: components['schemas']['LastMessageResponse'] | null;
-      /** Format: date-time */
-      lastMessageAt: string;
-      platform: components['schemas']['Platform'];
-      status: components['schemas']['ConversationStatus'];
-      /**
-       * Format: date-time
-       * @description The oldest customer message with no later agent message that did not fail; null when answered
-       */
-      waitingSince: string | null;
-    };
-    /** @description `event: new_message` — a customer message, or an echo of a message the page sent elsewhere */
-    NewMessageEvent: {
-      attachments: components['schemas']['MessageAttachmentResponse'][];
-      /** @description The id the sending client chose (idempotency) */
-      clientMessageId: string | null;
-      content: string;
-      /** Format: uuid */
-      conversationId: string;
-      /** @description Why the platform send failed */
-      error: string | null;
-      /** Format: uuid */
-      id: string;
-      /** @description The platform's id, once known */
-      platformMessageId: string | null;
-      sender: components['schemas']['MessageSender'];
-      /**
-       * Format: uuid
-       * @description The agent who wrote it; null for customers and page echoes
-       */
-      senderUserId: string | null;
-      /** Format: date-time */
-      sentAt: string;
-      status: components['schemas']['MessageStatus'];
-    };
-    /** @description `event: ping` — heartbeat; its `id:` is the newest event id the stream has caught up to */
-    PingEvent: {
-      /** @description Server time, milliseconds since the epoch */
-      ts: number;
-    };
-    /** @enum {string} */
-    Platform: 'facebook' | 'zalo' | 'tiktok';
-    ReadinessResponse: {
-      /** @description Every check */
-      details: {
-        [key: string]: {
-          /** @enum {string} */
-          status: 'up' | 'down';
-        } & {
-          [key: string]: unknown;
+    schemas: {
+        AckDto: {
+            /** @description A stable id of the client (e.g. one per browser profile) */
+            clientId: string;
+            /**
+             * @description The newest event id the client has applied
+             * @example 1842
+             */
+            lastEventId: string;
         };
-      };
-      /** @description The checks that are down */
-      error?: {
-        [key: string]: {
-          /** @enum {string} */
-          status: 'up' | 'down';
-        } & {
-          [key: string]: unknown;
+        AuthSessionResponse: {
+            /** @description Send as `Authorization: Bearer <accessToken>` */
+            accessToken: string;
+            /**
+             * @description Lifetime of the access token in seconds
+             * @example 3600
+             */
+            expiresIn: number;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            user: components["schemas"]["UserResponse"];
         };
-      };
-      /** @description The checks that are up */
-      info?: {
-        [key: string]: {
-          /** @enum {string} */
-          status: 'up' | 'down';
-        } & {
-          [key: string]: unknown;
+        ChannelMembersResponse: {
+            /** Format: uuid */
+            channelId: string;
+            /** @description The agents who work this channel */
+            userIds: string[];
         };
-      };
-      /** @enum {string} */
-      status: 'ok' | 'error' | 'shutting_down';
+        ChannelPageResponse: {
+            items: components["schemas"]["ChannelResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        ChannelResponse: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
+            externalId: string;
+            /** @description Always true: credentials are stored but never shown */
+            hasCredentials: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            platform: components["schemas"]["Platform"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description `event: connected` — the first frame of every stream (after `retry:`); no `id:` */
+        ConnectedEvent: {
+            connectionId: string;
+            /** @description Interval of `ping` frames in milliseconds */
+            heartbeatMs: number;
+            /**
+             * @description The id the stream resumes after ("0" from the start)
+             * @example 1842
+             */
+            lastEventId: string;
+        };
+        ConversationCountsResponse: {
+            /** @description Unread conversations per visible channel id; channels without any are left out */
+            byChannel: {
+                [key: string]: number;
+            };
+            /** @description Conversations with unread customer messages */
+            unread: number;
+            /** @description Of those, assigned to the caller */
+            unreadMine: number;
+            /** @description Of those, unassigned */
+            unreadUnassigned: number;
+            /** @description Conversations waiting for an answer */
+            waiting: number;
+        };
+        ConversationCustomerResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description Null until the platform profile is known */
+            name: string | null;
+        };
+        ConversationPageResponse: {
+            items: components["schemas"]["ConversationResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description `event: conversation_read` — the caller's read point moved (only to that user's streams); conversation events carry no unreadCount */
+        ConversationReadEvent: {
+            /** Format: uuid */
+            conversationId: string;
+            /**
+             * Format: uuid
+             * @description The newest message read; null before the first one
+             */
+            lastReadMessageId: string | null;
+            /** @description Customer messages after the new read point */
+            unreadCount: number;
+        };
+        ConversationResponse: {
+            /** Format: uuid */
+            assigneeId: string | null;
+            /** Format: uuid */
+            channelId: string;
+            /** Format: date-time */
+            createdAt: string;
+            customer: components["schemas"]["ConversationCustomerResponse"];
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The newest stored message; null when there is none */
+            lastMessage: components["schemas"]["LastMessageResponse"] | null;
+            /** Format: date-time */
+            lastMessageAt: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ConversationStatus"];
+            /** @description Customer messages after the caller's read point (never read: all of them) */
+            unreadCount: number;
+            /**
+             * Format: date-time
+             * @description The oldest customer message with no later agent message that did not fail; null when answered
+             */
+            waitingSince: string | null;
+        };
+        /** @enum {string} */
+        ConversationStatus: "open" | "pending" | "resolved";
+        /** @description `event: conversation_updated` — the conversation after the change */
+        ConversationUpdatedEvent: {
+            /** Format: uuid */
+            assigneeId: string | null;
+            /** Format: uuid */
+            channelId: string;
+            /** Format: date-time */
+            createdAt: string;
+            customer: components["schemas"]["ConversationCustomerResponse"];
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The newest stored message; null when there is none */
+            lastMessage: components["schemas"]["LastMessageResponse"] | null;
+            /** Format: date-time */
+            lastMessageAt: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ConversationStatus"];
+            /**
+             * Format: date-time
+             * @description The oldest customer message with no later agent message that did not fail; null when answered
+             */
+            waitingSince: string | null;
+        };
+        CreateChannelDto: {
+            /**
+             * @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned.
+             * @example {
+             *       "appSecret": "app-secret",
+             *       "pageAccessToken": "page-token",
+             *       "verifyToken": "verify-token"
+             *     }
+             */
+            credentials: {
+                [key: string]: string;
+            };
+            /**
+             * @description Page id / OA id / TikTok business account id that webhooks carry
+             * @example 104857600123
+             */
+            externalId: string;
+            /** @example Acme Store page */
+            name: string;
+            /** @enum {string} */
+            platform: "facebook" | "zalo" | "tiktok";
+        };
+        CreateCustomerDto: {
+            /** @example customer@example.com */
+            email?: string | null;
+            /** @example Nguyen Van A */
+            name?: string | null;
+            notes?: string | null;
+            /** @example +84 912 345 678 */
+            phone?: string | null;
+        };
+        CreateUserDto: {
+            /** @example agent@example.com */
+            email: string;
+            /** @example Lan Nguyen */
+            name: string;
+            password: string;
+            /** @enum {string} */
+            role: "admin" | "agent";
+        };
+        CurrentUserResponse: {
+            user: components["schemas"]["UserResponse"];
+        };
+        /** @description `event: customer_created` — the customer */
+        CustomerCreatedEvent: {
+            avatarUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            identities: components["schemas"]["CustomerIdentityResponse"][];
+            name: string | null;
+            notes: string | null;
+            phone: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description `event: customer_deleted` */
+        CustomerDeletedEvent: {
+            /** Format: uuid */
+            id: string;
+        };
+        CustomerIdentityResponse: {
+            /** Format: uuid */
+            channelId: string;
+            /** @description The platform's id of the user (PSID, Zalo user id, TikTok user id) */
+            externalUserId: string;
+            platform: components["schemas"]["Platform"];
+        };
+        CustomerPageResponse: {
+            items: components["schemas"]["CustomerResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        CustomerResponse: {
+            avatarUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            identities: components["schemas"]["CustomerIdentityResponse"][];
+            name: string | null;
+            notes: string | null;
+            phone: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description `event: customer_updated` — the customer after the change */
+        CustomerUpdatedEvent: {
+            avatarUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            identities: components["schemas"]["CustomerIdentityResponse"][];
+            name: string | null;
+            notes: string | null;
+            phone: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ErrorResponse: {
+            /** @example Not Found */
+            error: string;
+            /** @description What went wrong; validation failures list every problem */
+            message: string | string[];
+            /** @example 404 */
+            statusCode: number;
+        };
+        EventItemResponse: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
+            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"];
+            /**
+             * @description Event id (decimal string)
+             * @example 1842
+             */
+            id: string;
+            type: components["schemas"]["StreamEventType"];
+        };
+        EventPageResponse: {
+            items: components["schemas"]["EventItemResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        LastMessageResponse: {
+            /** @description The first 200 code points of the text */
+            content: string;
+            hasAttachments: boolean;
+            /** Format: uuid */
+            id: string;
+            sender: components["schemas"]["MessageSender"];
+            /** Format: date-time */
+            sentAt: string;
+        };
+        LivenessResponse: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        LoginDto: {
+            /** @example admin@example.com */
+            email: string;
+            password: string;
+        };
+        MarkReadDto: {
+            /**
+             * Format: uuid
+             * @description The newest message read (default: the newest message); never moves the read point back
+             */
+            messageId?: string;
+        };
+        MessageAttachmentResponse: {
+            /** @example image */
+            type: string;
+            url: string;
+        };
+        MessagePageResponse: {
+            items: components["schemas"]["MessageResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        MessageResponse: {
+            attachments: components["schemas"]["MessageAttachmentResponse"][];
+            /** @description The id the sending client chose (idempotency) */
+            clientMessageId: string | null;
+            content: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** @description Why the platform send failed */
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The platform's id, once known */
+            platformMessageId: string | null;
+            sender: components["schemas"]["MessageSender"];
+            /**
+             * Format: uuid
+             * @description The agent who wrote it; null for customers and page echoes
+             */
+            senderUserId: string | null;
+            /** Format: date-time */
+            sentAt: string;
+            status: components["schemas"]["MessageStatus"];
+        };
+        /** @enum {string} */
+        MessageSender: "customer" | "agent";
+        /** @description `event: message_sent` — an agent reply when created (`pending`) and after each status change */
+        MessageSentEvent: {
+            attachments: components["schemas"]["MessageAttachmentResponse"][];
+            /** @description The id the sending client chose (idempotency) */
+            clientMessageId: string | null;
+            content: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** @description Why the platform send failed */
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The platform's id, once known */
+            platformMessageId: string | null;
+            sender: components["schemas"]["MessageSender"];
+            /**
+             * Format: uuid
+             * @description The agent who wrote it; null for customers and page echoes
+             */
+            senderUserId: string | null;
+            /** Format: date-time */
+            sentAt: string;
+            status: components["schemas"]["MessageStatus"];
+        };
+        /** @enum {string} */
+        MessageStatus: "received" | "pending" | "sent" | "delivered" | "read" | "failed";
+        /** @description `event: new_conversation` — a new platform thread */
+        NewConversationEvent: {
+            /** Format: uuid */
+            assigneeId: string | null;
+            /** Format: uuid */
+            channelId: string;
+            /** Format: date-time */
+            createdAt: string;
+            customer: components["schemas"]["ConversationCustomerResponse"];
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The newest stored message; null when there is none */
+            lastMessage: components["schemas"]["LastMessageResponse"] | null;
+            /** Format: date-time */
+            lastMessageAt: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ConversationStatus"];
+            /**
+             * Format: date-time
+             * @description The oldest customer message with no later agent message that did not fail; null when answered
+             */
+            waitingSince: string | null;
+        };
+        /** @description `event: new_message` — a customer message, or an echo of a message the page sent elsewhere */
+        NewMessageEvent: {
+            attachments: components["schemas"]["MessageAttachmentResponse"][];
+            /** @description The id the sending client chose (idempotency) */
+            clientMessageId: string | null;
+            content: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** @description Why the platform send failed */
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The platform's id, once known */
+            platformMessageId: string | null;
+            sender: components["schemas"]["MessageSender"];
+            /**
+             * Format: uuid
+             * @description The agent who wrote it; null for customers and page echoes
+             */
+            senderUserId: string | null;
+            /** Format: date-time */
+            sentAt: string;
+            status: components["schemas"]["MessageStatus"];
+        };
+        /** @description `event: ping` — heartbeat; its `id:` is the newest event id the stream has caught up to */
+        PingEvent: {
+            /** @description Server time, milliseconds since the epoch */
+            ts: number;
+        };
+        /** @enum {string} */
+        Platform: "facebook" | "zalo" | "tiktok";
+        ReadinessResponse: {
+            /** @description Every check */
+            details: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The checks that are down */
+            error?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The checks that are up */
+            info?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @enum {string} */
+            status: "ok" | "error" | "shutting_down";
+        };
+        /** @description `event: resync` — the resume point is older than retention or unknown: refetch over REST, then carry on live */
+        ResyncEvent: {
+            /**
+             * @description The head of the log the stream continues after
+             * @example 1842
+             */
+            lastEventId: string;
+            /** @enum {string} */
+            reason: "retention" | "unknown_id";
+        };
+        SendMessageDto: {
+            /**
+             * Format: uuid
+             * @description The newest message the agent had on screen: 409 with newMessages when the customer or anyone else wrote later
+             */
+            afterMessageId?: string;
+            /** @description Idempotency key chosen by the client: sending the same one again in this conversation returns the same message */
+            clientMessageId?: string;
+            /** @example Hello! How can we help? */
+            content: string;
+        };
+        SetChannelMembersDto: {
+            /** @description The complete member set (users of this workspace); [] removes everyone */
+            userIds: string[];
+        };
+        SignupDto: {
+            /** @example owner@example.com */
+            email: string;
+            /** @example Minh Tran */
+            name: string;
+            password: string;
+            /** @example Acme Store */
+            workspaceName: string;
+        };
+        /** @enum {string} */
+        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read";
+        StreamTicketResponse: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Pass as `?ticket=` to GET /api/events/stream; single use */
+            ticket: string;
+        };
+        UpdateChannelDto: {
+            /** @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned. Replaces the whole credentials object; checked against the channel's platform. */
+            credentials?: {
+                [key: string]: string;
+            };
+            name?: string;
+        };
+        UpdateConversationDto: {
+            /**
+             * Format: uuid
+             * @description A user of the workspace, or null to unassign
+             */
+            assigneeId?: string | null;
+            /** @enum {string} */
+            status?: "open" | "pending" | "resolved";
+        };
+        UpdateCustomerDto: {
+            /** @example customer@example.com */
+            email?: string | null;
+            /** @example Nguyen Van A */
+            name?: string | null;
+            notes?: string | null;
+            /** @example +84 912 345 678 */
+            phone?: string | null;
+        };
+        UpdateUserDto: {
+            name?: string;
+            /** @enum {string} */
+            role?: "admin" | "agent";
+        };
+        UserPageResponse: {
+            items: components["schemas"]["UserResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        UserResponse: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            workspaceId: string;
+        };
+        /** @enum {string} */
+        UserRole: "admin" | "agent";
+        WebhookReceivedResponse: {
+            /** @enum {boolean} */
+            received: true;
+        };
     };
-    /** @description `event: resync` — the resume point is older than retention or unknown: refetch over REST, then carry on live */
-    ResyncEvent: {
-      /**
-       * @description The head of the log the stream continues after
-       * @example 1842
-       */
-      lastEventId: string;
-      /** @enum {string} */
-      reason: 'retention' | 'unknown_id';
-    };
-    SendMessageDto: {
-      /** @description Idempotency key chosen by the client: sending the same one again in this conversation returns the same message */
-      clientMessageId?: string;
-      /** @example Hello! How can we help? */
-      content: string;
-    };
-    SetChannelMembersDto: {
-      /** @description The complete member set (users of this workspace); [] removes everyone */
-      userIds: string[];
-    };
-    SignupDto: {
-      /** @example owner@example.com */
-      email: string;
-      /** @example Minh Tran */
-      name: string;
-      password: string;
-      /** @example Acme Store */
-      workspaceName: string;
-    };
-    /** @enum {string} */
-    StreamEventType:
-      | 'new_message'
-      | 'message_sent'
-      | 'new_conversation'
-      | 'conversation_updated'
-      | 'customer_created'
-      | 'customer_updated'
-      | 'customer_deleted'
-      | 'conversation_read';
-    StreamTicketResponse: {
-      /** Format: date-time */
-      expiresAt: string;
-      /** @description Pass as `?ticket=` to GET /api/events/stream; single use */
-      ticket: string;
-    };
-    UpdateChannelDto: {
-      /** @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned. Replaces the whole credentials object; checked against the channel's platform. */
-      credentials?: {
-        [key: string]: string;
-      };
-      name?: string;
-    };
-    UpdateConversationDto: {
-      /**
-       * Format: uuid
-       * @description A user of the workspace, or null to unassign
-       */
-      assigneeId?: string | null;
-      /** @enum {string} */
-      status?: 'open' | 'pending' | 'resolved';
-    };
-    UpdateCustomerDto: {
-      /** @example customer@example.com */
-      email?: string | null;
-      /** @example Nguyen Van A */
-      name?: string | null;
-      notes?: string | null;
-      /** @example +84 912 345 678 */
-      phone?: string | null;
-    };
-    UpdateUserDto: {
-      name?: string;
-      /** @enum {string} */
-      role?: 'admin' | 'agent';
-    };
-    UserPageResponse: {
-      items: components['schemas']['UserResponse'][];
-      /** @description Pass as `cursor` for the next page; null on the last page */
-      nextCursor: string | null;
-    };
-    UserResponse: {
-      /** Format: email */
-      email: string;
-      /** Format: uuid */
-      id: string;
-      name: string;
-      role: components['schemas']['UserRole'];
-      /** Format: uuid */
-      workspaceId: string;
-    };
-    /** @enum {string} */
-    UserRole: 'admin' | 'agent';
-    WebhookReceivedResponse: {
-      /** @enum {boolean} */
-      received: true;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthSessionResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests; retry after Retry-After seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CurrentUserResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  AuthController_signup: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SignupDto'];
-      };
-    };
-    responses: {
-      /** @description A new workspace with this user as its admin */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthSessionResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests; retry after Retry-After seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ChannelsController_listChannels: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page (opaque) */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Admins: every channel; agents: their member channels */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ChannelPageResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ChannelsController_createChannel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateChannelDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ChannelResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ChannelsController_getChannel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ChannelResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ChannelsController_deleteChannel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted, with its conversations and messages */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ChannelsController_updateChannel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateChannelDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ChannelResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ChannelsController_listChannelMembers: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ChannelMembersResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ChannelsController_setChannelMembers: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SetChannelMembersDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ChannelMembersResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ConversationsController_listConversations: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page (opaque) */
-        cursor?: string;
-        status?: 'open' | 'pending' | 'resolved';
-        channelId?: string;
-        assigneeId?: string;
-        /** @description true: only conversations with unread customer messages (false: none) */
-        unread?: 'true' | 'false';
-        /** @description true: only conversations waiting for an answer (waitingSince set) */
-        waiting?: 'true' | 'false';
-        /** @description Case-insensitive text in the customer's name or any message */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Newest lastMessageAt first */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ConversationPageResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ReadStateController_countConversations: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ConversationCountsResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  MessagesController_listMessages: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page: returns messages older than it (opaque) */
-        before?: string;
-      };
-      header?: never;
-      path: {
-        conversationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Oldest first within the page */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MessagePageResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  MessagesController_sendMessage: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        conversationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SendMessageDto'];
-      };
-    };
-    responses: {
-      /** @description Queued with status `pending`; the platform send follows */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MessageResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ConversationsController_getConversation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ConversationResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ConversationsController_updateConversation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateConversationDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ConversationResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ReadStateController_markConversationRead: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MarkReadDto'];
-      };
-    };
-    responses: {
-      /** @description Read point stored */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ReadStateController_markConversationUnread: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Read point stored */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  CustomersController_listCustomers: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page (opaque) */
-        cursor?: string;
-        /** @description Case-insensitive substring of name, phone or email */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CustomerPageResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  CustomersController_createCustomer: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateCustomerDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CustomerResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  CustomersController_getCustomer: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CustomerResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  CustomersController_deleteCustomer: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  CustomersController_updateCustomer: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateCustomerDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CustomerResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  EventsController_listEvents: {
-    parameters: {
-      query?: {
-        /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
-        types?: string;
-        conversationId?: string;
-        channelId?: string;
-        /** @description Return events with a larger id */
-        after?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventPageResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Gone for good */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  EventsController_acknowledgeEvents: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AckDto'];
-      };
-    };
-    responses: {
-      /** @description Cursor stored */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  EventsController_openEventStream: {
-    parameters: {
-      query?: {
-        /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
-        types?: string;
-        conversationId?: string;
-        channelId?: string;
-        /** @description Resume after this event id (the Last-Event-ID header wins); an unknown id → resync */
-        lastEventId?: string;
-        /** @description Resume after the cursor this client acknowledged (when no resume id is given) */
-        clientId?: string;
-        /** @description Single-use ticket from POST /api/events/ticket (for EventSource) */
-        ticket?: string;
-      };
-      header?: {
-        /** @description Resume after this event id (wins over lastEventId=) */
-        'Last-Event-ID'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The stream. A resume id (`Last-Event-ID` header or `lastEventId=`) older than retention, beyond the head or not a decimal id still answers 200, with `event: resync` first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/event-stream': string;
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests; retry after Retry-After seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  EventsController_createStreamTicket: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StreamTicketResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  HealthController_checkHealth: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Ready: every check is up */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReadinessResponse'];
-        };
-      };
-      /** @description Not ready: the failing checks are under `error` */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReadinessResponse'];
-        };
-      };
-    };
-  };
-  HealthController_checkLiveness: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The process serves HTTP */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LivenessResponse'];
-        };
-      };
-    };
-  };
-  MetricsController_getMetrics: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Prometheus text exposition format */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_listUsers: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every user of the workspace, in one page */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserPageResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_createUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserDto'];
-      };
-    };
-    responses: {
-      /** @description A user of the caller's workspace */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_getUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_deleteUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Against a business rule */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_updateUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateUserDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Against a business rule */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  WebhooksController_verifyFacebookWebhook: {
-    parameters: {
-      query: {
-        'hub.mode': string;
-        'hub.verify_token': string;
-        'hub.challenge': string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The hub.challenge, verbatim */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-      /** @description Not allowed */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  WebhooksController_receiveFacebookWebhook: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Accepted (also for unknown pages and redeliveries) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookReceivedResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  WebhooksController_receiveTiktokWebhook: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Accepted (also for unknown business accounts and redeliveries) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookReceivedResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  WebhooksController_receiveZaloWebhook: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Accepted (also for unknown OAs and redeliveries) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookReceivedResponse'];
-        };
-      };
-      /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthSessionResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentUserResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AuthController_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupDto"];
+            };
+        };
+        responses: {
+            /** @description A new workspace with this user as its admin */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthSessionResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ChannelsController_listChannels: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page (opaque) */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Admins: every channel; agents: their member channels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelPageResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ChannelsController_createChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChannelDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ChannelsController_getChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ChannelsController_deleteChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its conversations and messages */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ChannelsController_updateChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChannelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ChannelsController_listChannelMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelMembersResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ChannelsController_setChannelMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetChannelMembersDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelMembersResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConversationsController_listConversations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page (opaque) */
+                cursor?: string;
+                status?: "open" | "pending" | "resolved";
+                channelId?: string;
+                assigneeId?: string;
+                /** @description true: only conversations with unread customer messages (false: none) */
+                unread?: "true" | "false";
+                /** @description true: only conversations waiting for an answer (waitingSince set) */
+                waiting?: "true" | "false";
+                /** @description Case-insensitive text in the customer's name or any message */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest lastMessageAt first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPageResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReadStateController_countConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationCountsResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    MessagesController_listMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page: returns messages older than it (opaque) */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first within the page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePageResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    MessagesController_sendMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessageDto"];
+            };
+        };
+        responses: {
+            /** @description Queued with status `pending`; the platform send follows */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConversationsController_getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConversationsController_updateConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConversationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReadStateController_markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadDto"];
+            };
+        };
+        responses: {
+            /** @description Read point stored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReadStateController_markConversationUnread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read point stored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    CustomersController_listCustomers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page (opaque) */
+                cursor?: string;
+                /** @description Case-insensitive substring of name, phone or email */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPageResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    CustomersController_createCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    CustomersController_getCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    CustomersController_deleteCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    CustomersController_updateCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EventsController_listEvents: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
+                types?: string;
+                conversationId?: string;
+                channelId?: string;
+                /** @description Return events with a larger id */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPageResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Gone for good */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EventsController_acknowledgeEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AckDto"];
+            };
+        };
+        responses: {
+            /** @description Cursor stored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EventsController_openEventStream: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
+                types?: string;
+                conversationId?: string;
+                channelId?: string;
+                /** @description Resume after this event id (the Last-Event-ID header wins); an unknown id → resync */
+                lastEventId?: string;
+                /** @description Resume after the cursor this client acknowledged (when no resume id is given) */
+                clientId?: string;
+                /** @description Single-use ticket from POST /api/events/ticket (for EventSource) */
+                ticket?: string;
+            };
+            header?: {
+                /** @description Resume after this event id (wins over lastEventId=) */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. A resume id (`Last-Event-ID` header or `lastEventId=`) older than retention, beyond the head or not a decimal id still answers 200, with `event: resync` first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EventsController_createStreamTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    HealthController_checkHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready: every check is up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
+            };
+            /** @description Not ready: the failing checks are under `error` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
+            };
+        };
+    };
+    HealthController_checkLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process serves HTTP */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
+            };
+        };
+    };
+    MetricsController_getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every user of the workspace, in one page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPageResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            /** @description A user of the caller's workspace */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Against a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Against a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    WebhooksController_verifyFacebookWebhook: {
+        parameters: {
+            query: {
+                "hub.mode": string;
+                "hub.verify_token": string;
+                "hub.challenge": string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hub.challenge, verbatim */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    WebhooksController_receiveFacebookWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted (also for unknown pages and redeliveries) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceivedResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    WebhooksController_receiveTiktokWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted (also for unknown business accounts and redeliveries) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceivedResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    WebhooksController_receiveZaloWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted (also for unknown OAs and redeliveries) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceivedResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
 }
