@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useMessageNotifications } from '../notifications/use-message-notifications';
 import { applyPresence } from '../presence/presence-cache';
 import type { AgentActivity } from '../realtime/ephemeral-events';
 import { useRealtime } from '../realtime/realtime-provider';
@@ -27,6 +28,7 @@ export function AttentionProvider({ children }: { children: ReactNode }) {
     [subscribeEphemeral, store, queryClient],
   );
   useTabTitle();
+  useMessageNotifications();
   useRefetchAfterSleep();
   return <ActivityContext.Provider value={store}>{children}</ActivityContext.Provider>;
 }
