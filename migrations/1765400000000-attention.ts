@@ -25,6 +25,30 @@ export class Attention1765400000000 implements MigrationInterface {
       CREATE INDEX conversation_reads_conversation_idx ON conversation_reads (conversation_id);
 
       ALTER TABLE events ADD COLUMN user_id uuid;
+
+      -- Every serving instance and its heartbeat; an instance silent past its timeout is removed with its streams.
+      CREATE TABLE stream_instances (
+        instance_id uuid PRIMARY KEY,
+        heartbeat_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- Open streams per (instance, user): the limit per user and presence count them across instances.
+      CREATE TABLE open_streams (
+        instance_id uuid NOT NULL REFERENCES stream_instances(instance_id) ON DELETE CASCADE,
+        user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        stream_count integer NOT NULL CHECK (stream_count >= 0),
+        PRIMARY KEY (instance_id, user_id)
+      );
+      CREATE INDEX open_streams_user_idx ON open_streams (user_id);
+      -- The presence each user was last announced with; one UPDATE … WHERE status <> new decides each change.
+      CREATE TABLE user_presence (
+        user_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        status text NOT NULL DEFAULT 'offline' CHECK (status IN ('online', 'away', 'offline')),
+        since timestamptz,
+        last_active_at timestamptz,
+        last_stream_closed_at timestamptz
+      );
+      CREATE INDEX user_presence_workspace_idx ON user_presence (workspace_id);
     `);
     // pg_trgm is a trusted extension (PostgreSQL 13+); where it cannot be created, q= still works, by sequential ILIKE.
     await queryRunner.query(`
@@ -41,6 +65,7 @@ export class Attention1765400000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
+      DROP TABLE IF EXISTS user_presence, open_streams, stream_instances;
       DROP INDEX IF EXISTS customers_name_trgm_idx;
       DROP INDEX IF EXISTS messages_content_trgm_idx;
       ALTER TABLE events DROP COLUMN user_id;

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module.js';
+import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
@@ -40,6 +41,7 @@ export class AppModule {
         ConversationsModule,
         MessagesModule,
         RealtimeModule,
+        ActivityModule,
         WebhooksModule,
         WebConsoleModule,
       ],

@@ -56,6 +56,13 @@ export const CLIENT_EVENT_TYPES: readonly WireEventType[] = [
   'customer_deleted',
   'conversation_read',
 ];
+/** Events that are never stored: no `id:`, never replayed, not in GET /api/events (realtime/ephemeral/). */
+export const EPHEMERAL_EVENT_TYPES = ['agent_activity', 'presence_changed'] as const;
+export type EphemeralEventType = (typeof EPHEMERAL_EVENT_TYPES)[number];
+/** Every type a stream's `types=` may name. */
+export type StreamEventType = WireEventType | EphemeralEventType;
+export const STREAM_EVENT_TYPES: readonly StreamEventType[] = [...CLIENT_EVENT_TYPES, ...EPHEMERAL_EVENT_TYPES];
+
 export const INTERNAL_EVENT_TYPES: readonly WireEventType[] = ['access_changed'];
 
 /** Who may see an event: the workspace, and the channel when it belongs to one (null = workspace-wide). */

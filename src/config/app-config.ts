@@ -23,6 +23,14 @@ export interface AppConfig {
   zaloApiUrl: string;
   tiktokApiUrl: string;
   metricsToken: string | undefined;
+  /** An agent with open streams and no activity for this long is `away`. */
+  presenceAwayMs: number;
+  /** How long after an agent's last stream closed they become `offline`. */
+  presenceOfflineGraceMs: number;
+  /** How long one `viewing` / `typing` report holds. */
+  activityTtlMs: number;
+  /** How often each instance records its heartbeat and open streams (and expires dead instances). */
+  instanceHeartbeatMs: number;
   /** How often the relay re-reads the log when no NOTIFY arrives (safety net). */
   relayPollMs: number;
   logLevel: LogLevel;
@@ -190,6 +198,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tiktokApiUrl: url(env, 'TIKTOK_API_URL', 'https://business-api.tiktok.com'),
     metricsToken: env.METRICS_TOKEN || undefined,
     relayPollMs: integer(env, 'RELAY_POLL_MS', 1000, 10, 1000),
+    presenceAwayMs: integer(env, 'PRESENCE_AWAY_MS', 300000, 100),
+    presenceOfflineGraceMs: integer(env, 'PRESENCE_OFFLINE_GRACE_MS', 20000, 0),
+    activityTtlMs: integer(env, 'ACTIVITY_TTL_MS', 6000, 100),
+    instanceHeartbeatMs: integer(env, 'INSTANCE_HEARTBEAT_MS', 5000, 100),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY?.trim() || 'loopback'),
   };

@@ -7,6 +7,7 @@ import { toRelayedEvent } from './event-row.mapper.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { EVENT_NOTIFY_CHANNEL } from './event-log.writer.js';
 import type { RelayedEvent } from './relayed-event.js';
+import { EPHEMERAL_NOTIFY_CHANNEL, parseEphemeralEvent, type EphemeralEvent } from './ephemeral/ephemeral-event.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 
 const READ_BATCH = 1000;
@@ -23,6 +24,8 @@ const RECONNECT_MAX_MS = 5000;
 export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** The one stream of committed events of this process. */
   readonly events$ = new Subject<RelayedEvent>();
+  /** Ephemeral events of every instance, straight from their NOTIFY (never stored, no id). */
+  readonly ephemeral$ = new Subject<EphemeralEvent>();
   private readonly logger = new Logger(EventRelay.name);
   private head = 0;
   private listener: pg.Client | undefined;
@@ -68,6 +71,7 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
     this.listenerUp = false;
     await listener?.end().catch(() => undefined);
     this.events$.complete();
+    this.ephemeral$.complete();
   }
 
   /** Reads whatever was committed since the head; concurrent wake-ups coalesce into one more read. */
@@ -114,11 +118,15 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
     };
     client.on('error', lost);
     client.on('end', lost);
-    client.on('notification', () => this.wake());
+    client.on('notification', (notification) => {
+      if (notification.channel !== EPHEMERAL_NOTIFY_CHANNEL) return this.wake();
+      const event = parseEphemeralEvent(notification.payload);
+      if (event) this.ephemeral$.next(event);
+    });
     this.listener = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENT_NOTIFY_CHANNEL}`);
+      await client.query(`LISTEN ${EVENT_NOTIFY_CHANNEL}; LISTEN ${EPHEMERAL_NOTIFY_CHANNEL}`);
       this.listenerUp = true;
       this.reconnectDelay = RECONNECT_MIN_MS;
       this.wake(); // events committed while no LISTEN was active

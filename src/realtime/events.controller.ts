@@ -19,7 +19,7 @@ import { ApiErrorResponses } from '../openapi/api-error-responses.decorator.js';
 import { AckDto } from './dto/ack.dto.js';
 import { EventPageResponse, StreamTicketResponse } from './dto/event-responses.dto.js';
 import { ListEventsQueryDto } from './dto/list-events-query.dto.js';
-import { DOMAIN_EVENT_SCHEMAS, STREAM_CONTROL_SCHEMAS, STREAM_EVENT_MODELS } from './dto/stream-events.dto.js';
+import { DOMAIN_EVENT_SCHEMAS, EPHEMERAL_EVENT_SCHEMAS, STREAM_CONTROL_SCHEMAS, STREAM_EVENT_MODELS } from './dto/stream-events.dto.js';
 import { StreamQueryDto } from './dto/stream-query.dto.js';
 import { EventCursorsService } from './event-cursors.service.js';
 import { EventsService } from './events.service.js';
@@ -27,7 +27,7 @@ import { StreamAuthGuard } from './stream-auth.guard.js';
 import { StreamTicketsService } from './stream-tickets.service.js';
 import { StreamsService } from './streams.service.js';
 
-const STREAM_EVENT_TYPES = { ...DOMAIN_EVENT_SCHEMAS, ...STREAM_CONTROL_SCHEMAS };
+const STREAM_EVENT_TYPES = { ...DOMAIN_EVENT_SCHEMAS, ...EPHEMERAL_EVENT_SCHEMAS, ...STREAM_CONTROL_SCHEMAS };
 
 /** `event:` type → the schema of its `data`, for tools that read the stream route. */
 const STREAM_EVENT_REFERENCES = Object.fromEntries(

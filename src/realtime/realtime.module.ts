@@ -2,6 +2,11 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { HealthChecks } from '../health/health-checks.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { EphemeralFanout } from './ephemeral/ephemeral-fanout.js';
+import { EphemeralPublisher } from './ephemeral/ephemeral-publisher.js';
+import { PresenceController } from './presence/presence.controller.js';
+import { PresenceRepository } from './presence/presence.repository.js';
+import { PresenceService } from './presence/presence.service.js';
 import { EventCursorsService } from './event-cursors.service.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { EventLogWriter } from './event-log.writer.js';
@@ -27,7 +32,7 @@ import { StreamsService } from './streams.service.js';
  */
 @Module({
   imports: [MetricsModule],
-  controllers: [EventsController],
+  controllers: [EventsController, PresenceController],
   providers: [
     EventLogWriter,
     EventLogRepository,
@@ -46,8 +51,12 @@ import { StreamsService } from './streams.service.js';
     EventsService,
     EventRetentionService,
     RealtimeMetrics,
+    EphemeralPublisher,
+    EphemeralFanout,
+    PresenceRepository,
+    PresenceService,
   ],
-  exports: [EventRelay, StreamHub, EventRetentionService],
+  exports: [EventRelay, StreamHub, EventRetentionService, EphemeralPublisher, StreamRegistry, PresenceService],
 })
 export class RealtimeModule implements OnModuleInit {
   constructor(

@@ -1,8 +1,8 @@
-import type { WireEventType } from '../common/domain-events.js';
+import type { StreamEventType, WireEventType } from '../common/domain-events.js';
 
 /** The optional filters of a stream or catch-up request, combined with AND. */
 export interface StreamFilters {
-  types: ReadonlySet<WireEventType> | null;
+  types: ReadonlySet<StreamEventType> | null;
   conversationId: string | null;
   channelId: string | null;
 }

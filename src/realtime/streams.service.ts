@@ -14,6 +14,8 @@ import { StreamConnection } from './stream-connection.js';
 import { parseFilters } from './stream-filters.parser.js';
 import { StreamHub } from './stream-hub.js';
 import { StreamRegistry } from './stream-registry.js';
+import type { StreamFilters } from './stream-filters.js';
+import { PresenceService } from './presence/presence.service.js';
 import { RateLimitedError } from '../common/errors/domain-errors.js';
 
 const STREAM_HEADERS = {
@@ -33,6 +35,7 @@ export class StreamsService {
     private readonly log: EventLogRepository,
     private readonly cursors: EventCursorsService,
     private readonly accessLoader: StreamAccessLoader,
+    private readonly presence: PresenceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -44,6 +47,22 @@ export class StreamsService {
     const filters = parseFilters(query);
     this.assertBelowLimit(actor);
     const resume = await this.resumePoint(actor, request, query);
+    // Counted on every instance (429 past the limit) until the stream is gone, whichever way it ends.
+    await this.presence.streamOpened(actor);
+    try {
+      return await this.serve(actor, filters, resume, request, response);
+    } finally {
+      await this.presence.streamClosed(actor);
+    }
+  }
+
+  private async serve(
+    actor: AuthUser,
+    filters: StreamFilters,
+    resume: ResumePoint,
+    request: Request,
+    response: Response,
+  ): Promise<Observable<never>> {
     // A user with streams here shares their live access (kept current by access events): no read needed.
     const loaded = this.registry.sharesAccess(actor) ? undefined : await this.accessLoader.load(actor);
     this.assertBelowLimit(actor);

@@ -34,6 +34,9 @@ const STREAM_EVENT_SCHEMAS: Record<string, string> = {
   customer_created: 'CustomerCreatedEvent',
   customer_updated: 'CustomerUpdatedEvent',
   customer_deleted: 'CustomerDeletedEvent',
+  conversation_read: 'ConversationReadEvent',
+  agent_activity: 'AgentActivityEvent',
+  presence_changed: 'PresenceChangedEvent',
   connected: 'ConnectedEvent',
   ping: 'PingEvent',
   resync: 'ResyncEvent',
@@ -101,7 +104,7 @@ describe('OpenAPI document', () => {
       'name',
       'platform',
     ]);
-    expect(Object.keys(schemas.SendMessageDto.properties).sort()).toEqual(['clientMessageId', 'content']);
+    expect(Object.keys(schemas.SendMessageDto.properties).sort()).toEqual(['afterMessageId', 'clientMessageId', 'content']);
   });
 
   it('is the committed docs/openapi.json', async () => {

@@ -464,7 +464,7 @@ describe('Facebook Messenger', () => {
       // (The reply route also announces the conversation moving up the inbox: conversation_updated.)
       const events = (await workspaceEvents(context.t, channel.workspaceId))
         .slice(before)
-        .filter((event) => event.type !== 'conversation_updated');
+        .filter((event) => event.type !== 'conversation_updated' && event.type !== 'conversation_read');
       expect(events.map((event) => [event.type, event.data.status])).toEqual([
         ['message_sent', 'pending'],
         ['message_sent', 'sent'],
@@ -509,7 +509,7 @@ describe('Facebook Messenger', () => {
       expect(agentMessages[0]).toMatchObject({ id: pending.id, status: 'sent', platform_message_id: mid });
       const events = (await workspaceEvents(context.t, channel.workspaceId))
         .slice(before)
-        .filter((event) => event.type !== 'conversation_updated');
+        .filter((event) => event.type !== 'conversation_updated' && event.type !== 'conversation_read');
       expect(events.map((event) => [event.type, event.data.status])).toEqual([
         ['message_sent', 'pending'],
         ['message_sent', 'sent'],

@@ -211,7 +211,7 @@ describe('TikTok Business Messaging', () => {
     ).expect(200);
     const events = (await workspaceEvents(context.t, channel.workspaceId))
       .slice(before)
-      .filter((event) => event.type !== 'conversation_updated');
+      .filter((event) => event.type !== 'conversation_updated' && event.type !== 'conversation_read');
     expect(events.map((event) => [event.type, event.data.status])).toEqual([
       ['message_sent', 'pending'],
       ['message_sent', 'sent'],

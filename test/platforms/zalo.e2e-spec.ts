@@ -225,7 +225,7 @@ describe('Zalo OA', () => {
     ).expect(200);
     const events = (await workspaceEvents(context.t, channel.workspaceId))
       .slice(before)
-      .filter((event) => event.type !== 'conversation_updated');
+      .filter((event) => event.type !== 'conversation_updated' && event.type !== 'conversation_read');
     expect(events.map((event) => [event.type, event.data.status])).toEqual([
       ['message_sent', 'pending'],
       ['message_sent', 'sent'],
@@ -262,7 +262,7 @@ describe('Zalo OA', () => {
     expect(agent[0]).toMatchObject({ id: pending.id, status: 'sent', platform_message_id: msgId });
     const events = (await workspaceEvents(context.t, channel.workspaceId))
       .slice(before)
-      .filter((event) => event.type !== 'conversation_updated');
+      .filter((event) => event.type !== 'conversation_updated' && event.type !== 'conversation_read');
     expect(events.map((event) => [event.type, event.data.status])).toEqual([
       ['message_sent', 'pending'],
       ['message_sent', 'sent'],

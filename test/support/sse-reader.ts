@@ -15,14 +15,15 @@ export interface SseReader {
   frames: SseFrame[];
   /** Every byte received, decoded as UTF-8. */
   text: () => string;
-  /** Domain events only (no connected/ping/resync/retry-only frames). */
+  /** Durable domain events only (no connected/ping/resync/retry-only frames, no ephemeral events). */
   events: () => SseFrame[];
   waitFor: (predicate: (frames: SseFrame[]) => boolean, timeoutMs?: number) => Promise<SseFrame[]>;
   ended: Promise<void>;
   close: () => void;
 }
 
-const CONTROL_EVENTS = new Set(['connected', 'ping', 'resync']);
+/** Frames that are not durable domain events: the stream's own, and ephemeral events (no id, never replayed). */
+const CONTROL_EVENTS = new Set(['connected', 'ping', 'resync', 'agent_activity', 'presence_changed']);
 
 export function parseFrame(raw: string): SseFrame {
   const frame: SseFrame = { raw };

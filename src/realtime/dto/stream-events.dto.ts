@@ -85,10 +85,44 @@ export const DOMAIN_EVENT_SCHEMAS = {
   conversation_read: ConversationReadEvent,
 } as const satisfies Record<ClientEventType, Type>;
 
+@ApiSchema({ description: '`event: agent_activity` — ephemeral (no `id:`): another agent viewing or typing; expire it at expiresAt' })
+export class AgentActivityEvent {
+  @ApiProperty({ format: 'uuid' })
+  conversationId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  userId!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ enum: ['viewing', 'typing', 'idle'] })
+  kind!: 'viewing' | 'typing' | 'idle';
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+}
+
+@ApiSchema({ description: '`event: presence_changed` — ephemeral (no `id:`): a user of the workspace changed presence' })
+export class PresenceChangedEvent {
+  @ApiProperty({ format: 'uuid' })
+  userId!: string;
+
+  @ApiProperty({ enum: ['online', 'away', 'offline'] })
+  status!: 'online' | 'away' | 'offline';
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  since!: string | null;
+}
+
+/** Events never stored: no `id:`, never replayed. */
+export const EPHEMERAL_EVENT_SCHEMAS = { agent_activity: AgentActivityEvent, presence_changed: PresenceChangedEvent } as const;
+
 /** Frames of the stream itself, not stored in the log. */
 export const STREAM_CONTROL_SCHEMAS = { connected: ConnectedEvent, ping: PingEvent, resync: ResyncEvent } as const;
 
 export const STREAM_EVENT_MODELS: Type[] = [
   ...Object.values(DOMAIN_EVENT_SCHEMAS),
+  ...Object.values(EPHEMERAL_EVENT_SCHEMAS),
   ...Object.values(STREAM_CONTROL_SCHEMAS),
 ];

@@ -1,17 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { CLIENT_EVENT_TYPES } from '../../common/domain-events.js';
+import { STREAM_EVENT_TYPES } from '../../common/domain-events.js';
 
-const TYPES_PATTERN = new RegExp(`^(${CLIENT_EVENT_TYPES.join('|')})(,(${CLIENT_EVENT_TYPES.join('|')}))*$`);
+const TYPES_PATTERN = new RegExp(`^(${STREAM_EVENT_TYPES.join('|')})(,(${STREAM_EVENT_TYPES.join('|')}))*$`);
 export const EVENT_ID_PATTERN = /^\d{1,20}$/;
 /** Longer resume ids than this are rejected before any stream byte (an EventSource never sends one). */
 export const MAX_RESUME_ID_LENGTH = 200;
 
 /** Filters shared by the stream and the catch-up API. */
 export class EventFiltersDto {
-  @ApiPropertyOptional({ description: `Comma-separated event types: ${CLIENT_EVENT_TYPES.join(', ')}` })
+  @ApiPropertyOptional({ description: `Comma-separated event types: ${STREAM_EVENT_TYPES.join(', ')}` })
   @IsOptional()
-  @Matches(TYPES_PATTERN, { message: `types must be a comma-separated list of: ${CLIENT_EVENT_TYPES.join(', ')}` })
+  @Matches(TYPES_PATTERN, { message: `types must be a comma-separated list of: ${STREAM_EVENT_TYPES.join(', ')}` })
   types?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })

@@ -230,6 +230,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           baseUrls: urls,
           token: viewer.actor.token,
           visibility: {
+            userId: viewer.actor.id,
             workspaceId: viewer.actor.workspaceId,
             isAdmin: viewer.isAdmin,
             channelIds: new Set(viewer.channels.map((channel) => channel.id)),
@@ -361,14 +362,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const client of clients) client.stop();
 
     const rows = (
-      await pool.query<{ id: string; workspace_id: string; channel_id: string | null; type: string }>(
-        'SELECT id, workspace_id, channel_id, type FROM events WHERE id > $1 ORDER BY id',
+      await pool.query<{ id: string; workspace_id: string; channel_id: string | null; user_id: string | null; type: string }>(
+        'SELECT id, workspace_id, channel_id, user_id, type FROM events WHERE id > $1 ORDER BY id',
         [startId],
       )
     ).rows.map((row) => ({
       id: Number(row.id),
       workspaceId: row.workspace_id,
       channelId: row.channel_id,
+      userId: row.user_id,
       type: row.type,
     }));
 

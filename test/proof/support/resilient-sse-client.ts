@@ -3,6 +3,7 @@ import { frameSplitter, parseFrame } from '../../support/sse-reader.js';
 
 /** Who a client is, for computing what it may see from the events table. */
 export interface ClientVisibility {
+  userId: string;
   workspaceId: string;
   isAdmin: boolean;
   channelIds: ReadonlySet<string>;
@@ -194,7 +195,7 @@ export class ResilientSseClient {
 /** The ids of `rows` this client may see: same workspace; for agents, workspace-wide or a member channel. */
 export function expectedIdsFor(
   visibility: ClientVisibility,
-  rows: ReadonlyArray<{ id: number; workspaceId: string; channelId: string | null; type: string }>,
+  rows: ReadonlyArray<{ id: number; workspaceId: string; channelId: string | null; userId: string | null; type: string }>,
   afterId: number,
 ): number[] {
   return rows
@@ -203,6 +204,7 @@ export function expectedIdsFor(
         row.id > afterId &&
         row.type !== 'access_changed' &&
         row.workspaceId === visibility.workspaceId &&
+        (row.userId === null || row.userId === visibility.userId) &&
         (visibility.isAdmin || row.channelId === null || visibility.channelIds.has(row.channelId)),
     )
     .map((row) => row.id);

@@ -165,6 +165,23 @@ export interface paths {
         patch: operations["ConversationsController_updateConversation"];
         trace?: never;
     };
+    "/api/conversations/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report viewing / typing / idle; other agents who see the conversation get agent_activity */
+        post: operations["ActivityController_reportActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/read": {
         parameters: {
             query?: never;
@@ -284,6 +301,8 @@ export interface paths {
          *     - `customer_updated`: [CustomerUpdatedEvent](#/components/schemas/CustomerUpdatedEvent)
          *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
          *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
+         *     - `agent_activity`: [AgentActivityEvent](#/components/schemas/AgentActivityEvent)
+         *     - `presence_changed`: [PresenceChangedEvent](#/components/schemas/PresenceChangedEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
          *     - `ping`: [PingEvent](#/components/schemas/PingEvent)
          *     - `resync`: [ResyncEvent](#/components/schemas/ResyncEvent)
@@ -356,6 +375,40 @@ export interface paths {
         get: operations["MetricsController_getMetrics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Presence of every user of the workspace */
+        get: operations["PresenceController_listPresence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presence/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller is active (keeps them online while their streams are open) */
+        post: operations["PresenceController_reportPresenceActivity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -455,6 +508,23 @@ export interface components {
              * @example 1842
              */
             lastEventId: string;
+        };
+        /**
+         * @description `idle` ends a report (and is never refused)
+         * @enum {string}
+         */
+        ActivityKind: "viewing" | "typing" | "idle";
+        /** @description `event: agent_activity` — ephemeral (no `id:`): another agent viewing or typing; expire it at expiresAt */
+        AgentActivityEvent: {
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @enum {string} */
+            kind: "viewing" | "typing" | "idle";
+            name: string;
+            /** Format: uuid */
+            userId: string;
         };
         AuthSessionResponse: {
             /** @description Send as `Authorization: Bearer <accessToken>` */
@@ -866,6 +936,30 @@ export interface components {
         };
         /** @enum {string} */
         Platform: "facebook" | "zalo" | "tiktok";
+        /** @description `event: presence_changed` — ephemeral (no `id:`): a user of the workspace changed presence */
+        PresenceChangedEvent: {
+            /** Format: date-time */
+            since: string | null;
+            /** @enum {string} */
+            status: "online" | "away" | "offline";
+            /** Format: uuid */
+            userId: string;
+        };
+        PresenceItemResponse: {
+            /**
+             * Format: date-time
+             * @description Since when; null for a user never online
+             */
+            since: string | null;
+            status: components["schemas"]["PresenceStatus"];
+            /** Format: uuid */
+            userId: string;
+        };
+        PresenceListResponse: {
+            items: components["schemas"]["PresenceItemResponse"][];
+        };
+        /** @enum {string} */
+        PresenceStatus: "online" | "away" | "offline";
         ReadinessResponse: {
             /** @description Every check */
             details: {
@@ -896,6 +990,10 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "error" | "shutting_down";
+        };
+        ReportActivityDto: {
+            /** @description `idle` ends a report (and is never refused) */
+            kind: components["schemas"]["ActivityKind"];
         };
         /** @description `event: resync` — the resume point is older than retention or unknown: refetch over REST, then carry on live */
         ResyncEvent: {
@@ -1810,6 +1908,68 @@ export interface operations {
             };
         };
     };
+    ActivityController_reportActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportActivityDto"];
+            };
+        };
+        responses: {
+            /** @description Reported */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     ReadStateController_markConversationRead: {
         parameters: {
             query?: never;
@@ -2142,7 +2302,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2236,7 +2396,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2390,6 +2550,61 @@ export interface operations {
                 content: {
                     "text/plain": string;
                 };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    PresenceController_listPresence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceListResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    PresenceController_reportPresenceActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
             401: {

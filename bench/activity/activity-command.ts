@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import { countFlag, COMMON_FLAGS, commonOptions, readFlags, type FlagSpec } from '../lib/bench-args.js';
+import { machineDescription, markdownTable, replaceSection } from '../lib/benchmarks-md.js';
+import { runStreamScenario, type StreamRunResult, type StreamScenario } from '../stream/stream-benchmark.js';
+import { AppTarget } from '../targets/app-target.js';
+import { ActivityAppTarget } from './activity-target.js';
+
+export interface ActivityCommandOptions {
+  quick: boolean;
+  write: boolean;
+  streams: number;
+  agents: number;
+}
+
+const FLAGS = { ...COMMON_FLAGS, streams: { type: 'string' }, agents: { type: 'string' } } satisfies FlagSpec;
+const TYPING_INTERVAL_MS = 3000;
+const READING =
+  'Reading it: a 3 s repeat against a 6 s TTL leaves exactly half the TTL, so each report is announced (a refresh is due); 100 agents then make about 33 `agent_activity` frames a second to each of the 1,000 streams — about three times the durable frames — which is what the higher CPU per durable delivery pays for. Durable delivery stays lossless and in order.';
+
+export function parseActivityArgs(argv: string[]): ActivityCommandOptions {
+  const values = readFlags(argv, FLAGS);
+  return { ...commonOptions(values), streams: countFlag(values, 'streams') ?? 1000, agents: countFlag(values, 'agents') ?? 100 };
+}
+
+function row(result: StreamRunResult): string[] {
+  const fixed = (value: number | undefined, digits = 1) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+  return [
+    result.label,
+    String(result.opened ?? '–'),
+    `${result.delivered ?? '–'} / ${result.expectedDeliveries ?? '–'}`,
+    String(result.lost ?? '–'),
+    fixed(result.p50Ms),
+    fixed(result.p99Ms),
+    fixed(result.cpuMicrosPerDelivery),
+    fixed(result.childCpuMicrosPerDelivery),
+    fixed(result.cpuPercent, 0),
+    result.failed ?? result.skipped ?? '',
+  ];
+}
+
+/** The same durable load with and without typing agents, back to back on the same machine. */
+export async function runActivityCommand(options: ActivityCommandOptions, commandLine: string): Promise<boolean> {
+  const scenario: StreamScenario = options.quick
+    ? { streams: options.streams, events: 60, eventsPerSecond: 10, warmupEvents: 5 }
+    : { streams: options.streams, events: 200, eventsPerSecond: 10, warmupEvents: 10 };
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const plain = new AppTarget();
+  const typing = new ActivityAppTarget({ agents: options.agents, intervalMs: TYPING_INTERVAL_MS });
+  log(`without activity: ${scenario.streams} streams, ${scenario.events} events at ${scenario.eventsPerSecond}/s`);
+  const without = await runStreamScenario(plain, scenario, log);
+  plain.dispose();
+  log(`with ${options.agents} agents typing every ${TYPING_INTERVAL_MS / 1000} s`);
+  const withActivity = await runStreamScenario(typing, scenario, log);
+  typing.dispose();
+  const results = [without, withActivity];
+  const table = markdownTable(
+    ['run', 'streams', 'delivered', 'lost', 'p50 ms', 'p99 ms', 'server µs CPU / delivery', 'Postgres µs / delivery', 'server CPU %', 'note'],
+    results.map(row),
+  );
+  log(table);
+  log(`activity reports accepted: ${typing.reports}, refused: ${typing.refused}`);
+  if (options.write) {
+    replaceSection(
+      resolve('BENCHMARKS.md'),
+      'activity',
+      [
+        '## Agent activity under durable load',
+        '',
+        `Command: \`${commandLine}\` — ${new Date().toISOString()}, ${machineDescription()}. The machine was shared with other work; read differences of a few percent as noise.`,
+        '',
+        `Durable \`customer_created\` events to ${scenario.streams} admin streams, ${scenario.events} events at ${scenario.eventsPerSecond}/s; in the second run ${options.agents} agents also report \`typing\` on one conversation every ${TYPING_INTERVAL_MS / 1000} s (${typing.reports} reports accepted, ${typing.refused} refused). Every stream can see that conversation, so each announced report is an \`agent_activity\` frame to every stream. "CPU / delivery" counts durable deliveries only, so the activity work shows up as a higher figure.`,
+        '',
+        table,
+        '',
+        READING,
+      ].join('\n'),
+    );
+  }
+  return results.every((result) => !result.failed && (result.lost ?? 0) === 0);
+}
