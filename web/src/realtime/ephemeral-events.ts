@@ -1,27 +1,18 @@
+import type { components } from '../api/schema';
+
 /*
  * The stream's ephemeral events (docs/realtime.md): no `id:`, never stored or replayed, so they skip the
- * resume bookkeeping of domain events. Shapes as docs/api.md describes them.
+ * resume bookkeeping of domain events. Shapes from schema.d.ts (`npm run openapi`).
  */
-export type ActivityKind = 'viewing' | 'typing' | 'idle';
-export type PresenceStatus = 'online' | 'away' | 'offline';
-
-export interface AgentActivity {
-  conversationId: string;
-  userId: string;
-  name: string;
-  kind: ActivityKind;
-  expiresAt: string;
-}
-
-export interface Presence {
-  userId: string;
-  status: PresenceStatus;
-  since: string | null;
-}
+type Schemas = components['schemas'];
+export type AgentActivity = Schemas['AgentActivityEvent'];
+export type ActivityKind = AgentActivity['kind'];
+export type PresenceStatus = Schemas['PresenceStatus'];
+export type Presence = Schemas['PresenceItemResponse'];
 
 export interface EphemeralEventMap {
   agent_activity: AgentActivity;
-  presence_changed: Presence;
+  presence_changed: Schemas['PresenceChangedEvent'];
 }
 
 export type EphemeralEventType = keyof EphemeralEventMap;
