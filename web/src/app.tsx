@@ -1,5 +1,6 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { AttentionProvider } from './attention/attention-provider';
 import { AuthProvider, useAuth } from './auth/auth-provider';
 import { SignInPage } from './auth/sign-in-page';
 import { CustomersPage } from './customers/customers-page';
@@ -15,7 +16,9 @@ function SignedIn() {
   if (!user) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   return (
     <RealtimeProvider key={user.id} userId={user.id}>
-      <Outlet />
+      <AttentionProvider>
+        <Outlet />
+      </AttentionProvider>
     </RealtimeProvider>
   );
 }

@@ -3,6 +3,7 @@ import type {
   Channel,
   Conversation,
   ConversationChange,
+  ConversationCounts,
   ConversationFilters,
   CurrentUser,
   Customer,
@@ -13,6 +14,7 @@ import type {
   StreamTicket,
   User,
 } from './models';
+import type { ActivityKind, Presence } from '../realtime/ephemeral-events';
 
 /** The largest page the API serves (docs/api.md: limit 1–100): whole lists in as few requests as possible. */
 const MAX_PAGE_SIZE = 100;
@@ -49,11 +51,19 @@ export const api = {
 
   listMessages: (conversationId: string, before?: string) =>
     apiRequest<Page<Message>>(`/conversations/${conversationId}/messages`, { query: { before } }),
-  sendMessage: (conversationId: string, content: string, clientMessageId: string) =>
+  sendMessage: (conversationId: string, content: string, clientMessageId: string, afterMessageId?: string) =>
     apiRequest<Message>(`/conversations/${conversationId}/messages`, {
       method: 'POST',
-      body: { content, clientMessageId },
+      body: { content, clientMessageId, afterMessageId },
     }),
+  conversationCounts: () => apiRequest<ConversationCounts>('/conversations/counts'),
+  markRead: (conversationId: string) =>
+    apiRequest<void>(`/conversations/${conversationId}/read`, { method: 'POST', body: {} }),
+  markUnread: (conversationId: string) =>
+    apiRequest<void>(`/conversations/${conversationId}/unread`, { method: 'POST' }),
+  reportActivity: (conversationId: string, kind: ActivityKind) =>
+    apiRequest<void>(`/conversations/${conversationId}/activity`, { method: 'POST', body: { kind } }),
+  listPresence: () => apiRequest<{ items: Presence[] }>('/presence'),
 
   listCustomers: (q: string, cursor?: string) =>
     apiRequest<Page<Customer>>('/customers', { query: { q, cursor } }),

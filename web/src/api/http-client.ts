@@ -5,6 +5,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The whole answer, for errors that carry more than a message (a 409's `newMessages`). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -55,7 +57,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   const body: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
     if (response.status === 401 && !options.anonymous) tokenStore.clear();
-    throw new ApiError(response.status, errorMessage(body, response.status));
+    throw new ApiError(response.status, errorMessage(body, response.status), body);
   }
   return body as T;
 }

@@ -17,6 +17,11 @@ export type Channel = Schemas['ChannelResponse'];
 export type CustomerIdentity = Schemas['CustomerIdentityResponse'];
 export type Customer = Schemas['CustomerResponse'];
 export type Conversation = Schemas['ConversationResponse'];
+/** A conversation as events carry it: without the caller's own `unreadCount`. */
+export type SharedConversation = Schemas['ConversationUpdatedEvent'];
+export type LastMessage = Schemas['LastMessageResponse'];
+export type ConversationCounts = Schemas['ConversationCountsResponse'];
+export type ConversationRead = Schemas['ConversationReadEvent'];
 export type MessageAttachment = Schemas['MessageAttachmentResponse'];
 export type Message = Schemas['MessageResponse'];
 export type LoginResponse = Schemas['AuthSessionResponse'];
@@ -48,6 +53,7 @@ interface StreamEventSchemaNames {
   customer_created: 'CustomerCreatedEvent';
   customer_updated: 'CustomerUpdatedEvent';
   customer_deleted: 'CustomerDeletedEvent';
+  conversation_read: 'ConversationReadEvent';
 }
 
 export type StreamEventMap = { [K in StreamEventType]: Schemas[StreamEventSchemaNames[K]] };

@@ -10,5 +10,7 @@ export const queryKeys = {
   conversation: (id: string) => ['conversation', id] as const,
   messages: (conversationId: string) => ['messages', conversationId] as const,
   customerLists: ['customers'] as const,
+  conversationCounts: ['conversation-counts'] as const,
+  presence: ['presence'] as const,
   customers: (search: string) => ['customers', search] as const,
 };

@@ -4,6 +4,8 @@ import { api } from '../api/endpoints';
 import type { Channel, ConversationFilters } from '../api/models';
 import { listItems } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';
+import { LastMessagePreview } from '../attention/last-message-preview';
+import { WaitingSince } from '../attention/waiting-since';
 import { customerLabel, formatWhen } from './format';
 
 interface Props {
@@ -39,18 +41,41 @@ export function ConversationList({ filters, selectedId, channels, search }: Prop
       {conversations.length === 0 && <p className="muted pad">No conversations match.</p>}
       <ul>
         {conversations.map((conversation) => (
-          <li key={conversation.id} data-testid="conversation-item" data-conversation-id={conversation.id}>
+          <li
+            key={conversation.id}
+            data-testid="conversation-item"
+            data-conversation-id={conversation.id}
+            data-unread={conversation.unreadCount}
+          >
             <Link
               to={{ pathname: `/inbox/${conversation.id}`, search }}
-              className={conversation.id === selectedId ? 'selected' : undefined}
+              className={[
+                conversation.id === selectedId ? 'selected' : '',
+                conversation.unreadCount > 0 ? 'unread' : '',
+              ].join(' ')}
             >
               <span className="row">
                 <strong>{customerLabel(conversation.customer)}</strong>
                 <time dateTime={conversation.lastMessageAt}>{formatWhen(conversation.lastMessageAt)}</time>
               </span>
               <span className="row small">
+                <LastMessagePreview message={conversation.lastMessage} />
+                {conversation.unreadCount > 0 && (
+                  <span
+                    className="unread-badge"
+                    data-testid="unread-badge"
+                    aria-label={`${conversation.unreadCount} unread`}
+                  >
+                    {conversation.unreadCount}
+                  </span>
+                )}
+              </span>
+              <span className="row small">
                 <span className={`badge platform-${conversation.platform}`}>{conversation.platform}</span>
                 <span className="muted ellipsis">{channelName(conversation.channelId)}</span>
+                {conversation.waitingSince && conversation.status !== 'resolved' && (
+                  <WaitingSince since={conversation.waitingSince} />
+                )}
                 <span className={`badge status-${conversation.status}`}>{conversation.status}</span>
               </span>
             </Link>

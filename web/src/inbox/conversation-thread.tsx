@@ -1,5 +1,13 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import { ActivityLine } from '../attention/activity-line';
+import { useConversationActivity } from '../attention/attention-provider';
+import { CollisionNotice } from '../attention/collision-notice';
+import { ThreadMenu } from '../attention/thread-menu';
+import { useComposer } from '../attention/use-composer';
+import { useReadWhileVisible } from '../attention/use-read-while-visible';
+import { PresenceDot, PRESENCE_MARK } from '../presence/presence-dot';
+import { usePresence } from '../presence/use-presence';
 import { api } from '../api/endpoints';
 import type { Channel, Conversation, ConversationStatus, Message } from '../api/models';
 import { useCurrentUser } from '../auth/auth-provider';
@@ -10,7 +18,6 @@ import { customerLabel } from './format';
 import { MessageBubble } from './message-bubble';
 import { ReplyBox } from './reply-box';
 import { useAssignableUsers } from './use-directory';
-import { isLocalMessage, useSendMessage } from './use-send-message';
 
 const STATUSES: ConversationStatus[] = ['open', 'pending', 'resolved'];
 const UNASSIGNED = '';
@@ -19,6 +26,7 @@ function ConversationControls({ conversation }: { conversation: Conversation }) 
   const queryClient = useQueryClient();
   const me = useCurrentUser();
   const users = useAssignableUsers();
+  const presenceOf = usePresence();
   const update = useMutation({
     mutationFn: (change: { status?: ConversationStatus; assigneeId?: string | null }) =>
       api.updateConversation(conversation.id, change),
@@ -44,6 +52,7 @@ function ConversationControls({ conversation }: { conversation: Conversation }) 
         </select>
       </label>
       <label>
+        {conversation.assigneeId && <PresenceDot status={presenceOf(conversation.assigneeId)} />}
         Assignee{' '}
         <select
           aria-label="Assignee"
@@ -54,7 +63,7 @@ function ConversationControls({ conversation }: { conversation: Conversation }) 
           <option value={UNASSIGNED}>Unassigned</option>
           {users.map((user) => (
             <option key={user.id} value={user.id}>
-              {user.id === me.id ? `Me (${user.name})` : user.name}
+              {PRESENCE_MARK[presenceOf(user.id)]} {user.id === me.id ? `Me (${user.name})` : user.name}
             </option>
           ))}
           {!assigneeKnown && conversation.assigneeId && (
@@ -80,21 +89,16 @@ export function ConversationThread({ conversationId, conversation, channels }: P
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const send = useSendMessage(conversationId);
   const messages = threadMessages(query.data);
+  const composer = useComposer(conversationId, messages);
+  const read = useReadWhileVisible(conversation);
+  const activity = useConversationActivity(conversationId);
   const bottom = useRef<HTMLDivElement>(null);
   const lastId = messages.at(-1)?.id;
   useEffect(() => {
     bottom.current?.scrollIntoView?.({ block: 'end' });
   }, [lastId]);
 
-  const retry = (message: Message): void => {
-    // A POST that never reached the server is retried under the same clientMessageId (sent at most once);
-    // a send the platform refused is a new attempt.
-    if (isLocalMessage(message) && message.clientMessageId)
-      void send(message.content, message.clientMessageId);
-    else void send(message.content);
-  };
   const channel = channels.find((c) => c.id === conversation?.channelId);
 
   return (
@@ -108,6 +112,7 @@ export function ConversationThread({ conversationId, conversation, channels }: P
           </span>
         </div>
         {conversation && <ConversationControls conversation={conversation} />}
+        <ThreadMenu read={read} />
       </header>
       <div className="messages">
         {query.hasNextPage && (
@@ -124,12 +129,24 @@ export function ConversationThread({ conversationId, conversation, channels }: P
         {query.isError && <p className="error pad">Could not load messages: {query.error.message}</p>}
         <ul>
           {messages.map((message) => (
-            <MessageBubble key={message.clientMessageId ?? message.id} message={message} onRetry={retry} />
+            <MessageBubble
+              key={message.clientMessageId ?? message.id}
+              message={message}
+              onRetry={(failed: Message) => composer.retry(failed)}
+            />
           ))}
         </ul>
         <div ref={bottom} />
       </div>
-      <ReplyBox onSend={(content) => void send(content)} />
+      <ActivityLine activity={activity} />
+      {composer.collision && (
+        <CollisionNotice
+          collision={composer.collision}
+          onSendAnyway={composer.sendAnyway}
+          onDismiss={composer.dismiss}
+        />
+      )}
+      <ReplyBox {...composer.replyBox} />
     </section>
   );
 }

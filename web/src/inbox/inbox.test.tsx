@@ -30,6 +30,8 @@ interface Call {
 let calls: Call[];
 let answerSend: (message: Message) => void;
 
+const thread = (): HTMLElement => screen.getByTestId('thread');
+
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
@@ -46,12 +48,19 @@ beforeEach(() => {
       calls.push({ method, path, body: init.body ? JSON.parse(init.body as string) : undefined });
       if (path === '/api/auth/me') return json({ user: agent });
       if (path === '/api/channels')
-        return json({ items: [channel({ id: 'channel-1', externalId: 'p', name: 'Shop page' })], nextCursor: null });
+        return json({
+          items: [channel({ id: 'channel-1', externalId: 'p', name: 'Shop page' })],
+          nextCursor: null,
+        });
       if (path === '/api/conversations') return json({ items: [chat], nextCursor: null });
       if (path === '/api/conversations/conv-1/messages' && method === 'GET')
         return json({ items: [greeting], nextCursor: null });
       if (path === '/api/conversations/conv-1/messages' && method === 'POST')
         return new Promise<Response>((resolve) => (answerSend = (saved) => resolve(json(saved, 202))));
+      if (path === '/api/conversations/counts')
+        return json({ unread: 0, unreadMine: 0, unreadUnassigned: 0, waiting: 0, byChannel: {} });
+      if (path === '/api/presence') return json({ items: [] });
+      if (path.endsWith('/read') || path.endsWith('/activity')) return new Response(null, { status: 204 });
       if (path === '/api/events/ticket') return json({ ticket: 'ticket-1', expiresAt: '' }, 201);
       if (path === '/api/events/ack') return new Response(null, { status: 204 });
       return json({ statusCode: 404, message: 'Not Found' }, 404);
@@ -68,13 +77,15 @@ afterEach(() => {
 describe('inbox', () => {
   it('shows the thread, sends a reply optimistically and follows its status from the stream', async () => {
     render(<App queryClient={createQueryClient()} />);
-    expect(await screen.findByText('Hi, is the blue one in stock?')).toBeInTheDocument();
+    expect(
+      await within(await screen.findByTestId('thread')).findByText('Hi, is the blue one in stock?'),
+    ).toBeInTheDocument();
     await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
     act(() => FakeEventSource.latest().connect());
     expect(screen.getByTestId('connection-indicator')).toHaveTextContent('Live');
 
     await userEvent.type(screen.getByLabelText('Reply'), 'Yes, we have it!{Enter}');
-    const pending = await screen.findByText('Yes, we have it!');
+    const pending = await within(await screen.findByTestId('thread')).findByText('Yes, we have it!');
     const bubble = pending.closest('li') as HTMLElement;
     expect(bubble).toHaveAttribute('data-status', 'pending');
     expect(within(bubble).getByTestId('message-status')).toHaveTextContent('Sending…');
@@ -96,20 +107,26 @@ describe('inbox', () => {
     act(() => FakeEventSource.latest().emit('message_sent', { ...stored, status: 'sent' }, '6'));
     act(() => answerSend(stored)); // late 202 "pending" must not move it back
     await waitFor(() =>
-      expect(screen.getByText('Yes, we have it!').closest('li')).toHaveAttribute('data-status', 'sent'),
+      expect(within(thread()).getByText('Yes, we have it!').closest('li')).toHaveAttribute(
+        'data-status',
+        'sent',
+      ),
     );
-    expect(screen.getAllByText('Yes, we have it!')).toHaveLength(1);
+    expect(within(thread()).getAllByText('Yes, we have it!')).toHaveLength(1);
 
     act(() => FakeEventSource.latest().emit('message_sent', { ...stored, status: 'read' }, '7'));
     await waitFor(() =>
-      expect(screen.getByText('Yes, we have it!').closest('li')).toHaveAttribute('data-status', 'read'),
+      expect(within(thread()).getByText('Yes, we have it!').closest('li')).toHaveAttribute(
+        'data-status',
+        'read',
+      ),
     );
     expect(screen.getByText('Read')).toBeInTheDocument();
   });
 
   it('puts a new conversation and a new message on screen from the stream alone', async () => {
     render(<App queryClient={createQueryClient()} />);
-    await screen.findByText('Hi, is the blue one in stock?');
+    await within(await screen.findByTestId('thread')).findByText('Hi, is the blue one in stock?');
     await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
     act(() => FakeEventSource.latest().connect());
     const fetchesBefore = calls.filter((call) => call.method === 'GET').length;
@@ -132,7 +149,9 @@ describe('inbox', () => {
         '11',
       ),
     );
-    expect(await screen.findByText('Also, do you ship to Hanoi?')).toBeInTheDocument();
+    expect(
+      await within(await screen.findByTestId('thread')).findByText('Also, do you ship to Hanoi?'),
+    ).toBeInTheDocument();
     // Alice's conversation moved above Bao's: her message is the newest activity.
     expect(
       screen.getAllByTestId('conversation-item').map((item) => item.getAttribute('data-conversation-id')),

@@ -6,6 +6,9 @@ import type { Conversation, ConversationFilters, ConversationStatus } from '../a
 import { useCurrentUser } from '../auth/auth-provider';
 import { findInList, type PagedList } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';
+import { AttentionFilters, channelUnread } from '../attention/attention-filters';
+import { ConversationSearch } from '../attention/conversation-search';
+import { useConversationCounts } from '../attention/use-conversation-counts';
 import { ConversationList } from './conversation-list';
 import { ConversationThread } from './conversation-thread';
 import { useChannels } from './use-directory';
@@ -26,13 +29,19 @@ function useConversationFilters(): [ConversationFilters, (name: string, value: s
     ...(status ? { status } : {}),
     ...(params.get('channel') ? { channelId: params.get('channel') ?? undefined } : {}),
     ...(params.get('mine') === '1' ? { assigneeId: me.id } : {}),
+    ...(params.get('unread') === '1' ? { unread: 'true' as const } : {}),
+    ...(params.get('waiting') === '1' ? { waiting: 'true' as const } : {}),
+    ...(params.get('q') ? { q: params.get('q') ?? undefined } : {}),
   };
-  const setFilter = (name: string, value: string): void => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next);
-  };
+  const setFilter = useCallback(
+    (name: string, value: string): void => {
+      const next = new URLSearchParams(params);
+      if (value) next.set(name, value);
+      else next.delete(name);
+      setParams(next);
+    },
+    [params, setParams],
+  );
   const search = params.toString();
   return [filters, setFilter, search ? `?${search}` : ''];
 }
@@ -76,6 +85,8 @@ export function MessageManagementClient() {
   const [filters, setFilter, search] = useConversationFilters();
   const channels = useChannels();
   const conversation = useConversation(conversationId);
+  const counts = useConversationCounts();
+  const onSearch = useCallback((q: string) => setFilter('q', q), [setFilter]);
 
   return (
     <div className="inbox">
@@ -100,18 +111,12 @@ export function MessageManagementClient() {
             <option value="">All channels</option>
             {channels.map((channel) => (
               <option key={channel.id} value={channel.id}>
-                {channel.name} ({channel.platform})
+                {channel.name} ({channel.platform}){channelUnread(counts, channel.id)}
               </option>
             ))}
           </select>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={filters.assigneeId !== undefined}
-              onChange={(event) => setFilter('mine', event.target.checked ? '1' : '')}
-            />
-            Assigned to me
-          </label>
+          <ConversationSearch value={filters.q ?? ''} onSearch={onSearch} />
+          <AttentionFilters filters={filters} counts={counts} setFilter={setFilter} />
         </div>
         <ConversationList filters={filters} selectedId={conversationId} channels={channels} search={search} />
       </aside>

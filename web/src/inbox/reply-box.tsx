@@ -1,8 +1,19 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 
+interface Props {
+  onSend: (content: string) => void;
+  disabled?: boolean;
+  /** A draft held by the caller (kept through a refused send); without it the box keeps its own. */
+  draft?: string;
+  onDraftChange?: (draft: string) => void;
+  onBlur?: () => void;
+}
+
 /** Enter sends, Shift+Enter starts a new line. */
-export function ReplyBox({ onSend, disabled }: { onSend: (content: string) => void; disabled?: boolean }) {
-  const [draft, setDraft] = useState('');
+export function ReplyBox({ onSend, disabled, draft: heldDraft, onDraftChange, onBlur }: Props) {
+  const [ownDraft, setOwnDraft] = useState('');
+  const draft = heldDraft ?? ownDraft;
+  const setDraft = onDraftChange ?? setOwnDraft;
   const send = (): void => {
     const content = draft.trim();
     if (!content) return;
@@ -29,6 +40,7 @@ export function ReplyBox({ onSend, disabled }: { onSend: (content: string) => vo
         disabled={disabled}
         onChange={(event) => setDraft(event.target.value)}
         onKeyDown={onKeyDown}
+        onBlur={onBlur}
       />
       <button type="submit" disabled={disabled || !draft.trim()}>
         Send

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api } from '../api/endpoints';
+import { ApiError } from '../api/http-client';
 import type { Message } from '../api/models';
 import { useCurrentUser } from '../auth/auth-provider';
 import type { PagedList } from '../cache/infinite-lists';
@@ -15,6 +16,16 @@ export function isLocalMessage(message: Message): boolean {
   return message.id.startsWith(LOCAL_MESSAGE_PREFIX);
 }
 
+/** Sent (or failed and shown with Retry), or refused by the collision guard: nothing stored, the draft stays. */
+export type SendOutcome =
+  { kind: 'sent' } | { kind: 'failed' } | { kind: 'collision'; newMessages: Message[] };
+
+function collisionMessages(error: unknown): Message[] | null {
+  if (!(error instanceof ApiError) || error.status !== 409) return null;
+  const body = error.body as { newMessages?: unknown } | undefined;
+  return Array.isArray(body?.newMessages) ? (body.newMessages as Message[]) : null;
+}
+
 /**
  * Sends a reply optimistically: it shows at once as `pending` under a fresh clientMessageId, becomes the
  * server's message when the POST answers (or when the stream announces it first), and turns `failed` with a
@@ -22,11 +33,15 @@ export function isLocalMessage(message: Message): boolean {
  */
 export function useSendMessage(
   conversationId: string,
-): (content: string, clientMessageId?: string) => Promise<void> {
+): (content: string, clientMessageId?: string, afterMessageId?: string) => Promise<SendOutcome> {
   const queryClient = useQueryClient();
   const me = useCurrentUser();
   return useCallback(
-    async (content: string, clientMessageId: string = crypto.randomUUID()) => {
+    async (
+      content: string,
+      clientMessageId: string = crypto.randomUUID(),
+      afterMessageId?: string,
+    ): Promise<SendOutcome> => {
       const key = queryKeys.messages(conversationId);
       const optimistic: Message = {
         id: `${LOCAL_MESSAGE_PREFIX}${clientMessageId}`,
@@ -48,9 +63,23 @@ export function useSendMessage(
       };
       update((data) => upsertMessage(data, optimistic));
       try {
-        const saved = await api.sendMessage(conversationId, content, clientMessageId);
+        const saved = await api.sendMessage(conversationId, content, clientMessageId, afterMessageId);
         applyMessage(queryClient, { ...saved, clientMessageId: saved.clientMessageId ?? clientMessageId });
+        return { kind: 'sent' };
       } catch (error) {
+        const newMessages = collisionMessages(error);
+        if (newMessages) {
+          // Nothing was stored: the optimistic copy goes, the messages the agent had not seen come in.
+          update((data) => ({
+            ...data,
+            pages: data.pages.map((page) => ({
+              ...page,
+              items: page.items.filter((m) => m.id !== optimistic.id),
+            })),
+          }));
+          for (const newer of newMessages) applyMessage(queryClient, newer);
+          return { kind: 'collision', newMessages };
+        }
         const reason = error instanceof Error ? error.message : 'Could not send';
         update((data) => ({
           ...data,
@@ -61,6 +90,7 @@ export function useSendMessage(
             ),
           })),
         }));
+        return { kind: 'failed' };
       }
     },
     [conversationId, me.id, queryClient],

@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { useAuth, useCurrentUser } from '../auth/auth-provider';
+import { NotificationControl } from '../notifications/notification-control';
 import { ConnectionIndicator } from './connection-indicator';
 
 export function AppLayout() {
@@ -14,6 +15,7 @@ export function AppLayout() {
           <NavLink to="/customers">Customers</NavLink>
         </nav>
         <ConnectionIndicator />
+        <NotificationControl />
         <span className="who" title={user.email}>
           {user.name} <small>({user.role})</small>
         </span>

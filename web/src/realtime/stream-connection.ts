@@ -1,6 +1,7 @@
 import { ApiError } from '../api/http-client';
 import { reconnectDelay } from './backoff';
 import type { StreamEvent, StreamEventType } from '../api/models';
+import { EPHEMERAL_EVENT_TYPES, type EphemeralEvent } from './ephemeral-events';
 import { isNewerEventId } from './event-ids';
 
 /** Every domain event type the console listens for; a type the API adds is a compile error until listed. */
@@ -12,6 +13,7 @@ const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
   customer_created: true,
   customer_updated: true,
   customer_deleted: true,
+  conversation_read: true,
 };
 const STREAM_EVENT_TYPES = Object.keys(LISTENED_EVENT_TYPES) as StreamEventType[];
 
@@ -42,6 +44,8 @@ export interface StreamConnectionOptions {
   /** Resume point: the last event this browser applied (null: the server resumes after clientId's acked cursor). */
   lastEventId: string | null;
   onEvent: (event: StreamEvent) => void;
+  /** Activity and presence: delivered as they come, outside the resume order. */
+  onEphemeral?: (event: EphemeralEvent) => void;
   /** Refetch what is on screen; the stream carries on live meanwhile. */
   onResync: () => Promise<unknown> | void;
   onStatus: (status: ConnectionStatus) => void;
@@ -130,6 +134,11 @@ export class StreamConnection {
         if (source === this.source) this.handleEvent(type, event);
       });
     }
+    for (const type of EPHEMERAL_EVENT_TYPES) {
+      source.addEventListener(type, (event) => {
+        if (source === this.source) this.handleEphemeral(type, event);
+      });
+    }
     source.addEventListener('ping', (event) => {
       if (source !== this.source) return;
       this.advanceTo(event.lastEventId);
@@ -165,6 +174,15 @@ export class StreamConnection {
     this.options.onEvent({ id, type, data } as StreamEvent);
     this.options.onApplied?.(id);
     if (this.status.state === 'catching_up' && this.quietTimer !== null) this.armQuietTimer();
+  }
+
+  private handleEphemeral(type: EphemeralEvent['type'], message: MessageEvent<string>): void {
+    try {
+      const data: unknown = JSON.parse(message.data);
+      this.options.onEphemeral?.({ type, data } as EphemeralEvent);
+    } catch {
+      // A frame that is not JSON carries nothing to show.
+    }
   }
 
   private async handleResync(source: EventSourceLike, message: MessageEvent<string>): Promise<void> {

@@ -1,9 +1,11 @@
 import type { ConnectionStatus } from './stream-connection';
 import type { StreamEvent } from '../api/models';
+import type { EphemeralEvent } from './ephemeral-events';
 
 /** What the leader tab tells the others, and what they ask it. */
 export type RelayMessage =
   | { kind: 'event'; event: StreamEvent }
+  | { kind: 'ephemeral'; event: EphemeralEvent }
   | { kind: 'status'; status: ConnectionStatus }
   | { kind: 'resync' }
   | { kind: 'status-request' };

@@ -3,6 +3,7 @@ import { api } from '../api/endpoints';
 import { AckBatcher } from './ack-batcher';
 import { StreamConnection, type ConnectionStatus, type EventSourceFactory } from './stream-connection';
 import type { StreamEvent, StreamEventOf, StreamEventType } from '../api/models';
+import type { EphemeralEvent } from './ephemeral-events';
 import { isNewerEventId } from './event-ids';
 import { StreamRelay, type RelayMessage } from './stream-relay';
 import { readLastEventId, streamClientId, writeLastEventId } from './stream-storage';
@@ -23,12 +24,15 @@ export interface UseSSEConnectionOptions {
 }
 
 type AnyHandler = (event: StreamEvent) => void;
+type EphemeralHandler = (event: EphemeralEvent) => void;
 
 export interface SSEConnection {
   status: ConnectionStatus;
   role: StreamRole;
   subscribe: <K extends StreamEventType>(type: K, handler: (event: StreamEventOf<K>) => void) => () => void;
   subscribeAll: (handler: AnyHandler) => () => void;
+  /** Activity and presence events (no id; every tab gets each once). */
+  subscribeEphemeral: (handler: EphemeralHandler) => () => void;
 }
 
 const INITIAL_STATUS: ConnectionStatus = {
@@ -53,6 +57,7 @@ export function useSSEConnection(options: UseSSEConnectionOptions): SSEConnectio
   const optionsRef = useRef(options);
   const subscribers = useRef(new Map<StreamEventType, Set<AnyHandler>>());
   const allSubscribers = useRef(new Set<AnyHandler>());
+  const ephemeralSubscribers = useRef(new Set<EphemeralHandler>());
   // Mount it keyed by user (RealtimeProvider is): the state then starts afresh for each user.
   const [status, setStatus] = useState<ConnectionStatus>(() => ({
     ...INITIAL_STATUS,
@@ -91,10 +96,23 @@ export function useSSEConnection(options: UseSSEConnectionOptions): SSEConnectio
       }
     };
 
+    const dispatchEphemeral = (event: EphemeralEvent): void => {
+      for (const handler of [...ephemeralSubscribers.current]) {
+        try {
+          handler(event);
+        } catch (error) {
+          console.error(`stream subscriber failed on ${event.type}`, error);
+        }
+      }
+    };
+
     const relay = new StreamRelay(`crm-inbox.stream.${userId}`, (message: RelayMessage) => {
       switch (message.kind) {
         case 'event':
           if (!connection) dispatch(message.event);
+          break;
+        case 'ephemeral':
+          if (!connection) dispatchEphemeral(message.event);
           break;
         case 'status':
           if (!connection) setStatus(message.status);
@@ -119,6 +137,10 @@ export function useSSEConnection(options: UseSSEConnectionOptions): SSEConnectio
         onEvent: (event) => {
           dispatch(event);
           relay.post({ kind: 'event', event });
+        },
+        onEphemeral: (event) => {
+          dispatchEphemeral(event);
+          relay.post({ kind: 'ephemeral', event });
         },
         onApplied: (id) => acks.note(id),
         onResync: () => {
@@ -176,5 +198,15 @@ export function useSSEConnection(options: UseSSEConnectionOptions): SSEConnectio
     };
   }, []);
 
-  return useMemo(() => ({ status, role, subscribe, subscribeAll }), [status, role, subscribe, subscribeAll]);
+  const subscribeEphemeral = useCallback((handler: EphemeralHandler): (() => void) => {
+    ephemeralSubscribers.current.add(handler);
+    return () => {
+      ephemeralSubscribers.current.delete(handler);
+    };
+  }, []);
+
+  return useMemo(
+    () => ({ status, role, subscribe, subscribeAll, subscribeEphemeral }),
+    [status, role, subscribe, subscribeAll, subscribeEphemeral],
+  );
 }

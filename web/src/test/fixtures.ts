@@ -29,6 +29,9 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     lastMessageAt: '2026-01-01T10:00:00.000Z',
     createdAt: '2026-01-01T09:00:00.000Z',
     customer: { id: `customer-of-${id}`, name: 'Alice' },
+    lastMessage: null,
+    unreadCount: 0,
+    waitingSince: null,
     ...overrides,
   };
 }
