@@ -4,6 +4,7 @@ import { AccessService } from '../access/access.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
+import type { CredentialHealth } from './health/token-schedule.js';
 import { ChannelMemberEntity } from './entities/channel-member.entity.js';
 import { ChannelEntity, type Platform } from './entities/channel.entity.js';
 import {
@@ -12,7 +13,7 @@ import {
   type StoredPlatformChannel,
 } from './entities/platform-channel.js';
 
-export interface NewChannel {
+export interface NewChannel extends CredentialHealth {
   id: string;
   workspaceId: string;
   platform: Platform;
@@ -20,6 +21,10 @@ export interface NewChannel {
   name: string;
   credentialsEncrypted: string;
 }
+
+export type ChannelChanges = Partial<
+  Pick<NewChannel, 'name' | 'credentialsEncrypted' | keyof CredentialHealth> & { humanAgentTag: boolean }
+>;
 
 /** Every query on channels and their members. Reads for a user go through AccessService. */
 @Injectable()
@@ -85,7 +90,7 @@ export class ChannelsRepository {
   async update(
     workspaceId: string,
     id: string,
-    changes: Partial<Pick<NewChannel, 'name' | 'credentialsEncrypted'>>,
+    changes: ChannelChanges,
     manager: EntityManager,
   ): Promise<ChannelEntity> {
     await manager.getRepository(ChannelEntity).update({ id, workspaceId }, changes);

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ChannelView } from '../channels/channel.view.js';
 import type { ConversationView } from '../conversations/conversation.view.js';
 import type { CustomerView } from '../customers/customer.view.js';
 import type { MessageView } from '../messages/message.view.js';
@@ -17,6 +18,8 @@ export interface DomainEventPayloads {
   'message.received': MessageView;
   /** An agent reply created here, and each later delivery-status change of it. */
   'message.sent': MessageView;
+  /** A change of a channel's health (status, statusReason, tokenExpiresAt) or of its settings (PATCH). */
+  'channel.updated': ChannelView;
   /** Who may see what changed: logged in order with the data so every instance updates its streams at once. */
   'access.changed': AccessChange;
 }
@@ -36,6 +39,7 @@ export const WIRE_EVENT_TYPES = {
   'conversation.updated': 'conversation_updated',
   'message.received': 'new_message',
   'message.sent': 'message_sent',
+  'channel.updated': 'channel_updated',
   'access.changed': 'access_changed',
 } as const satisfies Record<DomainEventName, string>;
 
@@ -50,6 +54,7 @@ export const CLIENT_EVENT_TYPES: readonly WireEventType[] = [
   'customer_created',
   'customer_updated',
   'customer_deleted',
+  'channel_updated',
 ];
 export const INTERNAL_EVENT_TYPES: readonly WireEventType[] = ['access_changed'];
 

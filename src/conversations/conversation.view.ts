@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS, type Platform } from '../channels/entities/channel.entity.js';
 import { PageResponse } from '../openapi/page-response.dto.js';
+import { replyWindowOf } from './reply-window.js';
+import { ReplyWindowResponse } from './reply-window.view.js';
 import {
   CONVERSATION_STATUSES,
   type ConversationEntity,
@@ -43,6 +45,9 @@ export class ConversationResponse {
 
   @ApiProperty({ type: ConversationCustomerResponse })
   customer!: ConversationCustomerResponse;
+
+  @ApiProperty({ type: ReplyWindowResponse })
+  replyWindow!: ReplyWindowResponse;
 }
 
 export class ConversationPageResponse extends PageResponse(ConversationResponse) {}
@@ -62,5 +67,19 @@ export function toConversationView(conversation: ConversationEntity): Conversati
     lastMessageAt: conversation.lastMessageAt.toISOString(),
     createdAt: conversation.createdAt.toISOString(),
     customer: { id: conversation.customerId, name: conversation.customer?.name ?? null },
+    replyWindow: conversationReplyWindow(conversation),
   };
+}
+
+/** The conversation's reply window now. */
+export function conversationReplyWindow(conversation: ConversationEntity, now = new Date()): ReplyWindowResponse {
+  return replyWindowOf(
+    {
+      platform: conversation.platform,
+      lastCustomerMessageAt: conversation.lastCustomerMessageAt,
+      agentMessagesSinceCustomer: conversation.agentMessagesSinceCustomer,
+      humanAgentTag: conversation.humanAgentTag ?? false,
+    },
+    now,
+  );
 }

@@ -35,7 +35,13 @@ export interface NewInboundMessage {
 /** An inbound message as stored, with its conversation's fields the same statement moved. */
 export interface InsertedInboundMessage {
   message: MessageEntity;
-  conversation: { status: ConversationStatus; lastMessageAt: Date; updatedAt: Date };
+  conversation: {
+    status: ConversationStatus;
+    lastMessageAt: Date;
+    updatedAt: Date;
+    lastCustomerMessageAt: Date | null;
+    agentMessagesSinceCustomer: number;
+  };
 }
 
 /** The echo of one of our messages, recorded on it; `statusChanged` when it moved it to `sent`. */
@@ -59,6 +65,19 @@ interface ClaimedRow extends MessageRow {
   channel_external_id: string;
   credentials_encrypted: string;
 }
+
+/**
+ * The reply-window inputs an inbound message moves ($4 sender, $7 its time): a customer message starts the
+ * window again (when it is the newest), an agent message from elsewhere counts against TikTok's cap.
+ */
+const REPLY_WINDOW_ON_INBOUND = `
+  agent_messages_since_customer = CASE
+    WHEN $4 = 'customer' AND (last_customer_message_at IS NULL OR $7 >= last_customer_message_at) THEN 0
+    WHEN $4 = 'agent' AND (last_customer_message_at IS NULL OR $7 > last_customer_message_at)
+      THEN agent_messages_since_customer + 1
+    ELSE agent_messages_since_customer END,
+  last_customer_message_at = CASE WHEN $4 = 'customer' THEN GREATEST(last_customer_message_at, $7)
+    ELSE last_customer_message_at END`;
 
 /** Which statuses a receipt may move forward from (never backwards). */
 const RECEIPT_FROM: Record<ReceiptStatus, MessageStatus[]> = {
@@ -158,6 +177,8 @@ export class MessagesRepository {
         conversation_status: ConversationStatus;
         conversation_last_message_at: Date;
         conversation_updated_at: Date;
+        conversation_last_customer_message_at: Date | null;
+        conversation_agent_messages_since_customer: number;
       }
     >(
       manager,
@@ -170,12 +191,15 @@ export class MessagesRepository {
          UPDATE conversations
             SET last_message_at = GREATEST(last_message_at, $7),
                 status = CASE WHEN $10 AND status = 'resolved' THEN 'open' ELSE status END,
+                ${REPLY_WINDOW_ON_INBOUND},
                 updated_at = now()
           WHERE id = $3 AND workspace_id = $1 AND EXISTS (SELECT 1 FROM inserted)
-         RETURNING status, last_message_at, updated_at
+         RETURNING status, last_message_at, updated_at, last_customer_message_at, agent_messages_since_customer
        )
        SELECT inserted.*, touched.status AS conversation_status, touched.last_message_at AS conversation_last_message_at,
-              touched.updated_at AS conversation_updated_at
+              touched.updated_at AS conversation_updated_at,
+              touched.last_customer_message_at AS conversation_last_customer_message_at,
+              touched.agent_messages_since_customer AS conversation_agent_messages_since_customer
          FROM inserted CROSS JOIN touched`,
       [
         channel.workspaceId,
@@ -196,9 +220,14 @@ export class MessagesRepository {
       conversation_status: status,
       conversation_last_message_at: lastMessageAt,
       conversation_updated_at: updatedAt,
+      conversation_last_customer_message_at: lastCustomerMessageAt,
+      conversation_agent_messages_since_customer: agentMessagesSinceCustomer,
       ...inserted
     } = row;
-    return { message: messageFromRow(inserted), conversation: { status, lastMessageAt, updatedAt } };
+    return {
+      message: messageFromRow(inserted),
+      conversation: { status, lastMessageAt, updatedAt, lastCustomerMessageAt, agentMessagesSinceCustomer },
+    };
   }
 
   async existsByPlatformId(

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { WireEventType } from '../../common/domain-events.js';
+import { ChannelResponse } from '../../channels/channel.view.js';
 import { ConversationResponse } from '../../conversations/conversation.view.js';
 import { CustomerResponse } from '../../customers/customer.view.js';
 import { MessageResponse } from '../../messages/message.view.js';
@@ -33,6 +34,11 @@ export class CustomerDeletedEvent {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 }
+
+@ApiSchema({
+  description: '`event: channel_updated` — the channel after a change of its health or settings (members and admins)',
+})
+export class ChannelUpdatedEvent extends ChannelResponse {}
 
 @ApiSchema({ description: '`event: connected` — the first frame of every stream (after `retry:`); no `id:`' })
 export class ConnectedEvent {
@@ -75,6 +81,7 @@ export const DOMAIN_EVENT_SCHEMAS = {
   customer_created: CustomerCreatedEvent,
   customer_updated: CustomerUpdatedEvent,
   customer_deleted: CustomerDeletedEvent,
+  channel_updated: ChannelUpdatedEvent,
 } as const satisfies Record<ClientEventType, Type>;
 
 /** Frames of the stream itself, not stored in the log. */
