@@ -1,5 +1,5 @@
 import { PLATFORMS, type Platform } from './entities/channel.entity.js';
-import type { CredentialsByPlatform } from './credentials-cipher.js';
+import type { ChannelCredentials, CredentialsByPlatform } from './credentials-cipher.js';
 
 /** A platform secret or token is far shorter; a longer value is a mistake, not a credential. */
 export const MAX_CREDENTIAL_VALUE_LENGTH = 4096;
@@ -105,4 +105,9 @@ export function toPlatformCredentials<P extends Platform>(
 export function givenTokenExpiry(value: Record<string, unknown>): Date | null {
   const given = value[ACCESS_TOKEN_EXPIRES_AT];
   return typeof given === 'string' ? parseIsoTime(given) : null;
+}
+
+/** The token the platform's send API takes. */
+export function accessTokenOf(credentials: ChannelCredentials): string {
+  return 'pageAccessToken' in credentials ? credentials.pageAccessToken : credentials.accessToken;
 }

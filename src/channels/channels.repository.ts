@@ -170,4 +170,32 @@ export class ChannelsRepository {
     );
     return rows.map((row) => storedPlatformChannelFromRow<P>(row));
   }
+
+  /**
+   * One channel whose token refresh is due, row-locked for the refresh (FOR NO KEY UPDATE: webhooks inserting
+   * rows that reference the channel are not blocked). SKIP LOCKED: another instance refreshing it is left alone.
+   */
+  async lockDueForRefresh(manager: EntityManager): Promise<{ id: string; workspaceId: string } | null> {
+    const rows = await manager.query<Array<{ id: string; workspace_id: string }>>(
+      `SELECT id, workspace_id FROM channels
+        WHERE can_refresh_token AND token_refresh_due_at <= now()
+        ORDER BY token_refresh_due_at LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED`,
+    );
+    return rows[0] ? { id: rows[0].id, workspaceId: rows[0].workspace_id } : null;
+  }
+
+  /** The channel with its encrypted credentials and refresh bookkeeping, row-locked (waits for a running refresh). */
+  getForTokenRefresh(
+    workspaceId: string,
+    id: string,
+    manager: EntityManager,
+  ): Promise<ChannelEntity | null> {
+    return manager
+      .getRepository(ChannelEntity)
+      .createQueryBuilder('channel')
+      .addSelect(['channel.credentialsEncrypted', 'channel.tokenRefreshFailures'])
+      .where('channel.id = :id AND channel.workspace_id = :workspaceId', { id, workspaceId })
+      .setLock('for_no_key_update')
+      .getOne();
+  }
 }

@@ -4,6 +4,7 @@ import type { ChannelRef, StoredPlatformChannel } from '../channels/entities/pla
 import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
 import type { ConversationStatus } from '../conversations/entities/conversation.entity.js';
+import type { ReplyWindowInputs } from '../conversations/reply-window.js';
 import { postgresErrorCode, queryRows, UNIQUE_VIOLATION } from '../database/postgres-errors.js';
 import {
   MessageEntity,
@@ -57,10 +58,14 @@ export interface ClaimedMessage {
   message: MessageEntity;
   threadKey: string;
   channel: StoredPlatformChannel;
+  /** The conversation's reply-window inputs at claim time (the message type and tag follow from them). */
+  replyWindow: ReplyWindowInputs;
 }
 
 interface ClaimedRow extends MessageRow {
   thread_key: string;
+  last_customer_message_at: Date | null;
+  human_agent_tag: boolean;
   platform: StoredPlatformChannel['platform'];
   channel_external_id: string;
   credentials_encrypted: string;
@@ -357,37 +362,63 @@ export class MessagesRepository {
    * `leaseSeconds`. Later writes on a claim pass the workspace id of its message.
    */
   async claimDueOutbound(limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+    // Only the oldest pending reply of a conversation is claimable (a later one waits while an earlier one is in
+    // flight, backing off or held), and only on an active channel: replies to a channel that needs reconnecting
+    // stay pending until it is fixed.
     const rows = await queryRows<ClaimedRow>(
       this.dataSource,
       `WITH due AS (
-         SELECT id FROM messages
-          WHERE status = 'pending' AND sender = 'agent' AND (next_attempt_at <= now() OR next_attempt_at IS NULL)
-          ORDER BY next_attempt_at NULLS FIRST, created_at
+         SELECT m.id FROM messages m
+           JOIN channels due_channel ON due_channel.id = m.channel_id AND due_channel.status = 'active'
+          WHERE m.status = 'pending' AND m.sender = 'agent' AND (m.next_attempt_at <= now() OR m.next_attempt_at IS NULL)
+            AND NOT EXISTS (
+              SELECT 1 FROM messages earlier
+               WHERE earlier.conversation_id = m.conversation_id AND earlier.sender = 'agent'
+                 AND earlier.status = 'pending' AND (earlier.created_at, earlier.id) < (m.created_at, m.id))
+          ORDER BY m.next_attempt_at NULLS FIRST, m.created_at
           LIMIT $1
-          FOR UPDATE SKIP LOCKED
+          FOR UPDATE OF m SKIP LOCKED
        ), claimed AS (
          UPDATE messages m SET send_attempts = m.send_attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
            FROM due WHERE m.id = due.id
          RETURNING m.*
        )
-       SELECT claimed.*, c.thread_key, ch.platform, ch.external_id AS channel_external_id, ch.credentials_encrypted
+       SELECT claimed.*, c.thread_key, c.last_customer_message_at,
+              ch.platform, ch.external_id AS channel_external_id, ch.credentials_encrypted, ch.human_agent_tag
          FROM claimed
          JOIN conversations c ON c.id = claimed.conversation_id
          JOIN channels ch ON ch.id = claimed.channel_id
         ORDER BY claimed.created_at`,
       [limit, leaseSeconds],
     );
-    return rows.map(({ thread_key, platform, channel_external_id, credentials_encrypted, ...message }) => ({
-      message: messageFromRow(message),
-      threadKey: thread_key,
-      channel: {
-        id: message.channel_id,
-        workspaceId: message.workspace_id,
+    return rows.map(
+      ({
+        thread_key,
+        last_customer_message_at,
         platform,
-        externalId: channel_external_id,
-        credentialsEncrypted: credentials_encrypted,
-      },
-    }));
+        channel_external_id,
+        credentials_encrypted,
+        human_agent_tag,
+        ...message
+      }) => ({
+        message: messageFromRow(message),
+        threadKey: thread_key,
+        channel: {
+          id: message.channel_id,
+          workspaceId: message.workspace_id,
+          platform,
+          externalId: channel_external_id,
+          credentialsEncrypted: credentials_encrypted,
+        },
+        replyWindow: {
+          platform,
+          lastCustomerMessageAt: last_customer_message_at,
+          // TikTok's message cap was checked when the reply was queued; at send time only the clock matters.
+          agentMessagesSinceCustomer: 0,
+          humanAgentTag: human_agent_tag,
+        },
+      }),
+    );
   }
 
   /**

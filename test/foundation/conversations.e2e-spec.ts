@@ -55,6 +55,8 @@ describe('conversations', () => {
       lastMessageAt: expect.any(String),
       createdAt: expect.any(String),
       customer: { id: inbox.customer.id, name: 'Hoa' },
+      // Its customer wrote a moment ago: Facebook's 24-hour window is open.
+      replyWindow: { state: 'open', closesAt: expect.any(String), remaining: null, reason: null },
     });
     const one = await t.http().get(`/api/conversations/${inbox.conversation.id}`).set(admin.auth).expect(200);
     expect(one.body).toEqual(list.body.items[0]);

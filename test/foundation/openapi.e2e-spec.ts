@@ -34,6 +34,7 @@ const STREAM_EVENT_SCHEMAS: Record<string, string> = {
   customer_created: 'CustomerCreatedEvent',
   customer_updated: 'CustomerUpdatedEvent',
   customer_deleted: 'CustomerDeletedEvent',
+  channel_updated: 'ChannelUpdatedEvent',
   connected: 'ConnectedEvent',
   ping: 'PingEvent',
   resync: 'ResyncEvent',

@@ -48,6 +48,7 @@ interface StreamEventSchemaNames {
   customer_created: 'CustomerCreatedEvent';
   customer_updated: 'CustomerUpdatedEvent';
   customer_deleted: 'CustomerDeletedEvent';
+  channel_updated: 'ChannelUpdatedEvent';
 }
 
 export type StreamEventMap = { [K in StreamEventType]: Schemas[StreamEventSchemaNames[K]] };

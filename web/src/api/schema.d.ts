@@ -232,6 +232,7 @@ export interface paths {
          *     - `customer_created`: [CustomerCreatedEvent](#/components/schemas/CustomerCreatedEvent)
          *     - `customer_updated`: [CustomerUpdatedEvent](#/components/schemas/CustomerUpdatedEvent)
          *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
+         *     - `channel_updated`: [ChannelUpdatedEvent](#/components/schemas/ChannelUpdatedEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
          *     - `ping`: [PingEvent](#/components/schemas/PingEvent)
          *     - `resync`: [ResyncEvent](#/components/schemas/ResyncEvent)
@@ -428,16 +429,57 @@ export interface components {
             nextCursor: string | null;
         };
         ChannelResponse: {
+            /** @description The credentials let the server refresh the access token itself */
+            canRefreshToken: boolean;
             /** Format: date-time */
             createdAt: string;
             /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
             externalId: string;
             /** @description Always true: credentials are stored but never shown */
             hasCredentials: boolean;
+            /** @description Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag */
+            humanAgentTag: boolean;
             /** Format: uuid */
             id: string;
             name: string;
             platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ChannelStatus"];
+            /** @description Why the channel needs reconnecting; null when active */
+            statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When the access token expires; null while unknown
+             */
+            tokenExpiresAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        ChannelStatus: "active" | "needs_reconnect";
+        /** @description `event: channel_updated` — the channel after a change of its health or settings (members and admins) */
+        ChannelUpdatedEvent: {
+            /** @description The credentials let the server refresh the access token itself */
+            canRefreshToken: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
+            externalId: string;
+            /** @description Always true: credentials are stored but never shown */
+            hasCredentials: boolean;
+            /** @description Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag */
+            humanAgentTag: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ChannelStatus"];
+            /** @description Why the channel needs reconnecting; null when active */
+            statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When the access token expires; null while unknown
+             */
+            tokenExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -478,6 +520,7 @@ export interface components {
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
+            replyWindow: components["schemas"]["ReplyWindowResponse"];
             status: components["schemas"]["ConversationStatus"];
         };
         /** @enum {string} */
@@ -498,11 +541,12 @@ export interface components {
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
+            replyWindow: components["schemas"]["ReplyWindowResponse"];
             status: components["schemas"]["ConversationStatus"];
         };
         CreateChannelDto: {
             /**
-             * @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned.
+             * @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Optional, for token refresh: zalo {appSecret (the App Secret Key), refreshToken}, tiktok {appId (the client key), refreshToken}; zalo and tiktok {accessTokenExpiresAt} (ISO). Never returned.
              * @example {
              *       "appSecret": "app-secret",
              *       "pageAccessToken": "page-token",
@@ -616,7 +660,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
-            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"];
+            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ChannelUpdatedEvent"];
             /**
              * @description Event id (decimal string)
              * @example 1842
@@ -715,6 +759,7 @@ export interface components {
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
+            replyWindow: components["schemas"]["ReplyWindowResponse"];
             status: components["schemas"]["ConversationStatus"];
         };
         /** @description `event: new_message` — a customer message, or an echo of a message the page sent elsewhere */
@@ -779,6 +824,20 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "error" | "shutting_down";
         };
+        ReplyWindowResponse: {
+            /**
+             * Format: date-time
+             * @description Next change of state; null when closed
+             */
+            closesAt: string | null;
+            /** @description Why it is closed or needs the tag */
+            reason: string | null;
+            /** @description TikTok: agent messages left before the customer writes again; null on facebook and zalo */
+            remaining: number | null;
+            state: components["schemas"]["ReplyWindowState"];
+        };
+        /** @enum {string} */
+        ReplyWindowState: "open" | "tag_required" | "closed";
         /** @description `event: resync` — the resume point is older than retention or unknown: refetch over REST, then carry on live */
         ResyncEvent: {
             /**
@@ -809,7 +868,7 @@ export interface components {
             workspaceName: string;
         };
         /** @enum {string} */
-        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted";
+        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "channel_updated";
         StreamTicketResponse: {
             /** Format: date-time */
             expiresAt: string;
@@ -817,10 +876,12 @@ export interface components {
             ticket: string;
         };
         UpdateChannelDto: {
-            /** @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned. Replaces the whole credentials object; checked against the channel's platform. */
+            /** @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Optional, for token refresh: zalo {appSecret (the App Secret Key), refreshToken}, tiktok {appId (the client key), refreshToken}; zalo and tiktok {accessTokenExpiresAt} (ISO). Never returned. Replaces the whole credentials object; checked against the channel's platform. */
             credentials?: {
                 [key: string]: string;
             };
+            /** @description Facebook: send replies 24 h – 7 d after the last customer message with the HUMAN_AGENT tag */
+            humanAgentTag?: boolean;
             name?: string;
         };
         UpdateConversationDto: {
@@ -1542,6 +1603,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Against a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     ConversationsController_getConversation: {
@@ -1878,7 +1948,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, channel_updated */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -1972,7 +2042,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, channel_updated */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;

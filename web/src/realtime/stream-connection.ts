@@ -12,6 +12,7 @@ const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
   customer_created: true,
   customer_updated: true,
   customer_deleted: true,
+  channel_updated: true,
 };
 const STREAM_EVENT_TYPES = Object.keys(LISTENED_EVENT_TYPES) as StreamEventType[];
 
