@@ -5,6 +5,7 @@ import type { Channel, ConversationFilters } from '../api/models';
 import { listItems } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';
 import { customerLabel, formatWhen } from './format';
+import { ReconnectBanner } from './reconnect-banner';
 
 interface Props {
   filters: ConversationFilters;
@@ -36,6 +37,7 @@ export function ConversationList({ filters, selectedId, channels, search }: Prop
     );
   return (
     <div className="conversation-list" data-testid="conversation-list">
+      <ReconnectBanner channels={channels} />
       {conversations.length === 0 && <p className="muted pad">No conversations match.</p>}
       <ul>
         {conversations.map((conversation) => (

@@ -9,6 +9,7 @@ import { applyConversation } from '../cache/stream-cache-effects';
 import { customerLabel } from './format';
 import { MessageBubble } from './message-bubble';
 import { ReplyBox } from './reply-box';
+import { ReplyWindowNotice } from './reply-window-notice';
 import { useAssignableUsers } from './use-directory';
 import { isLocalMessage, useSendMessage } from './use-send-message';
 
@@ -129,7 +130,11 @@ export function ConversationThread({ conversationId, conversation, channels }: P
         </ul>
         <div ref={bottom} />
       </div>
-      <ReplyBox onSend={(content) => void send(content)} />
+      {conversation && <ReplyWindowNotice conversation={conversation} channel={channel} />}
+      <ReplyBox
+        onSend={(content) => void send(content)}
+        disabled={conversation?.replyWindow.state === 'closed'}
+      />
     </section>
   );
 }
