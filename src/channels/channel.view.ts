@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageResponse } from '../openapi/page-response.dto.js';
-import { PLATFORMS, type ChannelEntity, type Platform } from './entities/channel.entity.js';
+import {
+  CHANNEL_STATUSES,
+  PLATFORMS,
+  type ChannelEntity,
+  type ChannelStatus,
+  type Platform,
+} from './entities/channel.entity.js';
 
 /** A channel as REST answers it. Credentials are write-only: only their presence is shown. */
 export class ChannelResponse {
@@ -18,6 +24,26 @@ export class ChannelResponse {
 
   @ApiProperty({ description: 'Always true: credentials are stored but never shown' })
   hasCredentials!: boolean;
+
+  @ApiProperty({ enum: CHANNEL_STATUSES, enumName: 'ChannelStatus' })
+  status!: ChannelStatus;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the channel needs reconnecting; null when active' })
+  statusReason!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the access token expires; null while unknown',
+  })
+  tokenExpiresAt!: string | null;
+
+  @ApiProperty({ description: 'The credentials let the server refresh the access token itself' })
+  canRefreshToken!: boolean;
+
+  @ApiProperty({ description: 'Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag' })
+  humanAgentTag!: boolean;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
@@ -48,7 +74,21 @@ export function toChannelView(channel: ChannelEntity): ChannelView {
     name: channel.name,
     // credentials_encrypted is NOT NULL: every channel has credentials.
     hasCredentials: true,
+    ...channelHealthView(channel),
     createdAt: channel.createdAt.toISOString(),
     updatedAt: channel.updatedAt.toISOString(),
+  };
+}
+
+/** The health fields of a channel view, on their own so other view fields can be added beside them. */
+export function channelHealthView(
+  channel: ChannelEntity,
+): Pick<ChannelView, 'status' | 'statusReason' | 'tokenExpiresAt' | 'canRefreshToken' | 'humanAgentTag'> {
+  return {
+    status: channel.status,
+    statusReason: channel.statusReason,
+    tokenExpiresAt: channel.tokenExpiresAt?.toISOString() ?? null,
+    canRefreshToken: channel.canRefreshToken,
+    humanAgentTag: channel.humanAgentTag,
   };
 }

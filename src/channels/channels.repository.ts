@@ -4,6 +4,7 @@ import { AccessService } from '../access/access.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
+import type { CredentialHealth } from './health/token-schedule.js';
 import { ChannelMemberEntity } from './entities/channel-member.entity.js';
 import { ChannelEntity, type Platform } from './entities/channel.entity.js';
 import {
@@ -12,7 +13,7 @@ import {
   type StoredPlatformChannel,
 } from './entities/platform-channel.js';
 
-export interface NewChannel {
+export interface NewChannel extends CredentialHealth {
   id: string;
   workspaceId: string;
   platform: Platform;
@@ -20,6 +21,10 @@ export interface NewChannel {
   name: string;
   credentialsEncrypted: string;
 }
+
+export type ChannelChanges = Partial<
+  Pick<NewChannel, 'name' | 'credentialsEncrypted' | keyof CredentialHealth> & { humanAgentTag: boolean }
+>;
 
 /** Every query on channels and their members. Reads for a user go through AccessService. */
 @Injectable()
@@ -85,7 +90,7 @@ export class ChannelsRepository {
   async update(
     workspaceId: string,
     id: string,
-    changes: Partial<Pick<NewChannel, 'name' | 'credentialsEncrypted'>>,
+    changes: ChannelChanges,
     manager: EntityManager,
   ): Promise<ChannelEntity> {
     await manager.getRepository(ChannelEntity).update({ id, workspaceId }, changes);
@@ -164,5 +169,33 @@ export class ChannelsRepository {
       [platform],
     );
     return rows.map((row) => storedPlatformChannelFromRow<P>(row));
+  }
+
+  /**
+   * One channel whose token refresh is due, row-locked for the refresh (FOR NO KEY UPDATE: webhooks inserting
+   * rows that reference the channel are not blocked). SKIP LOCKED: another instance refreshing it is left alone.
+   */
+  async lockDueForRefresh(manager: EntityManager): Promise<{ id: string; workspaceId: string } | null> {
+    const rows = await manager.query<Array<{ id: string; workspace_id: string }>>(
+      `SELECT id, workspace_id FROM channels
+        WHERE can_refresh_token AND token_refresh_due_at <= now()
+        ORDER BY token_refresh_due_at LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED`,
+    );
+    return rows[0] ? { id: rows[0].id, workspaceId: rows[0].workspace_id } : null;
+  }
+
+  /** The channel with its encrypted credentials and refresh bookkeeping, row-locked (waits for a running refresh). */
+  getForTokenRefresh(
+    workspaceId: string,
+    id: string,
+    manager: EntityManager,
+  ): Promise<ChannelEntity | null> {
+    return manager
+      .getRepository(ChannelEntity)
+      .createQueryBuilder('channel')
+      .addSelect(['channel.credentialsEncrypted', 'channel.tokenRefreshFailures'])
+      .where('channel.id = :id AND channel.workspace_id = :workspaceId', { id, workspaceId })
+      .setLock('for_no_key_update')
+      .getOne();
   }
 }

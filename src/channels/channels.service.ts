@@ -6,7 +6,9 @@ import { pageSize, type Page, type PaginationQueryDto } from '../common/paginati
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { credentialProblems, toPlatformCredentials } from './channel-credentials.js';
 import { toChannelView, type ChannelMembersView, type ChannelView } from './channel.view.js';
-import { ChannelsRepository } from './channels.repository.js';
+import { ChannelsRepository, type ChannelChanges } from './channels.repository.js';
+import { channelScope } from './health/channel-scope.js';
+import { healthForNewCredentials } from './health/token-schedule.js';
 import { CredentialsCipher } from './credentials-cipher.js';
 import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { SetChannelMembersDto } from './dto/set-channel-members.dto.js';
@@ -34,6 +36,7 @@ export class ChannelsService {
           externalId: dto.externalId.trim(),
           name: dto.name.trim(),
           credentialsEncrypted: this.cipher.encrypt(id, credentials),
+          ...healthForNewCredentials(dto.platform, dto.credentials, new Date()),
         },
         manager,
       ),
@@ -54,30 +57,30 @@ export class ChannelsService {
     return toChannelView(channel);
   }
 
+  /**
+   * Renames, sets the human-agent tag, or replaces the credentials as a whole: new credentials make the channel
+   * active again (its waiting replies then go out, in order). Emits `channel_updated`.
+   */
   async updateChannel(actor: AuthUser, id: string, dto: UpdateChannelDto): Promise<ChannelView> {
-    return this.transactions.run(async ({ manager }) => {
-      const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, manager);
+    return this.transactions.run(async (tx) => {
+      const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundError('Channel not found');
-      let credentialsEncrypted: string | undefined;
+      const changes: ChannelChanges = {};
       if (dto.credentials !== undefined) {
         const problems = credentialProblems(channel.platform, dto.credentials);
         if (problems.length > 0) throw new ValidationError(problems);
-        credentialsEncrypted = this.cipher.encrypt(
+        changes.credentialsEncrypted = this.cipher.encrypt(
           channel.id,
           toPlatformCredentials(channel.platform, dto.credentials),
         );
+        Object.assign(changes, healthForNewCredentials(channel.platform, dto.credentials, new Date()));
       }
-      if (dto.name === undefined && credentialsEncrypted === undefined) return toChannelView(channel);
-      const updated = await this.channels.update(
-        actor.workspaceId,
-        id,
-        {
-          name: dto.name?.trim() ?? channel.name,
-          ...(credentialsEncrypted === undefined ? {} : { credentialsEncrypted }),
-        },
-        manager,
-      );
-      return toChannelView(updated);
+      if (dto.name !== undefined) changes.name = dto.name.trim();
+      if (dto.humanAgentTag !== undefined) changes.humanAgentTag = dto.humanAgentTag;
+      if (Object.keys(changes).length === 0) return toChannelView(channel);
+      const updated = toChannelView(await this.channels.update(actor.workspaceId, id, changes, tx.manager));
+      tx.emit('channel.updated', channelScope(actor.workspaceId, id), updated);
+      return updated;
     });
   }
 

@@ -12,10 +12,16 @@ export interface ZaloCredentials {
   appId: string;
   oaSecretKey: string;
   accessToken: string;
+  /** The App Secret Key (not the OA Secret Key), for token refresh. */
+  appSecret?: string;
+  refreshToken?: string;
 }
 export interface TiktokCredentials {
   appSecret: string;
   accessToken: string;
+  /** The app's client key, for token refresh. */
+  appId?: string;
+  refreshToken?: string;
 }
 export interface CredentialsByPlatform {
   facebook: FacebookCredentials;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ChannelView } from '../channels/channel.view.js';
 import type { ConversationView } from '../conversations/conversation.view.js';
 import type { CustomerView } from '../customers/customer.view.js';
 import type { MessageView } from '../messages/message.view.js';
@@ -20,6 +21,8 @@ export interface DomainEventPayloads {
   'message.sent': MessageView;
   /** A user's read point moved: only that user's streams receive it (EventScope.userId). */
   'conversation.read': ConversationReadView;
+  /** A change of a channel's health (status, statusReason, tokenExpiresAt) or of its settings (PATCH). */
+  'channel.updated': ChannelView;
   /** Who may see what changed: logged in order with the data so every instance updates its streams at once. */
   'access.changed': AccessChange;
 }
@@ -40,6 +43,7 @@ export const WIRE_EVENT_TYPES = {
   'message.received': 'new_message',
   'message.sent': 'message_sent',
   'conversation.read': 'conversation_read',
+  'channel.updated': 'channel_updated',
   'access.changed': 'access_changed',
 } as const satisfies Record<DomainEventName, string>;
 
@@ -55,6 +59,7 @@ export const CLIENT_EVENT_TYPES: readonly WireEventType[] = [
   'customer_updated',
   'customer_deleted',
   'conversation_read',
+  'channel_updated',
 ];
 /** Events that are never stored: no `id:`, never replayed, not in GET /api/events (realtime/ephemeral/). */
 export const EPHEMERAL_EVENT_TYPES = ['agent_activity', 'presence_changed'] as const;

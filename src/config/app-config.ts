@@ -22,6 +22,8 @@ export interface AppConfig {
   facebookGraphUrl: string;
   zaloApiUrl: string;
   tiktokApiUrl: string;
+  /** Zalo's OAuth server (token refresh). */
+  zaloOauthUrl: string;
   metricsToken: string | undefined;
   /** An agent with open streams and no activity for this long is `away`. */
   presenceAwayMs: number;
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     facebookGraphUrl: url(env, 'FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v25.0'),
     zaloApiUrl: url(env, 'ZALO_API_URL', 'https://openapi.zalo.me'),
     tiktokApiUrl: url(env, 'TIKTOK_API_URL', 'https://business-api.tiktok.com'),
+    zaloOauthUrl: url(env, 'ZALO_OAUTH_URL', 'https://oauth.zaloapp.com'),
     metricsToken: env.METRICS_TOKEN || undefined,
     relayPollMs: integer(env, 'RELAY_POLL_MS', 1000, 10, 1000),
     presenceAwayMs: integer(env, 'PRESENCE_AWAY_MS', 300000, 100),

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS, type Platform } from '../channels/entities/channel.entity.js';
 import { PageResponse } from '../openapi/page-response.dto.js';
 import { LastMessageResponse, type CallerAttention, type SharedAttention } from './read-state/conversation-attention.view.js';
+import { replyWindowOf } from './reply-window.js';
+import { ReplyWindowResponse } from './reply-window.view.js';
 import {
   CONVERSATION_STATUSES,
   type ConversationEntity,
@@ -44,6 +46,9 @@ export class SharedConversationResponse {
 
   @ApiProperty({ type: ConversationCustomerResponse })
   customer!: ConversationCustomerResponse;
+
+  @ApiProperty({ type: ReplyWindowResponse })
+  replyWindow!: ReplyWindowResponse;
 
   @ApiProperty({ type: LastMessageResponse, nullable: true, description: 'The newest stored message; null when there is none' })
   lastMessage!: LastMessageResponse | null;
@@ -88,6 +93,7 @@ export function toConversationView(conversation: ConversationEntity, attention: 
     lastMessageAt: conversation.lastMessageAt.toISOString(),
     createdAt: conversation.createdAt.toISOString(),
     customer: { id: conversation.customerId, name: conversation.customer?.name ?? null },
+    replyWindow: conversationReplyWindow(conversation),
     lastMessage: attention.lastMessage,
     waitingSince: attention.waitingSince,
   };
@@ -95,4 +101,17 @@ export function toConversationView(conversation: ConversationEntity, attention: 
 
 export function toCallerConversationView(conversation: ConversationEntity, attention: CallerAttention): CallerConversationView {
   return { ...toConversationView(conversation, attention), unreadCount: attention.unreadCount };
+}
+
+/** The conversation's reply window now. */
+export function conversationReplyWindow(conversation: ConversationEntity, now = new Date()): ReplyWindowResponse {
+  return replyWindowOf(
+    {
+      platform: conversation.platform,
+      lastCustomerMessageAt: conversation.lastCustomerMessageAt,
+      agentMessagesSinceCustomer: conversation.agentMessagesSinceCustomer,
+      humanAgentTag: conversation.humanAgentTag ?? false,
+    },
+    now,
+  );
 }

@@ -9,7 +9,7 @@ import type { CustomerEntity } from '../customers/entities/customer.entity.js';
 import { customerFromRow, type CustomerRow } from '../customers/entities/customer.row.js';
 import { queryRows } from '../database/postgres-errors.js';
 import { ConversationEntity, type ConversationStatus } from './entities/conversation.entity.js';
-import { conversationFromRow, type ConversationRow } from './entities/conversation.row.js';
+import { channelHumanAgentTagSql, conversationFromRow, type ConversationRow } from './entities/conversation.row.js';
 import {
   callerAttentionFromRaw,
   selectCallerAttention,
@@ -188,6 +188,14 @@ export class ConversationsRepository {
     );
   }
 
+  /** An agent reply was queued here: it counts against TikTok's per-window message cap. */
+  async countAgentReply(workspaceId: string, id: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      'UPDATE conversations SET agent_messages_since_customer = agent_messages_since_customer + 1 WHERE id = $1 AND workspace_id = $2',
+      [id, workspaceId],
+    );
+  }
+
   /**
    * The conversation of a platform thread on this channel (webhooks), with its customer. With `lock`, the
    * conversation row is locked (FOR NO KEY UPDATE) before anything else of the delivery touches it: taking the
@@ -202,7 +210,7 @@ export class ConversationsRepository {
   ): Promise<ThreadConversation | null> {
     const rows: Array<ConversationRow & PrefixedCustomerRow> = await queryRows(
       manager,
-      `SELECT conv.*, ${JOINED_CUSTOMER_COLUMNS} FROM conversations conv JOIN customers cust ON cust.id = conv.customer_id
+      `SELECT conv.*, ${channelHumanAgentTagSql('conv.channel_id')}, ${JOINED_CUSTOMER_COLUMNS} FROM conversations conv JOIN customers cust ON cust.id = conv.customer_id
         WHERE conv.channel_id = $1 AND conv.thread_key = $2 AND conv.workspace_id = $3${lock ? ' FOR NO KEY UPDATE OF conv' : ''}`,
       [channel.id, threadKey, channel.workspaceId],
     );
@@ -229,7 +237,7 @@ export class ConversationsRepository {
       manager,
       `INSERT INTO conversations (workspace_id, channel_id, customer_id, platform, thread_key, status, last_message_at)
        VALUES ($1, $2, $3, $4, $5, 'open', $6)
-       ON CONFLICT ON CONSTRAINT conversations_channel_thread_key DO NOTHING RETURNING *`,
+       ON CONFLICT ON CONSTRAINT conversations_channel_thread_key DO NOTHING RETURNING *, ${channelHumanAgentTagSql()}`,
       [channel.workspaceId, channel.id, customer.id, channel.platform, threadKey, lastMessageAt],
     );
     return rows[0] ? conversationFromRow(rows[0], customer) : null;
@@ -244,7 +252,7 @@ export class ConversationsRepository {
   ): Promise<ConversationEntity> {
     const [row] = await queryRows<ConversationRow>(
       manager,
-      `UPDATE conversations SET customer_id = $2, updated_at = now() WHERE id = $1 AND workspace_id = $3 RETURNING *`,
+      `UPDATE conversations SET customer_id = $2, updated_at = now() WHERE id = $1 AND workspace_id = $3 RETURNING *, ${channelHumanAgentTagSql()}`,
       [conversationId, customer.id, workspaceId],
     );
     if (!row) throw new Error('the conversation to relink is not in this workspace');

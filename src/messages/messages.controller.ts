@@ -30,7 +30,7 @@ export class MessagesController {
   @Post()
   @HttpCode(202)
   @ApiAcceptedResponse({ type: MessageResponse, description: 'Queued with status `pending`; the platform send follows' })
-  @ApiErrorResponses(400, 404, 409)
+  @ApiErrorResponses(400, 404, 409, 422)
   sendMessage(
     @CurrentUser() actor: AuthUser,
     @Param('conversationId', ParseUUIDPipe) conversationId: string,

@@ -4,6 +4,7 @@ import type { ChannelRef, StoredPlatformChannel } from '../channels/entities/pla
 import { fetchNewestFirst } from '../common/pagination-query.js';
 import type { Page } from '../common/pagination.js';
 import type { ConversationStatus } from '../conversations/entities/conversation.entity.js';
+import type { ReplyWindowInputs } from '../conversations/reply-window.js';
 import { postgresErrorCode, queryRows, UNIQUE_VIOLATION } from '../database/postgres-errors.js';
 import {
   MessageEntity,
@@ -35,7 +36,13 @@ export interface NewInboundMessage {
 /** An inbound message as stored, with its conversation's fields the same statement moved. */
 export interface InsertedInboundMessage {
   message: MessageEntity;
-  conversation: { status: ConversationStatus; lastMessageAt: Date; updatedAt: Date };
+  conversation: {
+    status: ConversationStatus;
+    lastMessageAt: Date;
+    updatedAt: Date;
+    lastCustomerMessageAt: Date | null;
+    agentMessagesSinceCustomer: number;
+  };
 }
 
 /** The echo of one of our messages, recorded on it; `statusChanged` when it moved it to `sent`. */
@@ -51,14 +58,31 @@ export interface ClaimedMessage {
   message: MessageEntity;
   threadKey: string;
   channel: StoredPlatformChannel;
+  /** The conversation's reply-window inputs at claim time (the message type and tag follow from them). */
+  replyWindow: ReplyWindowInputs;
 }
 
 interface ClaimedRow extends MessageRow {
   thread_key: string;
+  last_customer_message_at: Date | null;
+  human_agent_tag: boolean;
   platform: StoredPlatformChannel['platform'];
   channel_external_id: string;
   credentials_encrypted: string;
 }
+
+/**
+ * The reply-window inputs an inbound message moves ($4 sender, $7 its time): a customer message starts the
+ * window again (when it is the newest), an agent message from elsewhere counts against TikTok's cap.
+ */
+const REPLY_WINDOW_ON_INBOUND = `
+  agent_messages_since_customer = CASE
+    WHEN $4 = 'customer' AND (last_customer_message_at IS NULL OR $7 >= last_customer_message_at) THEN 0
+    WHEN $4 = 'agent' AND (last_customer_message_at IS NULL OR $7 > last_customer_message_at)
+      THEN agent_messages_since_customer + 1
+    ELSE agent_messages_since_customer END,
+  last_customer_message_at = CASE WHEN $4 = 'customer' THEN GREATEST(last_customer_message_at, $7)
+    ELSE last_customer_message_at END`;
 
 /** Which statuses a receipt may move forward from (never backwards). */
 const RECEIPT_FROM: Record<ReceiptStatus, MessageStatus[]> = {
@@ -158,6 +182,8 @@ export class MessagesRepository {
         conversation_status: ConversationStatus;
         conversation_last_message_at: Date;
         conversation_updated_at: Date;
+        conversation_last_customer_message_at: Date | null;
+        conversation_agent_messages_since_customer: number;
       }
     >(
       manager,
@@ -170,12 +196,15 @@ export class MessagesRepository {
          UPDATE conversations
             SET last_message_at = GREATEST(last_message_at, $7),
                 status = CASE WHEN $10 AND status = 'resolved' THEN 'open' ELSE status END,
+                ${REPLY_WINDOW_ON_INBOUND},
                 updated_at = now()
           WHERE id = $3 AND workspace_id = $1 AND EXISTS (SELECT 1 FROM inserted)
-         RETURNING status, last_message_at, updated_at
+         RETURNING status, last_message_at, updated_at, last_customer_message_at, agent_messages_since_customer
        )
        SELECT inserted.*, touched.status AS conversation_status, touched.last_message_at AS conversation_last_message_at,
-              touched.updated_at AS conversation_updated_at
+              touched.updated_at AS conversation_updated_at,
+              touched.last_customer_message_at AS conversation_last_customer_message_at,
+              touched.agent_messages_since_customer AS conversation_agent_messages_since_customer
          FROM inserted CROSS JOIN touched`,
       [
         channel.workspaceId,
@@ -196,9 +225,14 @@ export class MessagesRepository {
       conversation_status: status,
       conversation_last_message_at: lastMessageAt,
       conversation_updated_at: updatedAt,
+      conversation_last_customer_message_at: lastCustomerMessageAt,
+      conversation_agent_messages_since_customer: agentMessagesSinceCustomer,
       ...inserted
     } = row;
-    return { message: messageFromRow(inserted), conversation: { status, lastMessageAt, updatedAt } };
+    return {
+      message: messageFromRow(inserted),
+      conversation: { status, lastMessageAt, updatedAt, lastCustomerMessageAt, agentMessagesSinceCustomer },
+    };
   }
 
   async existsByPlatformId(
@@ -328,37 +362,63 @@ export class MessagesRepository {
    * `leaseSeconds`. Later writes on a claim pass the workspace id of its message.
    */
   async claimDueOutbound(limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+    // Only the oldest pending reply of a conversation is claimable (a later one waits while an earlier one is in
+    // flight, backing off or held), and only on an active channel: replies to a channel that needs reconnecting
+    // stay pending until it is fixed.
     const rows = await queryRows<ClaimedRow>(
       this.dataSource,
       `WITH due AS (
-         SELECT id FROM messages
-          WHERE status = 'pending' AND sender = 'agent' AND (next_attempt_at <= now() OR next_attempt_at IS NULL)
-          ORDER BY next_attempt_at NULLS FIRST, created_at
+         SELECT m.id FROM messages m
+           JOIN channels due_channel ON due_channel.id = m.channel_id AND due_channel.status = 'active'
+          WHERE m.status = 'pending' AND m.sender = 'agent' AND (m.next_attempt_at <= now() OR m.next_attempt_at IS NULL)
+            AND NOT EXISTS (
+              SELECT 1 FROM messages earlier
+               WHERE earlier.conversation_id = m.conversation_id AND earlier.sender = 'agent'
+                 AND earlier.status = 'pending' AND (earlier.created_at, earlier.id) < (m.created_at, m.id))
+          ORDER BY m.next_attempt_at NULLS FIRST, m.created_at
           LIMIT $1
-          FOR UPDATE SKIP LOCKED
+          FOR UPDATE OF m SKIP LOCKED
        ), claimed AS (
          UPDATE messages m SET send_attempts = m.send_attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
            FROM due WHERE m.id = due.id
          RETURNING m.*
        )
-       SELECT claimed.*, c.thread_key, ch.platform, ch.external_id AS channel_external_id, ch.credentials_encrypted
+       SELECT claimed.*, c.thread_key, c.last_customer_message_at,
+              ch.platform, ch.external_id AS channel_external_id, ch.credentials_encrypted, ch.human_agent_tag
          FROM claimed
          JOIN conversations c ON c.id = claimed.conversation_id
          JOIN channels ch ON ch.id = claimed.channel_id
         ORDER BY claimed.created_at`,
       [limit, leaseSeconds],
     );
-    return rows.map(({ thread_key, platform, channel_external_id, credentials_encrypted, ...message }) => ({
-      message: messageFromRow(message),
-      threadKey: thread_key,
-      channel: {
-        id: message.channel_id,
-        workspaceId: message.workspace_id,
+    return rows.map(
+      ({
+        thread_key,
+        last_customer_message_at,
         platform,
-        externalId: channel_external_id,
-        credentialsEncrypted: credentials_encrypted,
-      },
-    }));
+        channel_external_id,
+        credentials_encrypted,
+        human_agent_tag,
+        ...message
+      }) => ({
+        message: messageFromRow(message),
+        threadKey: thread_key,
+        channel: {
+          id: message.channel_id,
+          workspaceId: message.workspace_id,
+          platform,
+          externalId: channel_external_id,
+          credentialsEncrypted: credentials_encrypted,
+        },
+        replyWindow: {
+          platform,
+          lastCustomerMessageAt: last_customer_message_at,
+          // TikTok's message cap was checked when the reply was queued; at send time only the clock matters.
+          agentMessagesSinceCustomer: 0,
+          humanAgentTag: human_agent_tag,
+        },
+      }),
+    );
   }
 
   /**

@@ -10,6 +10,7 @@ import type { ListMessagesQueryDto } from './dto/list-messages-query.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { toMessageView, type MessageView } from './message.view.js';
 import { MessagesRepository } from './messages.repository.js';
+import { assertReplyWindowOpen } from './reply-window-check.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 
 @Injectable()
@@ -59,6 +60,7 @@ export class MessagesService {
         );
         if (earlier) return toMessageView(earlier);
       }
+      assertReplyWindowOpen(conversation);
       if (dto.afterMessageId !== undefined) {
         await this.collisionGuard.assertNothingNewer(
           { workspaceId, conversationId, senderUserId: actor.id, afterMessageId: dto.afterMessageId },
@@ -85,6 +87,7 @@ export class MessagesService {
         return toMessageView(earlier);
       }
       await this.conversations.touchLastMessageAt(workspaceId, conversationId, tx.manager);
+      await this.conversations.countAgentReply(workspaceId, conversationId, tx.manager);
       const message = toMessageView(inserted);
       const scope = {
         workspaceId,

@@ -71,12 +71,17 @@ export interface OutboundTarget {
   /** The conversation's thread key: the recipient (PSID, Zalo user id, TikTok conversation_id). */
   threadKey: string;
   content: string;
+  /** Facebook: past the 24 h window, inside 7 d — send with `MESSAGE_TAG` + `HUMAN_AGENT`. */
+  humanAgentTag?: boolean;
 }
+
+/** Failures the sender treats specially: a token to refresh or reconnect, a closed reply window. */
+export type SendProblem = 'invalid_token' | 'outside_window';
 
 export type SendResult =
   | { ok: true; platformMessageId: string }
   /** `retryable`: transient (5xx, timeout, rate limit); otherwise permanent. `error` never holds a token. */
-  | { ok: false; retryable: boolean; error: string };
+  | { ok: false; retryable: boolean; error: string; problem?: SendProblem };
 
 /** Thrown by `parse` when the JSON is not a payload of this platform: answered 400. */
 export class MalformedPayloadError extends Error {}

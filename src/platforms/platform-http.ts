@@ -13,12 +13,21 @@ export interface PlatformPost {
   timeoutMs?: number;
 }
 
-export async function postJson(call: PlatformPost): Promise<PlatformResponse> {
+export function postJson(call: PlatformPost): Promise<PlatformResponse> {
+  return post(call, 'application/json', JSON.stringify(call.body));
+}
+
+/** A form POST (OAuth token endpoints); `body` holds the fields. */
+export function postForm(call: PlatformPost & { body: Record<string, string> }): Promise<PlatformResponse> {
+  return post(call, 'application/x-www-form-urlencoded', new URLSearchParams(call.body).toString());
+}
+
+async function post(call: PlatformPost, contentType: string, payload: string): Promise<PlatformResponse> {
   try {
     const response = await fetch(call.url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...call.headers },
-      body: JSON.stringify(call.body),
+      headers: { 'Content-Type': contentType, Accept: 'application/json', ...call.headers },
+      body: payload,
       signal: AbortSignal.timeout(call.timeoutMs ?? SEND_TIMEOUT_MS),
     });
     const text = await response.text();

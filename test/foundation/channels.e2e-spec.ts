@@ -42,6 +42,11 @@ describe('channels', () => {
       externalId,
       name: 'Acme page',
       hasCredentials: true,
+      status: 'active',
+      statusReason: null,
+      tokenExpiresAt: null,
+      canRefreshToken: false,
+      humanAgentTag: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -58,6 +58,8 @@ describe('conversations', () => {
       lastMessage: { id: inbox.messages[2].id, sender: 'customer', content: 'hello 3', sentAt: expect.any(String), hasAttachments: false },
       unreadCount: 3,
       waitingSince: expect.any(String),
+      // Its customer wrote a moment ago: Facebook's 24-hour window is open.
+      replyWindow: { state: 'open', closesAt: expect.any(String), remaining: null, reason: null },
     });
     const one = await t.http().get(`/api/conversations/${inbox.conversation.id}`).set(admin.auth).expect(200);
     expect(one.body).toEqual(list.body.items[0]);

@@ -37,6 +37,7 @@ const STREAM_EVENT_SCHEMAS: Record<string, string> = {
   conversation_read: 'ConversationReadEvent',
   agent_activity: 'AgentActivityEvent',
   presence_changed: 'PresenceChangedEvent',
+  channel_updated: 'ChannelUpdatedEvent',
   connected: 'ConnectedEvent',
   ping: 'PingEvent',
   resync: 'ResyncEvent',

@@ -15,11 +15,13 @@ import {
   channelIdentities,
   channelMessages,
   createPlatformChannel,
+  db,
   deliver,
   sendAgentMessage,
   startPlatformTest,
   stopPlatformTest,
   uniqueId,
+  waitFor,
   waitForMessageStatus,
   workspaceEvents,
   type ChannelInfo,
@@ -269,7 +271,7 @@ describe('Zalo OA', () => {
     ]);
   });
 
-  it('fails a send to an unreachable user permanently (-230), and an invalid token without leaking it', async () => {
+  it('fails a send to an unreachable user permanently (-230); an invalid token without refresh credentials holds the reply', async () => {
     const channel = await createPlatformChannel(context, 'zalo');
     const conversationId = await inboundText(channel, uniqueId());
     context.fake.script(
@@ -279,12 +281,17 @@ describe('Zalo OA', () => {
     );
     const first = await sendAgentMessage(context.t, context.admin, conversationId, 'one');
     const firstRow = await waitForMessageStatus(context.t, first.id, ['failed', 'sent']);
-    const second = await sendAgentMessage(context.t, context.admin, conversationId, 'two');
-    const secondRow = await waitForMessageStatus(context.t, second.id, ['failed', 'sent']);
     expect(firstRow).toMatchObject({ status: 'failed', send_attempts: 1 });
     expect(firstRow.error).toContain('has not interacted with the OA in the past 7 days');
-    expect(secondRow).toMatchObject({ status: 'failed', send_attempts: 1 });
-    expect(secondRow.error).toContain('access token is invalid');
-    for (const row of [firstRow, secondRow]) expect(row.error).not.toContain(FAKE_SECRETS.zalo.accessToken);
+    const second = await sendAgentMessage(context.t, context.admin, conversationId, 'two');
+    const health = await waitFor(async () => {
+      const response = await context.t.http().get(`/api/channels/${channel.id}`).set(context.admin.auth).expect(200);
+      return response.body.status === 'needs_reconnect' ? response.body : null;
+    });
+    expect(health.statusReason).toContain('access token is invalid');
+    expect(JSON.stringify(health)).not.toContain(FAKE_SECRETS.zalo.accessToken);
+    const [secondRow] = await db(context.t).query('SELECT status, error FROM messages WHERE id = $1', [second.id]);
+    expect(secondRow).toEqual({ status: 'pending', error: null });
+    expect(firstRow.error).not.toContain(FAKE_SECRETS.zalo.accessToken);
   });
 });

@@ -10,7 +10,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FakePlatform = 'facebook' | 'zalo' | 'tiktok';
+/** The send APIs, and the token endpoints (`zalo_token` below ZALO_OAUTH_URL, `tiktok_token` below TIKTOK_API_URL). */
+export type FakePlatform = 'facebook' | 'zalo' | 'tiktok' | 'zalo_token' | 'tiktok_token';
 
 export interface RecordedRequest {
   platform: FakePlatform;
@@ -38,7 +39,26 @@ const PATHS: Record<FakePlatform, string> = {
   facebook: '/me/messages',
   zalo: '/v3.0/oa/message/cs',
   tiktok: '/open_api/v1.3/business/message/send/',
+  zalo_token: '/v4/oa/access_token',
+  tiktok_token: '/open_api/v1.3/tt_user/oauth2/refresh_token/',
 };
+
+/** Which fake route a request is: the token endpoint of TikTok shares the send API's prefix. */
+function routeOf(prefix: string, path: string): FakePlatform | null {
+  if (prefix === 'tiktok' && path === PATHS.tiktok_token) return 'tiktok_token';
+  const platform = prefix as FakePlatform;
+  return platform in PATHS && PATHS[platform] === path ? platform : null;
+}
+
+/** The refresh token a token request presents (Zalo: a form field; TikTok: JSON). */
+function presentedRefreshToken(platform: FakePlatform, rawBody: string, body: unknown): string | null {
+  if (platform === 'zalo_token') return new URLSearchParams(rawBody).get('refresh_token');
+  if (platform === 'tiktok_token') {
+    const token = (body as { refresh_token?: unknown } | null)?.refresh_token;
+    return typeof token === 'string' ? token : null;
+  }
+  return null;
+}
 
 let sequence = 0;
 const nextId = () => `${Date.now().toString(36)}${(++sequence).toString(36)}`;
@@ -145,6 +165,37 @@ export const fakeReplies = {
       body: { code: 40105, message: 'Access token is invalid', request_id: nextId(), data: {} },
     }),
   },
+  /** Token endpoints: new rotating tokens; `expiresIn` as a number or, like Zalo sometimes, a numeric string. */
+  zaloToken: {
+    success: (expiresIn: number | string = 90_000): FakeReply => ({
+      status: 200,
+      body: { access_token: `zalo-access-${nextId()}`, refresh_token: `zalo-refresh-${nextId()}`, expires_in: expiresIn },
+    }),
+    refused: (): FakeReply => ({
+      status: 200,
+      body: { error: -14020, error_name: 'Invalid refresh token', error_description: 'Refresh token is invalid or used' },
+    }),
+  },
+  tiktokToken: {
+    success: (expiresIn: number | string = 86_400): FakeReply => ({
+      status: 200,
+      body: {
+        code: 0,
+        message: 'OK',
+        request_id: nextId(),
+        data: {
+          access_token: `tiktok-access-${nextId()}`,
+          refresh_token: `tiktok-refresh-${nextId()}`,
+          expires_in: expiresIn,
+          refresh_token_expires_in: 31_536_000,
+        },
+      },
+    }),
+    refused: (): FakeReply => ({
+      status: 200,
+      body: { code: 40104, message: 'The refresh token is invalid', request_id: nextId(), data: {} },
+    }),
+  },
   serverError: (): FakeReply => ({ status: 503, body: { message: 'Service Unavailable' } }),
   connectionDropped: (): FakeReply => ({ destroy: true }),
   noAnswer: (): FakeReply => ({ hang: true }),
@@ -154,6 +205,8 @@ export interface FakePlatforms {
   url: string;
   /** Environment for startTestApp: FACEBOOK_GRAPH_URL, ZALO_API_URL, TIKTOK_API_URL pointing here. */
   env(): Record<string, string>;
+  /** Refresh tokens the token endpoints have been shown (each is single-use: shown again → refused by default). */
+  spentRefreshTokens(): string[];
   readonly replies: typeof fakeReplies;
   /** Every recorded request, optionally of one platform. */
   requests(platform?: FakePlatform): RecordedRequest[];
@@ -173,6 +226,16 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
     facebook: [],
     zalo: [],
     tiktok: [],
+    zalo_token: [],
+    tiktok_token: [],
+  };
+  const spent = new Set<string>();
+  /** Like the real token endpoints: a refresh token works once, even when its answer never arrived. */
+  const defaultReply = (platform: FakePlatform, reused: boolean): FakeReply => {
+    if (platform === 'zalo_token') return reused ? fakeReplies.zaloToken.refused() : fakeReplies.zaloToken.success();
+    if (platform === 'tiktok_token')
+      return reused ? fakeReplies.tiktokToken.refused() : fakeReplies.tiktokToken.success();
+    return fakeReplies[platform].success();
   };
   const defaults: Partial<Record<FakePlatform, FakeReply | FakeResponder>> = {};
   const waiters = new Set<() => void>();
@@ -185,9 +248,9 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
       void (async () => {
         const url = new URL(request.url ?? '/', 'http://fake');
         const [, prefix, ...rest] = url.pathname.split('/');
-        const platform = prefix as FakePlatform;
         const path = '/' + rest.join('/');
-        if (!(platform in PATHS) || path !== PATHS[platform] || request.method !== 'POST') {
+        const platform = routeOf(prefix, path);
+        if (!platform || request.method !== 'POST') {
           response
             .writeHead(404, { 'Content-Type': 'application/json' })
             .end(JSON.stringify({ error: 'not a fake route' }));
@@ -212,8 +275,10 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
         };
         recorded.push(entry);
         for (const waiter of [...waiters]) waiter();
-        const next =
-          scripts[platform].shift() ?? defaults[platform] ?? (() => fakeReplies[platform].success());
+        const refreshToken = presentedRefreshToken(platform, rawBody, body);
+        const reused = refreshToken !== null && spent.has(refreshToken);
+        if (refreshToken !== null) spent.add(refreshToken);
+        const next = scripts[platform].shift() ?? defaults[platform] ?? (() => defaultReply(platform, reused));
         const reply = typeof next === 'function' ? await next(entry) : next;
         if ('destroy' in reply) {
           request.socket.destroy();
@@ -244,7 +309,9 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
       FACEBOOK_GRAPH_URL: `${url}/facebook`,
       ZALO_API_URL: `${url}/zalo`,
       TIKTOK_API_URL: `${url}/tiktok`,
+      ZALO_OAUTH_URL: `${url}/zalo_token`,
     }),
+    spentRefreshTokens: () => [...spent],
     requests,
     script: (platform, ...replies) => scripts[platform].push(...replies),
     setDefault: (platform, reply) => {
@@ -270,6 +337,7 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
       }),
     reset: () => {
       recorded.length = 0;
+      spent.clear();
       for (const platform of Object.keys(scripts) as FakePlatform[]) scripts[platform] = [];
       for (const platform of Object.keys(defaults) as FakePlatform[]) delete defaults[platform];
     },

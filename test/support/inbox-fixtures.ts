@@ -193,6 +193,12 @@ export async function insertMessages(
         uniqueExternalId('mid'),
       ],
     );
+    // As ingestion does: a customer message (re)starts the conversation's reply window.
+    await db(t).query(
+      `UPDATE conversations SET last_customer_message_at = GREATEST(last_customer_message_at, $2),
+              agent_messages_since_customer = 0 WHERE id = $1`,
+      [conversation.id, sentAt],
+    );
     inserted.push({ id, content });
   }
   return inserted;

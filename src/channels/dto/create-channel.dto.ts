@@ -8,7 +8,8 @@ export const MAX_EXTERNAL_ID_LENGTH = 200;
 
 export const CREDENTIALS_DESCRIPTION =
   'Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; ' +
-  'tiktok: {appSecret, accessToken}. Never returned.';
+  'tiktok: {appSecret, accessToken}. Optional, for token refresh: zalo {appSecret (the App Secret Key), refreshToken}, ' +
+  'tiktok {appId (the client key), refreshToken}; zalo and tiktok {accessTokenExpiresAt} (ISO). Never returned.';
 
 export class CreateChannelDto {
   @ApiProperty({ enum: PLATFORMS })

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { CREDENTIALS_DESCRIPTION, MAX_CHANNEL_NAME_LENGTH } from './create-channel.dto.js';
 
 /** The platform and externalId of a channel never change; credentials are replaced as a whole. */
@@ -19,4 +19,11 @@ export class UpdateChannelDto {
   @IsOptional()
   @IsObject()
   credentials?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: 'Facebook: send replies 24 h – 7 d after the last customer message with the HUMAN_AGENT tag',
+  })
+  @IsOptional()
+  @IsBoolean()
+  humanAgentTag?: boolean;
 }

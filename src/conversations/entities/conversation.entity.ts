@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, VirtualColumn, type Relation } from 'typeorm';
 import type { Platform } from '../../channels/entities/channel.entity.js';
 import { CustomerEntity } from '../../customers/entities/customer.entity.js';
 
@@ -38,6 +38,21 @@ export class ConversationEntity {
 
   @Column('timestamptz', { name: 'last_message_at' })
   lastMessageAt!: Date;
+
+  /** The reply window's start: the newest customer message (platform time). */
+  @Column('timestamptz', { name: 'last_customer_message_at', nullable: true })
+  lastCustomerMessageAt!: Date | null;
+
+  /** TikTok's per-window cap counts these; reset by a newer customer message. */
+  @Column('integer', { name: 'agent_messages_since_customer', default: 0 })
+  agentMessagesSinceCustomer!: number;
+
+  /** The channel's human-agent tag, read with the conversation (Facebook's reply window depends on it). */
+  @VirtualColumn({
+    type: 'boolean',
+    query: (alias) => `SELECT ch.human_agent_tag FROM channels ch WHERE ch.id = ${alias}.channel_id`,
+  })
+  humanAgentTag?: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

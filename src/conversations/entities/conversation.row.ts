@@ -13,6 +13,10 @@ export interface ConversationRow {
   status: ConversationStatus;
   assignee_id: string | null;
   last_message_at: Date;
+  last_customer_message_at: Date | null;
+  agent_messages_since_customer: number;
+  /** Present when the query selected it (CHANNEL_HUMAN_AGENT_TAG_SQL). */
+  channel_human_agent_tag?: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -30,7 +34,15 @@ export function conversationFromRow(row: ConversationRow, customer: CustomerEnti
     status: row.status,
     assigneeId: row.assignee_id,
     lastMessageAt: row.last_message_at,
+    lastCustomerMessageAt: row.last_customer_message_at,
+    agentMessagesSinceCustomer: row.agent_messages_since_customer,
+    humanAgentTag: row.channel_human_agent_tag ?? false,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A select-list column giving a raw conversation row its channel's human-agent tag. */
+export function channelHumanAgentTagSql(conversationColumn = 'channel_id'): string {
+  return `(SELECT ch.human_agent_tag FROM channels ch WHERE ch.id = ${conversationColumn}) AS channel_human_agent_tag`;
 }

@@ -18,11 +18,14 @@ describe('classifyFacebookError', () => {
     expect(classifyFacebookError(400, error(190, 1234567))).toEqual({
       retryable: false,
       detail: 'the page access token is invalid or expired (msg) [code 190/1234567]',
+      problem: 'invalid_token',
     });
     expect(classifyFacebookError(400, error(10, 2018278)).detail).toContain(
       'outside the allowed messaging window',
     );
     expect(classifyFacebookError(400, error(10, 2018278)).retryable).toBe(false);
+    expect(classifyFacebookError(400, error(10, 2018278)).problem).toBe('outside_window');
+    expect(classifyFacebookError(400, error(10, 1893063)).problem).toBeUndefined();
     expect(classifyFacebookError(400, error(551)).retryable).toBe(false);
     expect(classifyFacebookError(400, error(10, 1893063)).retryable).toBe(false);
     expect(classifyFacebookError(400, null)).toEqual({ retryable: false, detail: 'HTTP 400' });

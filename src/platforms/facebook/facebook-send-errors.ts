@@ -1,3 +1,5 @@
+import type { SendProblem } from '../platform-adapter.js';
+
 /**
  * Meta Send API error classification (Messenger error-codes page). Transient: temporary errors and rate
  * limits, retried with backoff. Everything else is permanent: token, permission, window, unavailable user,
@@ -35,12 +37,17 @@ export function readFacebookError(body: unknown): FacebookErrorBody {
   };
 }
 
-export function classifyFacebookError(status: number, body: unknown): { retryable: boolean; detail: string } {
+export function classifyFacebookError(
+  status: number,
+  body: unknown,
+): { retryable: boolean; detail: string; problem?: SendProblem } {
   const { code, subcode, message } = readFacebookError(body);
   const retryable = status >= 500 || status === 429 || (code !== null && TRANSIENT_CODES.has(code));
   const known = (code !== null && (READABLE[`${code}/${subcode}`] ?? READABLE[String(code)])) || null;
   const parts = [known ?? message ?? `HTTP ${status}`];
   if (known && message) parts.push(`(${message})`);
   if (code !== null) parts.push(`[code ${code}${subcode !== null ? `/${subcode}` : ''}]`);
-  return { retryable, detail: parts.join(' ') };
+  const problem: SendProblem | undefined =
+    code === 190 ? 'invalid_token' : code === 10 && subcode === 2018278 ? 'outside_window' : undefined;
+  return { retryable, detail: parts.join(' '), ...(problem ? { problem } : {}) };
 }

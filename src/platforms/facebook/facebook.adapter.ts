@@ -41,7 +41,10 @@ export class FacebookAdapter implements PlatformAdapter<'facebook'> {
       headers: {},
       body: {
         recipient: { id: target.threadKey },
-        messaging_type: 'RESPONSE',
+        // Inside 24 h a RESPONSE; after it, up to 7 d, only a human agent's reply with the HUMAN_AGENT tag.
+        ...(target.humanAgentTag
+          ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
+          : { messaging_type: 'RESPONSE' }),
         message: { text: target.content, metadata: FACEBOOK_METADATA_PREFIX + target.messageId },
       },
       secrets: [token, credentials.appSecret],
@@ -52,11 +55,12 @@ export class FacebookAdapter implements PlatformAdapter<'facebook'> {
     if (response.status >= 200 && response.status < 300 && typeof messageId === 'string' && messageId) {
       return { ok: true, platformMessageId: messageId };
     }
-    const { retryable, detail } = classifyFacebookError(response.status, response.body);
+    const { retryable, detail, problem } = classifyFacebookError(response.status, response.body);
     return {
       ok: false,
       retryable,
       error: describeFailure('Facebook', detail, [token, credentials.appSecret]),
+      ...(problem ? { problem } : {}),
     };
   }
 }

@@ -1,7 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { PlatformChannel } from '../../channels/entities/platform-channel.js';
+import { accessTokenOf } from '../../channels/channel-credentials.js';
+import { TokenRefreshService } from '../../channels/health/token-refresh.service.js';
 import { PlatformChannelsService } from '../../channels/platform-channels.service.js';
+import { replyWindowOf } from '../../conversations/reply-window.js';
 import {
   TRANSACTION_COMMITTED,
   TransactionRunner,
@@ -14,6 +17,9 @@ import type { SendResult } from '../platform-adapter.js';
 import { PlatformRegistry } from '../platform-registry.js';
 import { SEND_TIMEOUT_MS } from '../platform-http.js';
 import { MAX_SEND_ATTEMPTS, retryDelayMs } from './send-backoff.js';
+
+/** A reply not sent now and not failed: its channel needs reconnecting; it stays pending. */
+const HELD = Symbol('held');
 
 /** Messages claimed (and sent concurrently) per round. */
 const CLAIM_BATCH_SIZE = 8;
@@ -42,6 +48,7 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     private readonly channels: PlatformChannelsService,
     private readonly registry: PlatformRegistry,
     private readonly transactions: TransactionRunner,
+    private readonly tokens: TokenRefreshService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -109,7 +116,8 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
   private async sendOne(claim: ClaimedMessage): Promise<void> {
     try {
       const result = await this.send(claim);
-      await this.record(claim.message, result);
+      if (result === HELD) await this.release(claim.message);
+      else await this.record(claim.message, result);
     } catch (error) {
       // Unexpected (database) failure: the claim lease expires and another round retries the message.
       this.logger.error({ err: error, messageId: claim.message.id }, 'failed to process an outbound message');
@@ -127,20 +135,47 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async send({ message, threadKey, channel: stored }: ClaimedMessage): Promise<SendResult> {
+  /**
+   * One send. An invalid-token answer refreshes the token (when the channel can) and retries once; a channel
+   * that needs reconnecting holds the reply (HELD: it stays pending and goes out once the channel is fixed).
+   */
+  private async send({ message, threadKey, channel: stored, replyWindow }: ClaimedMessage): Promise<SendResult | typeof HELD> {
     let channel: PlatformChannel;
     try {
       channel = this.channels.withCredentials(stored);
     } catch {
       return { ok: false, retryable: false, error: 'the channel credentials cannot be read' };
     }
+    const window = replyWindowOf(replyWindow, new Date());
+    if (window.state === 'closed')
+      return { ok: false, retryable: false, error: `not sent: ${window.reason ?? 'the reply window closed'}` };
     const adapter = this.registry.get(channel.platform);
-    return adapter.send(channel.credentials, {
+    const target = {
       messageId: message.id,
       channelExternalId: channel.externalId,
       threadKey,
       content: message.content,
-    });
+      humanAgentTag: window.state === 'tag_required',
+    };
+    const result = await adapter.send(channel.credentials, target);
+    if (result.ok || result.problem !== 'invalid_token') return result;
+    const renewed = await this.tokens.afterInvalidToken(
+      channel.workspaceId,
+      channel.id,
+      accessTokenOf(channel.credentials),
+      result.error,
+    );
+    if (!renewed) return HELD;
+    const retried = await adapter.send(renewed, target);
+    if (!retried.ok && retried.problem === 'invalid_token') {
+      await this.tokens.markNeedsReconnect(
+        channel.workspaceId,
+        channel.id,
+        `${retried.error}. Reconnect the channel with new credentials`,
+      );
+      return HELD;
+    }
+    return retried;
   }
 
   private async record(message: MessageEntity, result: SendResult): Promise<void> {

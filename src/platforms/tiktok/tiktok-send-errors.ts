@@ -1,3 +1,5 @@
+import type { SendProblem } from '../platform-adapter.js';
+
 /**
  * TikTok Business Messaging answers HTTP 200 with `code != 0` on failure. Transient: rate limit (40100),
  * system error (51065), HTTP 5xx/429. Permanent: permission (40001), parameters (40002), target gone
@@ -16,7 +18,12 @@ const READABLE: Record<number, string> = {
   51065: 'temporary system error at TikTok',
 };
 
-export function classifyTiktokError(status: number, body: unknown): { retryable: boolean; detail: string } {
+const PROBLEMS: Record<number, SendProblem> = { 40105: 'invalid_token', 40064: 'outside_window' };
+
+export function classifyTiktokError(
+  status: number,
+  body: unknown,
+): { retryable: boolean; detail: string; problem?: SendProblem } {
   const fields =
     typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
   const code = typeof fields.code === 'number' ? fields.code : null;
@@ -28,5 +35,6 @@ export function classifyTiktokError(status: number, body: unknown): { retryable:
   const text = [known ?? message ?? 'error', known && message ? `(${message})` : null, `[code ${code}]`]
     .filter(Boolean)
     .join(' ');
-  return { retryable: TRANSIENT_CODES.has(code), detail: text };
+  const problem = PROBLEMS[code];
+  return { retryable: TRANSIENT_CODES.has(code), detail: text, ...(problem ? { problem } : {}) };
 }

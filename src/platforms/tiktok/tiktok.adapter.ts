@@ -55,7 +55,7 @@ export class TiktokAdapter implements PlatformAdapter<'tiktok'> {
     const messageId = body?.data?.message?.message_id;
     if (response.status === 200 && body?.code === 0 && typeof messageId === 'string' && messageId)
       return { ok: true, platformMessageId: messageId };
-    const { retryable, detail } = classifyTiktokError(response.status, response.body);
-    return { ok: false, retryable, error: describeFailure('TikTok', detail, [token, credentials.appSecret]) };
+    const { retryable, detail, problem } = classifyTiktokError(response.status, response.body);
+    return { ok: false, retryable, error: describeFailure('TikTok', detail, [token, credentials.appSecret]), ...(problem ? { problem } : {}) };
   }
 }

@@ -1,6 +1,8 @@
+import type { SendProblem } from '../platform-adapter.js';
+
 /**
  * Zalo OA answers HTTP 200 with `error != 0` on failure. Transient: rate limit (-32) and HTTP 5xx. Permanent:
- * token (-216/-220, no refresh token is held here), user unreachable (-213 not following, -230 no interaction
+ * token (-216/-220: refreshed and retried once by the sender when the channel can refresh), user unreachable (-213 not following, -230 no interaction
  * in 7 days, -244 restricted), tier (-224), bad parameter (-201), and any other code.
  */
 const TRANSIENT_CODES = new Set([-32]);
@@ -16,7 +18,12 @@ const READABLE: Record<number, string> = {
   [-244]: 'the user restricted this type of message',
 };
 
-export function classifyZaloError(status: number, body: unknown): { retryable: boolean; detail: string } {
+const PROBLEMS: Record<number, SendProblem> = { [-216]: 'invalid_token', [-220]: 'invalid_token', [-230]: 'outside_window' };
+
+export function classifyZaloError(
+  status: number,
+  body: unknown,
+): { retryable: boolean; detail: string; problem?: SendProblem } {
   const fields =
     typeof body === 'object' && body !== null ? (body as { error?: unknown; message?: unknown }) : {};
   const code = typeof fields.error === 'number' ? fields.error : null;
@@ -28,5 +35,6 @@ export function classifyZaloError(status: number, body: unknown): { retryable: b
   const text = [known ?? message ?? 'error', known && message ? `(${message})` : null, `[error ${code}]`]
     .filter(Boolean)
     .join(' ');
-  return { retryable: TRANSIENT_CODES.has(code), detail: text };
+  const problem = PROBLEMS[code];
+  return { retryable: TRANSIENT_CODES.has(code), detail: text, ...(problem ? { problem } : {}) };
 }

@@ -70,7 +70,7 @@ export class ZaloAdapter implements PlatformAdapter<'zalo'> {
     const messageId = typeof body?.data?.message_id === 'string' ? body.data.message_id : null;
     if (response.status === 200 && body?.error === 0 && messageId)
       return { ok: true, platformMessageId: messageId };
-    const { retryable, detail } = classifyZaloError(response.status, response.body);
-    return { ok: false, retryable, error: describeFailure('Zalo', detail, [token, credentials.oaSecretKey]) };
+    const { retryable, detail, problem } = classifyZaloError(response.status, response.body);
+    return { ok: false, retryable, error: describeFailure('Zalo', detail, [token, credentials.oaSecretKey]), ...(problem ? { problem } : {}) };
   }
 }

@@ -3,6 +3,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { WireEventType } from '../../common/domain-events.js';
 import { SharedConversationResponse } from '../../conversations/conversation.view.js';
 import { ConversationReadResponse } from '../../conversations/read-state/conversation-read.view.js';
+import { ChannelResponse } from '../../channels/channel.view.js';
 import { CustomerResponse } from '../../customers/customer.view.js';
 import { MessageResponse } from '../../messages/message.view.js';
 
@@ -40,6 +41,11 @@ export class CustomerDeletedEvent {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 }
+
+@ApiSchema({
+  description: '`event: channel_updated` — the channel after a change of its health or settings (members and admins)',
+})
+export class ChannelUpdatedEvent extends ChannelResponse {}
 
 @ApiSchema({ description: '`event: connected` — the first frame of every stream (after `retry:`); no `id:`' })
 export class ConnectedEvent {
@@ -83,6 +89,7 @@ export const DOMAIN_EVENT_SCHEMAS = {
   customer_updated: CustomerUpdatedEvent,
   customer_deleted: CustomerDeletedEvent,
   conversation_read: ConversationReadEvent,
+  channel_updated: ChannelUpdatedEvent,
 } as const satisfies Record<ClientEventType, Type>;
 
 @ApiSchema({ description: '`event: agent_activity` — ephemeral (no `id:`): another agent viewing or typing; expire it at expiresAt' })

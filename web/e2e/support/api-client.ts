@@ -69,7 +69,7 @@ let sequence = 0;
 /** A customer's Facebook message, signed as Meta signs it, delivered to the server. */
 export async function deliverFacebookMessage(
   baseUrl: string,
-  options: { pageId: string; psid: string; text: string },
+  options: { pageId: string; psid: string; text: string; timestamp?: number },
 ): Promise<void> {
   const mid = `m_e2e_${Date.now()}_${++sequence}`;
   const delivery = signedFacebookDelivery(facebookTextMessage({ ...options, mid }));

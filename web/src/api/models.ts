@@ -54,6 +54,7 @@ interface StreamEventSchemaNames {
   customer_updated: 'CustomerUpdatedEvent';
   customer_deleted: 'CustomerDeletedEvent';
   conversation_read: 'ConversationReadEvent';
+  channel_updated: 'ChannelUpdatedEvent';
 }
 
 export type StreamEventMap = { [K in StreamEventType]: Schemas[StreamEventSchemaNames[K]] };

@@ -301,6 +301,7 @@ export interface paths {
          *     - `customer_updated`: [CustomerUpdatedEvent](#/components/schemas/CustomerUpdatedEvent)
          *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
          *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
+         *     - `channel_updated`: [ChannelUpdatedEvent](#/components/schemas/ChannelUpdatedEvent)
          *     - `agent_activity`: [AgentActivityEvent](#/components/schemas/AgentActivityEvent)
          *     - `presence_changed`: [PresenceChangedEvent](#/components/schemas/PresenceChangedEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
@@ -550,16 +551,57 @@ export interface components {
             nextCursor: string | null;
         };
         ChannelResponse: {
+            /** @description The credentials let the server refresh the access token itself */
+            canRefreshToken: boolean;
             /** Format: date-time */
             createdAt: string;
             /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
             externalId: string;
             /** @description Always true: credentials are stored but never shown */
             hasCredentials: boolean;
+            /** @description Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag */
+            humanAgentTag: boolean;
             /** Format: uuid */
             id: string;
             name: string;
             platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ChannelStatus"];
+            /** @description Why the channel needs reconnecting; null when active */
+            statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When the access token expires; null while unknown
+             */
+            tokenExpiresAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        ChannelStatus: "active" | "needs_reconnect";
+        /** @description `event: channel_updated` — the channel after a change of its health or settings (members and admins) */
+        ChannelUpdatedEvent: {
+            /** @description The credentials let the server refresh the access token itself */
+            canRefreshToken: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
+            externalId: string;
+            /** @description Always true: credentials are stored but never shown */
+            hasCredentials: boolean;
+            /** @description Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag */
+            humanAgentTag: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ChannelStatus"];
+            /** @description Why the channel needs reconnecting; null when active */
+            statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When the access token expires; null while unknown
+             */
+            tokenExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -628,6 +670,7 @@ export interface components {
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
+            replyWindow: components["schemas"]["ReplyWindowResponse"];
             status: components["schemas"]["ConversationStatus"];
             /** @description Customer messages after the caller's read point (never read: all of them) */
             unreadCount: number;
@@ -657,6 +700,7 @@ export interface components {
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
+            replyWindow: components["schemas"]["ReplyWindowResponse"];
             status: components["schemas"]["ConversationStatus"];
             /**
              * Format: date-time
@@ -666,7 +710,7 @@ export interface components {
         };
         CreateChannelDto: {
             /**
-             * @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned.
+             * @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Optional, for token refresh: zalo {appSecret (the App Secret Key), refreshToken}, tiktok {appId (the client key), refreshToken}; zalo and tiktok {accessTokenExpiresAt} (ISO). Never returned.
              * @example {
              *       "appSecret": "app-secret",
              *       "pageAccessToken": "page-token",
@@ -780,7 +824,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
-            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"];
+            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"] | components["schemas"]["ChannelUpdatedEvent"];
             /**
              * @description Event id (decimal string)
              * @example 1842
@@ -898,6 +942,7 @@ export interface components {
             /** Format: date-time */
             lastMessageAt: string;
             platform: components["schemas"]["Platform"];
+            replyWindow: components["schemas"]["ReplyWindowResponse"];
             status: components["schemas"]["ConversationStatus"];
             /**
              * Format: date-time
@@ -991,6 +1036,20 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "error" | "shutting_down";
         };
+        ReplyWindowResponse: {
+            /**
+             * Format: date-time
+             * @description Next change of state; null when closed
+             */
+            closesAt: string | null;
+            /** @description Why it is closed or needs the tag */
+            reason: string | null;
+            /** @description TikTok: agent messages left before the customer writes again; null on facebook and zalo */
+            remaining: number | null;
+            state: components["schemas"]["ReplyWindowState"];
+        };
+        /** @enum {string} */
+        ReplyWindowState: "open" | "tag_required" | "closed";
         ReportActivityDto: {
             /** @description `idle` ends a report (and is never refused) */
             kind: components["schemas"]["ActivityKind"];
@@ -1030,7 +1089,7 @@ export interface components {
             workspaceName: string;
         };
         /** @enum {string} */
-        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read";
+        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read" | "channel_updated";
         StreamTicketResponse: {
             /** Format: date-time */
             expiresAt: string;
@@ -1038,10 +1097,12 @@ export interface components {
             ticket: string;
         };
         UpdateChannelDto: {
-            /** @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Never returned. Replaces the whole credentials object; checked against the channel's platform. */
+            /** @description Write-only. facebook: {appSecret, pageAccessToken, verifyToken}; zalo: {appId, oaSecretKey, accessToken}; tiktok: {appSecret, accessToken}. Optional, for token refresh: zalo {appSecret (the App Secret Key), refreshToken}, tiktok {appId (the client key), refreshToken}; zalo and tiktok {accessTokenExpiresAt} (ISO). Never returned. Replaces the whole credentials object; checked against the channel's platform. */
             credentials?: {
                 [key: string]: string;
             };
+            /** @description Facebook: send replies 24 h – 7 d after the last customer message with the HUMAN_AGENT tag */
+            humanAgentTag?: boolean;
             name?: string;
         };
         UpdateConversationDto: {
@@ -1806,6 +1867,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Against a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     ConversationsController_getConversation: {
@@ -2302,7 +2372,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2396,7 +2466,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;

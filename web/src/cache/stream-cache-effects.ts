@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { Conversation, Customer, Message } from '../api/models';
+import type { Channel, Conversation, Customer, Message } from '../api/models';
 import type { StreamEvent } from '../api/models';
 import {
   applyConversationRead,
@@ -86,5 +86,13 @@ export function applyStreamEvent(queryClient: QueryClient, event: StreamEvent): 
         removeFromList(data, event.data.id),
       );
       break;
+    case 'channel_updated': {
+      const channel = event.data;
+      // Health changes (needs_reconnect, a refreshed token) show at once in the inbox banner.
+      queryClient.setQueryData<Channel[]>(queryKeys.channels, (list) =>
+        list?.map((cached) => (cached.id === channel.id ? { ...cached, ...channel } : cached)),
+      );
+      break;
+    }
   }
 }

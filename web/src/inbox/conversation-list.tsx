@@ -7,6 +7,7 @@ import { queryKeys } from '../cache/query-keys';
 import { LastMessagePreview } from '../attention/last-message-preview';
 import { WaitingSince } from '../attention/waiting-since';
 import { customerLabel, formatWhen } from './format';
+import { ReconnectBanner } from './reconnect-banner';
 
 interface Props {
   filters: ConversationFilters;
@@ -38,6 +39,7 @@ export function ConversationList({ filters, selectedId, channels, search }: Prop
     );
   return (
     <div className="conversation-list" data-testid="conversation-list">
+      <ReconnectBanner channels={channels} />
       {conversations.length === 0 && <p className="muted pad">No conversations match.</p>}
       <ul>
         {conversations.map((conversation) => (

@@ -17,6 +17,7 @@ import { applyConversation } from '../cache/stream-cache-effects';
 import { customerLabel } from './format';
 import { MessageBubble } from './message-bubble';
 import { ReplyBox } from './reply-box';
+import { ReplyWindowNotice } from './reply-window-notice';
 import { useAssignableUsers } from './use-directory';
 
 const STATUSES: ConversationStatus[] = ['open', 'pending', 'resolved'];
@@ -146,7 +147,8 @@ export function ConversationThread({ conversationId, conversation, channels }: P
           onDismiss={composer.dismiss}
         />
       )}
-      <ReplyBox {...composer.replyBox} />
+      {conversation && <ReplyWindowNotice conversation={conversation} channel={channel} />}
+      <ReplyBox {...composer.replyBox} disabled={conversation?.replyWindow.state === 'closed'} />
     </section>
   );
 }

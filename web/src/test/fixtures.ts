@@ -11,6 +11,11 @@ export function channel(overrides: Partial<Channel> = {}): Channel {
     externalId: 'page-1',
     name: 'Page',
     hasCredentials: true,
+    status: 'active',
+    statusReason: null,
+    tokenExpiresAt: null,
+    canRefreshToken: false,
+    humanAgentTag: false,
     createdAt: '2026-01-01T08:00:00.000Z',
     updatedAt: '2026-01-01T08:00:00.000Z',
     ...overrides,
@@ -32,6 +37,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     lastMessage: null,
     unreadCount: 0,
     waitingSince: null,
+    replyWindow: { state: 'open', closesAt: '2026-01-02T10:00:00.000Z', remaining: null, reason: null },
     ...overrides,
   };
 }
