@@ -2,10 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { createOpenApiDocument } from './openapi/openapi-document.js';
+import { securityHeaders } from './common/security-headers.js';
 
 /** Webhook bodies may be up to 1 MiB (docs/api.md); larger ones get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,6 +27,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(securityHeaders());
+  // Only the refresh routes read a cookie (crm_refresh).
+  app.use(cookieParser());
   app.setGlobalPrefix('api', { exclude: [] });
   app.enableShutdownHooks();
   setupOpenApi(app);

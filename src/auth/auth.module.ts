@@ -11,6 +11,8 @@ import { JwtAuthGuard, RolesGuard } from './guards.js';
 import { jwtKey, JwtStrategy } from './jwt.strategy.js';
 import { LoginAttempts } from './login-attempts.js';
 import { SeedAdminService } from './seed-admin.service.js';
+import { RefreshTokenPrunerService } from './sessions/refresh-token-pruner.service.js';
+import { RefreshTokensService } from './sessions/refresh-tokens.service.js';
 import { TokenService } from './token.service.js';
 
 @Global()
@@ -38,6 +40,8 @@ import { TokenService } from './token.service.js';
     JwtStrategy,
     LoginAttempts,
     SeedAdminService,
+    RefreshTokensService,
+    RefreshTokenPrunerService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

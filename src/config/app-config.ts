@@ -11,6 +11,8 @@ export interface AppConfig {
   jwtSecret: string;
   credentialsKey: Buffer;
   jwtExpiresInSeconds: number;
+  /** Lifetime of each refresh token (REFRESH_TOKEN_TTL). */
+  refreshTokenTtlSeconds: number;
   seedAdminEmail: string;
   seedAdminPassword: string | undefined;
   sseHeartbeatMs: number;
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     credentialsKey,
     jwtExpiresInSeconds: parseDuration('JWT_EXPIRES_IN', env.JWT_EXPIRES_IN || '1h'),
+    refreshTokenTtlSeconds: parseDuration('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL || '30d'),
     seedAdminEmail,
     seedAdminPassword,
     sseHeartbeatMs: integer(env, 'SSE_HEARTBEAT_MS', 15000, 100),

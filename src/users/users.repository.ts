@@ -41,6 +41,15 @@ export class UsersRepository {
     return this.repo().findOneBy({ id });
   }
 
+  /** The user with their password hash, to check a password they present. */
+  getInWorkspaceWithPassword(workspaceId: string, id: string): Promise<UserEntity | null> {
+    return this.repo()
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.workspace_id = :workspaceId AND user.id = :id', { workspaceId, id })
+      .getOne();
+  }
+
   getInWorkspace(workspaceId: string, id: string, manager?: EntityManager): Promise<UserEntity | null> {
     return this.repo(manager).findOneBy({ workspaceId, id });
   }
@@ -61,7 +70,7 @@ export class UsersRepository {
   async update(
     workspaceId: string,
     id: string,
-    changes: Partial<Pick<UserEntity, 'name' | 'role'>>,
+    changes: Partial<Pick<UserEntity, 'name' | 'role' | 'passwordHash'>>,
     manager: EntityManager,
   ): Promise<UserEntity> {
     await this.repo(manager).update({ id, workspaceId }, changes);

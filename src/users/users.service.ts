@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { hashPassword } from '../auth/password-hasher.js';
+import { RefreshTokensRepository } from '../auth/sessions/refresh-tokens.repository.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
@@ -13,6 +14,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly transactions: TransactionRunner,
+    private readonly refreshTokens: RefreshTokensRepository,
   ) {}
 
   async createUser(actor: AuthUser, dto: CreateUserDto): Promise<UserView> {
@@ -39,13 +41,17 @@ export class UsersService {
 
   /** A role change takes effect on the user's open streams at once (they are closed; the client reconnects). */
   async updateUser(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
+    const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
     return this.transactions.run(async (tx) => {
       const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
       if (!user) throw new NotFoundError('User not found');
       if (dto.role === 'agent' && user.id === actor.id) {
         throw new UnprocessableError('An admin cannot demote themselves');
       }
-      const updated = await this.users.update(actor.workspaceId, id, { name: dto.name?.trim() ?? user.name, role: dto.role ?? user.role }, tx.manager);
+      const changes = { name: dto.name?.trim() ?? user.name, role: dto.role ?? user.role, ...(passwordHash ? { passwordHash } : {}) };
+      const updated = await this.users.update(actor.workspaceId, id, changes, tx.manager);
+      // A new password ends every sign-in of the user: whoever knew the old one keeps no session.
+      if (passwordHash) await this.refreshTokens.revokeAllOfUser(actor.workspaceId, id, tx.manager);
       if (updated.role !== user.role) {
         tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
       }
