@@ -166,6 +166,15 @@ export function verdicts(results: StreamRunResult[], small: number, large: numbe
       },
     );
   }
+  for (const n of [small, large]) {
+    add(`RSS per idle stream ≤ 1.5× raw and below better-sse at ${n.toLocaleString('en')} streams`, () => {
+      const a = app(n)?.kibPerIdleStream;
+      const r = raw(n)?.kibPerIdleStream;
+      const b = find(results, 'better-sse', n)?.kibPerIdleStream;
+      if (a === undefined || !r || b === undefined) return undefined;
+      return [`${fixed(a, 1)} KB vs raw ${fixed(r, 1)} (${fixed(a / r, 2)}×), better-sse ${fixed(b, 1)}`, a <= 1.5 * r && a < b];
+    });
+  }
   add(`RSS per idle stream ≤ ${t.kibPerIdleStream} KB (at ${large.toLocaleString('en')} streams)`, () => {
     const a = app(large);
     return a?.kibPerIdleStream !== undefined
