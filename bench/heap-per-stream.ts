@@ -21,7 +21,12 @@ function histogram(file: string): Map<string, { count: number; bytes: number }> 
   const heap = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
   const fields = heap.snapshot.meta.node_fields;
   const types = heap.snapshot.meta.node_types[0];
-  const [typeAt, nameAt, sizeAt, width] = [fields.indexOf('type'), fields.indexOf('name'), fields.indexOf('self_size'), fields.length];
+  const [typeAt, nameAt, sizeAt, width] = [
+    fields.indexOf('type'),
+    fields.indexOf('name'),
+    fields.indexOf('self_size'),
+    fields.length,
+  ];
   const result = new Map<string, { count: number; bytes: number }>();
   for (let i = 0; i < heap.nodes.length; i += width) {
     const type = types[heap.nodes[i + typeAt]];
@@ -65,7 +70,9 @@ function openIdle(port: number, headers: Record<string, string>, path: string): 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { streams: { type: 'string', default: '1000' }, top: { type: 'string', default: '40' } } });
+  const { values } = parseArgs({
+    options: { streams: { type: 'string', default: '1000' }, top: { type: 'string', default: '40' } },
+  });
   const streams = Number(values.streams);
   process.env.BENCH_SERVER_NODE_ARGS = `${process.env.BENCH_SERVER_NODE_ARGS ?? ''} --heapsnapshot-signal=SIGUSR1`;
   const app = new AppTarget();
@@ -91,7 +98,9 @@ async function main(): Promise<void> {
     });
     rows.sort((x, y) => y.bytes - x.bytes);
     const total = rows.reduce((sum, row) => sum + row.bytes, 0);
-    process.stdout.write(`heap per idle stream over ${streams} streams: ${(total / 1024).toFixed(1)} KB\n\n| type:constructor | objects / stream | bytes / stream |\n| --- | --- | --- |\n`);
+    process.stdout.write(
+      `heap per idle stream over ${streams} streams: ${(total / 1024).toFixed(1)} KB\n\n| type:constructor | objects / stream | bytes / stream |\n| --- | --- | --- |\n`,
+    );
     for (const row of rows.slice(0, Number(values.top))) {
       process.stdout.write(`| ${row.key} | ${row.count.toFixed(2)} | ${row.bytes.toFixed(0)} |\n`);
     }

@@ -24,8 +24,16 @@ async function openStream(req: IncomingMessage, res: ServerResponse): Promise<vo
   req.socket.setNoDelay(true);
   req.socket.setTimeout(0);
   // retry: null, so the handshake frame carries `retry:` and `event: connected` together, as the app's does.
-  const session = await createSession(req, res, { retry: null, keepAlive: HEARTBEAT_MS, headers: { 'x-accel-buffering': 'no' } });
-  const connected = { connectionId: String(++nextConnectionId), lastEventId: String(lastEventId), heartbeatMs: HEARTBEAT_MS };
+  const session = await createSession(req, res, {
+    retry: null,
+    keepAlive: HEARTBEAT_MS,
+    headers: { 'x-accel-buffering': 'no' },
+  });
+  const connected = {
+    connectionId: String(++nextConnectionId),
+    lastEventId: String(lastEventId),
+    heartbeatMs: HEARTBEAT_MS,
+  };
   await session.batch((buffer) => {
     buffer.retry(RETRY_MS).event('connected').data(connected).dispatch();
   });
@@ -50,7 +58,9 @@ function publish(req: IncomingMessage, res: ServerResponse): void {
     }
     const id = ++lastEventId;
     channel.broadcast(data, 'message', { eventId: String(id) });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: String(id), streams: channel.sessionCount }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id: String(id), streams: channel.sessionCount }));
   });
 }
 
@@ -62,7 +72,9 @@ const server = createServer({ noDelay: true }, (req, res) => {
   }
   if (req.method === 'POST' && path === '/publish') return publish(req, res);
   if (req.method === 'GET' && path === '/health') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ streams: channel.sessionCount }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ streams: channel.sessionCount }));
     return;
   }
   res.writeHead(404).end();
