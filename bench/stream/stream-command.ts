@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { amountFlag, COMMON_FLAGS, commonOptions, countFlag, countListFlag, readFlags, textFlag, UsageError, type FlagSpec, type FlagValues } from '../lib/bench-args.js';
 import { replaceSection } from '../lib/benchmarks-md.js';
 import { AppTarget } from '../targets/app-target.js';
-import { naiveNestTarget, rawBroadcasterTarget } from '../targets/baseline-targets.js';
+import { betterSseTarget, naiveNestTarget, rawBroadcasterTarget } from '../targets/baseline-targets.js';
 import type { StreamTarget } from '../targets/stream-target.js';
 import { runStreamScenario, type StreamRunResult, type StreamScenario } from './stream-benchmark.js';
 import { streamSection } from './stream-report.js';
@@ -39,7 +39,7 @@ export const STREAM_FLAGS = {
   rate: { type: 'string' },
 } satisfies FlagSpec;
 
-const TARGET_KEYS: StreamTarget['key'][] = ['app', 'raw', 'naive'];
+const TARGET_KEYS: StreamTarget['key'][] = ['app', 'raw', 'better-sse', 'naive'];
 
 export function streamOptions(values: FlagValues): StreamCommandOptions {
   const targets = (textFlag(values, 'targets')?.split(',') ?? TARGET_KEYS).map((name) => {
@@ -76,7 +76,7 @@ export async function runStreamCommand(
       warmupEvents: template.warmupEvents,
     };
   });
-  const all: StreamTarget[] = [new AppTarget(), rawBroadcasterTarget(), naiveNestTarget()];
+  const all: StreamTarget[] = [new AppTarget(), rawBroadcasterTarget(), betterSseTarget(), naiveNestTarget()];
   const targets = all.filter((target) => options.targets.includes(target.key));
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
 

@@ -166,6 +166,15 @@ export function verdicts(results: StreamRunResult[], small: number, large: numbe
       },
     );
   }
+  for (const n of [small, large]) {
+    add(`RSS per idle stream ≤ 1.5× raw and below better-sse at ${n.toLocaleString('en')} streams`, () => {
+      const a = app(n)?.kibPerIdleStream;
+      const r = raw(n)?.kibPerIdleStream;
+      const b = find(results, 'better-sse', n)?.kibPerIdleStream;
+      if (a === undefined || !r || b === undefined) return undefined;
+      return [`${fixed(a, 1)} KB vs raw ${fixed(r, 1)} (${fixed(a / r, 2)}×), better-sse ${fixed(b, 1)}`, a <= 1.5 * r && a < b];
+    });
+  }
   add(`RSS per idle stream ≤ ${t.kibPerIdleStream} KB (at ${large.toLocaleString('en')} streams)`, () => {
     const a = app(large);
     return a?.kibPerIdleStream !== undefined
@@ -211,7 +220,7 @@ export function streamSection(options: {
     '- **KB / idle stream** = (VmRSS with all streams open and idle − VmRSS before the first stream) ÷ streams, each read after 3 s of quiet, no forced GC.',
     "- **load avg** = the machine's 1-minute load average before and after the event phase: other engineers' test runs share these 2 CPUs, and every figure above (latency most) is inflated when it is above ~2.",
     '- Load clients are separate processes (one per 5,000 streams) reading with a bare `node:http` SSE parser; publishing is open-loop at the stated rate from the runner process; everything shares the same CPUs, on loopback.',
-    `- Baselines: \`bench/baselines/raw-broadcaster.ts\` (one pre-serialised Buffer written to each socket) and \`bench/baselines/naive-nest-sse.ts\` (\`@Sse()\` + per-connection RxJS \`filter\`/\`map\`, per-client \`JSON.stringify\`); their events are customer-shaped JSON of about the app's size.`,
+    `- Baselines: \`bench/baselines/raw-broadcaster.ts\` (one pre-serialised Buffer written to each socket), \`bench/baselines/better-sse-broadcaster.ts\` (the better-sse library: a Session per request, one Channel, \`broadcast\` per event) and \`bench/baselines/naive-nest-sse.ts\` (\`@Sse()\` + per-connection RxJS \`filter\`/\`map\`, per-client \`JSON.stringify\`); their events are customer-shaped JSON of about the app's size.`,
   ];
   if (options.quick)
     notes.unshift(

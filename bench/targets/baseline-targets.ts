@@ -35,7 +35,7 @@ class BaselineTarget implements StreamTarget {
   private server: ServerProcess | undefined;
 
   constructor(
-    readonly key: 'raw' | 'naive',
+    readonly key: 'raw' | 'naive' | 'better-sse',
     readonly label: string,
     private readonly script: string,
     private readonly extraEnv: Record<string, string> = {},
@@ -87,4 +87,8 @@ export function faultyRawBroadcasterTarget(): StreamTarget {
 
 export function naiveNestTarget(): StreamTarget {
   return new BaselineTarget('naive', 'naive Nest @Sse', script('naive-nest-sse'));
+}
+
+export function betterSseTarget(): StreamTarget {
+  return new BaselineTarget('better-sse', 'better-sse Channel', script('better-sse-broadcaster'));
 }

@@ -5,7 +5,7 @@ import type { ServerProcess } from '../lib/server-process.js';
 /** Something the stream benchmark can start, stream from and publish into. */
 export interface StreamTarget {
   /** Short key used on the command line (`--targets=app,raw,naive`). */
-  readonly key: 'app' | 'raw' | 'naive';
+  readonly key: 'app' | 'raw' | 'naive' | 'better-sse';
   /** Name in the report. */
   readonly label: string;
   readonly eventType: string;

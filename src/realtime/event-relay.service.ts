@@ -26,6 +26,8 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
   readonly events$ = new Subject<RelayedEvent>();
   /** Ephemeral events of every instance, straight from their NOTIFY (never stored, no id). */
   readonly ephemeral$ = new Subject<EphemeralEvent>();
+  /** true right before a read of several events is published, false right after: lets writes be coalesced. */
+  readonly batches$ = new Subject<boolean>();
   private readonly logger = new Logger(EventRelay.name);
   private head = 0;
   private listener: pg.Client | undefined;
@@ -95,11 +97,17 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
   private async readNew(): Promise<void> {
     for (;;) {
       const rows = await this.log.readAfter(this.head, READ_BATCH);
-      for (const row of rows) {
-        const event = toRelayedEvent(row);
-        this.head = event.id;
-        this.metrics.relayLag.set(Math.max(0, Date.now() - event.createdAt) / 1000);
-        this.events$.next(event);
+      const batch = rows.length > 1;
+      if (batch) this.batches$.next(true);
+      try {
+        for (const row of rows) {
+          const event = toRelayedEvent(row);
+          this.head = event.id;
+          this.metrics.relayLag.set(Math.max(0, Date.now() - event.createdAt) / 1000);
+          this.events$.next(event);
+        }
+      } finally {
+        if (batch) this.batches$.next(false);
       }
       if (rows.length < READ_BATCH || this.stopped) return;
     }

@@ -26,6 +26,7 @@ const SHUTDOWN_RETRY_MAX_MS = 10_000;
 export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamHub.name);
   private subscription: Subscription | undefined;
+  private batchSubscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private nextHeartbeatAt = 0;
 
@@ -44,6 +45,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
       if (event.accessChange) this.applyAccess(event.workspaceId, event.accessChange);
       else this.fanout.deliver(event);
     });
+    this.batchSubscription = this.relay.batches$.subscribe((starts) => (starts ? this.output.beginBatch() : this.output.endBatch()));
     this.nextHeartbeatAt = Date.now() + this.config.sseHeartbeatMs;
     this.timer = setInterval(() => this.tick(), Math.min(this.config.sseHeartbeatMs, TICK_MAX_MS, OVER_LIMIT_GRACE_MS / 2));
     this.timer.unref();
@@ -130,6 +132,8 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   beforeApplicationShutdown(): void {
     clearInterval(this.timer);
     this.subscription?.unsubscribe();
+    this.batchSubscription?.unsubscribe();
+    this.output.endBatch();
     const spread = SHUTDOWN_RETRY_MAX_MS - SHUTDOWN_RETRY_MIN_MS;
     for (const user of [...this.registry.users()]) {
       for (const connection of [...user.connections]) {

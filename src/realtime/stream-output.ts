@@ -25,13 +25,35 @@ export class StreamOutput {
     this.maxBufferBytes = config.sseMaxBufferBytes;
   }
 
+  /** Outputs corked during the current relay batch (undefined: not in a batch). */
+  private corked: Array<{ uncork(): void }> | undefined;
+
+  /** From here to endBatch(), each stream's writes are held and go out as one socket write. */
+  beginBatch(): void {
+    this.corked ??= [];
+  }
+
+  endBatch(): void {
+    const corked = this.corked;
+    this.corked = undefined;
+    if (corked) for (const output of corked) output.uncork();
+  }
+
   write(connection: StreamConnection, frame: EncodedFrame): void {
+    if (this.corked) this.corkOnce(connection);
     // write() is false only once the socket buffers past its high-water mark: only then count the bytes.
     if (connection.write(frame)) return;
     const unsent = connection.unsentBytes;
     if (unsent <= this.maxBufferBytes) return;
     if (unsent > this.maxBufferBytes * HARD_LIMIT_FACTOR) this.close(connection, 'slow_consumer');
     else if (connection.overLimitSince === 0) connection.overLimitSince = Date.now();
+  }
+
+  private corkOnce(connection: StreamConnection): void {
+    const output = connection.directSocket ?? connection.response;
+    if (output.writableCorked > 0) return;
+    output.cork();
+    this.corked!.push(output);
   }
 
   /** Slow-consumer verdict for a stream that went over the limit: cut if it has not drained within the grace. */
