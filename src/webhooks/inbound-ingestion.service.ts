@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ChannelRef } from '../channels/entities/platform-channel.js';
 import type { EventScope } from '../common/domain-events.js';
-import { NO_MESSAGES_YET, toConversationView } from '../conversations/conversation.view.js';
+import { conversationReplyWindow, NO_MESSAGES_YET, toConversationView } from '../conversations/conversation.view.js';
 import {
   ConversationsRepository,
   type ThreadConversation,
@@ -9,6 +9,7 @@ import {
 import { toCustomerView } from '../customers/customer.view.js';
 import { CustomersRepository } from '../customers/customers.repository.js';
 import type { CustomerEntity } from '../customers/entities/customer.entity.js';
+import type { ConversationEntity } from '../conversations/entities/conversation.entity.js';
 import { DEADLOCK_DETECTED, postgresErrorCode } from '../database/postgres-errors.js';
 import { Transaction, TransactionRunner } from '../database/transaction-runner.js';
 import type { MessageEntity } from '../messages/entities/message.entity.js';
@@ -35,6 +36,12 @@ const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 function messageTime(platformTime: Date | null): Date {
   const now = Date.now();
   return platformTime && platformTime.getTime() <= now + MAX_FUTURE_SKEW_MS ? platformTime : new Date(now);
+}
+
+/** The message changed the reply window's state (e.g. the customer wrote after it closed). */
+function replyWindowMoved(before: ConversationEntity, after: ConversationEntity): boolean {
+  const now = new Date();
+  return conversationReplyWindow(before, now).state !== conversationReplyWindow(after, now).state;
 }
 
 /**
@@ -106,7 +113,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item))) return;
 
     const sentAt = messageTime(item.sentAt);
-    const { conversation } = await this.ensureConversation(tx, channel, item, sentAt);
+    const { conversation, started } = await this.ensureConversation(tx, channel, item, sentAt);
     const reopen = item.direction === 'customer';
     const inserted = await this.messages.insertInboundUnlessDuplicate(
       tx.manager,
@@ -125,9 +132,11 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     if (!inserted) return; // a redelivery or a concurrent duplicate
     const scope = this.scope(channel, conversation.id);
     tx.emit('message.received', scope, toMessageView(inserted.message));
-    if (reopen && conversation.status === 'resolved') {
-      const reopened = { ...conversation, ...inserted.conversation };
-      tx.emit('conversation.updated', scope, toConversationView(reopened, await this.sharedAttention(tx, channel, reopened.id)));
+    const after = { ...conversation, ...inserted.conversation };
+    // Reopening, or a customer message opening the reply window (a new thread's first message, a customer
+    // writing again after it closed): clients learn the conversation's new state without a refetch.
+    if ((reopen && conversation.status === 'resolved') || (!started && replyWindowMoved(conversation, after))) {
+      tx.emit('conversation.updated', scope, toConversationView(after, await this.sharedAttention(tx, channel, after.id)));
     }
   }
 
@@ -194,9 +203,9 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     channel: ChannelRef,
     item: InboundMessage,
     sentAt: Date,
-  ): Promise<ThreadConversation> {
+  ): Promise<ThreadConversation & { started: boolean }> {
     const existing = await this.conversations.findByThread(tx.manager, channel, item.threadKey, true);
-    if (existing && !existing.customerDeleted) return existing;
+    if (existing && !existing.customerDeleted) return { ...existing, started: false };
     if (existing) {
       // The customer was deleted (with its identities): this message makes a new one, and the thread follows it.
       const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
@@ -211,7 +220,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
         this.scope(channel, relinked.id),
         toConversationView(relinked, await this.sharedAttention(tx, channel, relinked.id)),
       );
-      return { conversation: relinked, customerDeleted: false };
+      return { conversation: relinked, customerDeleted: false, started: false };
     }
     const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
     const created = await this.conversations.insertForThreadUnlessExists(
@@ -224,10 +233,16 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     if (!created) {
       const concurrent = await this.conversations.findByThread(tx.manager, channel, item.threadKey, true);
       if (!concurrent) throw new Error('conversation vanished while it was being created');
-      return concurrent;
+      return { ...concurrent, started: false };
     }
-    tx.emit('conversation.started', this.scope(channel, created.id), toConversationView(created, NO_MESSAGES_YET));
-    return { conversation: created, customerDeleted: false };
+    // The event commits with the thread's first message: a customer's opens the reply window already.
+    const firstMessage = item.direction === 'customer' ? { lastCustomerMessageAt: sentAt } : {};
+    tx.emit(
+      'conversation.started',
+      this.scope(channel, created.id),
+      toConversationView({ ...created, ...firstMessage }, NO_MESSAGES_YET),
+    );
+    return { conversation: created, customerDeleted: false, started: true };
   }
 
   private async ensureCustomer(

@@ -275,6 +275,35 @@ describe('channel health', () => {
     expect(wire('normal reply').tag).toBeUndefined();
   });
 
+  it('the stream carries the window: a new thread opens it in new_conversation, a late customer message reopens it live', async () => {
+    const channel = await createPlatformChannel(context, 'zalo');
+    const thread = uniqueId();
+    const conversationId = await customerWrites(channel, { thread });
+    const eventsOf = async () =>
+      (await workspaceEvents(context.t, channel.workspaceId)).filter(
+        (event) => event.conversationId === conversationId,
+      );
+    const first = await eventsOf();
+    expect(first.map((event) => event.type)).toEqual(['new_conversation', 'new_message']);
+    expect(first[0].data.replyWindow).toMatchObject({ state: 'open', reason: null });
+
+    // The window closes with time (no event); the customer writing again opens it, and says so on the stream.
+    await db(context.t).query(
+      `UPDATE conversations SET last_customer_message_at = now() - interval '8 days' WHERE id = $1`,
+      [conversationId],
+    );
+    await customerWrites(channel, { thread });
+    const after = (await eventsOf()).slice(first.length);
+    expect(after.map((event) => event.type)).toEqual(['new_message', 'conversation_updated']);
+    expect(after[1].data.replyWindow).toMatchObject({ state: 'open', reason: null });
+
+    // A message that leaves the state as it was adds no conversation_updated.
+    await customerWrites(channel, { thread });
+    expect((await eventsOf()).slice(first.length + after.length).map((event) => event.type)).toEqual([
+      'new_message',
+    ]);
+  });
+
   it('Zalo closes after 7 days; TikTok after 48 h or 10 agent messages', async () => {
     const zalo = await createPlatformChannel(context, 'zalo');
     const zaloOld = await customerWrites(zalo, { at: Date.now() - 8 * 24 * HOUR });
