@@ -13,6 +13,13 @@ import {
   type MessageStatus,
 } from './entities/message.entity.js';
 import { messageFromRow, type MessageRow } from './entities/message.row.js';
+import {
+  applyEarlyReceipt,
+  keepUnmatchedReceipts,
+  lockReceiptKeys,
+  RECEIPT_FROM,
+  type ReceiptStatus,
+} from './pending-receipts.js';
 
 export interface NewAgentMessage {
   workspaceId: string;
@@ -51,7 +58,7 @@ export interface RecordedEcho {
   statusChanged: boolean;
 }
 
-export type ReceiptStatus = 'delivered' | 'read';
+export type { ReceiptStatus } from './pending-receipts.js';
 
 /** A claimed agent message with what sending it needs. */
 export interface ClaimedMessage {
@@ -84,11 +91,8 @@ const REPLY_WINDOW_ON_INBOUND = `
   last_customer_message_at = CASE WHEN $4 = 'customer' THEN GREATEST(last_customer_message_at, $7)
     ELSE last_customer_message_at END`;
 
-/** Which statuses a receipt may move forward from (never backwards). */
-const RECEIPT_FROM: Record<ReceiptStatus, MessageStatus[]> = {
-  delivered: ['sent'],
-  read: ['sent', 'delivered'],
-};
+/** The agent message (alias `failed`) counts in the conversation's (alias c) current reply window. */
+const COUNTED_IN_WINDOW = `(c.last_customer_message_at IS NULL OR failed.sent_at > c.last_customer_message_at)`;
 
 /**
  * Every query on messages, each scoped by workspace. REST callers check the conversation's visibility first
@@ -276,7 +280,20 @@ export class MessagesRepository {
       [messageId, platformMessageId, current[0].status, channel.workspaceId],
     );
     const { status_changed: statusChanged, ...row } = rows[0];
-    return { message: messageFromRow(row), statusChanged };
+    if (current[0].status === 'failed') {
+      // It went out after all (its failure had given its count back): it counts against TikTok's cap again.
+      await manager.query(
+        `UPDATE conversations c SET agent_messages_since_customer = c.agent_messages_since_customer + 1
+           FROM messages failed
+          WHERE failed.id = $1 AND c.id = failed.conversation_id AND c.workspace_id = $2 AND ${COUNTED_IN_WINDOW}`,
+        [messageId, channel.workspaceId],
+      );
+    }
+    const afterReceipt = await applyEarlyReceipt(manager, row);
+    return {
+      message: messageFromRow(afterReceipt),
+      statusChanged: statusChanged || afterReceipt.status !== row.status,
+    };
   }
 
   /**
@@ -302,7 +319,7 @@ export class MessagesRepository {
         RETURNING *`,
       [conversationId, content, platformMessageId, workspaceId],
     );
-    return rows[0] ? messageFromRow(rows[0]) : null;
+    return rows[0] ? messageFromRow(await applyEarlyReceipt(manager, rows[0])) : null;
   }
 
   /** Receipts by platform message id (Zalo). The changed messages, oldest first. */
@@ -312,6 +329,7 @@ export class MessagesRepository {
     platformMessageIds: string[],
     status: ReceiptStatus,
   ): Promise<MessageEntity[]> {
+    await lockReceiptKeys(manager, channel.id, platformMessageIds);
     const rows: MessageRow[] = await queryRows(
       manager,
       `UPDATE messages SET status = $3, updated_at = now()
@@ -320,6 +338,7 @@ export class MessagesRepository {
         RETURNING *`,
       [channel.id, platformMessageIds, status, RECEIPT_FROM[status], channel.workspaceId],
     );
+    await keepUnmatchedReceipts(manager, channel.id, platformMessageIds, status);
     return oldestFirst(rows);
   }
 
@@ -335,6 +354,7 @@ export class MessagesRepository {
     platformMessageIds: string[],
     status: ReceiptStatus,
   ): Promise<MessageEntity[]> {
+    await lockReceiptKeys(manager, channel.id, platformMessageIds);
     const rows: MessageRow[] = await queryRows(
       manager,
       `UPDATE messages m SET status = $5, updated_at = now()
@@ -354,6 +374,7 @@ export class MessagesRepository {
         channel.workspaceId,
       ],
     );
+    await keepUnmatchedReceipts(manager, channel.id, platformMessageIds, status);
     return oldestFirst(rows);
   }
 
@@ -440,7 +461,8 @@ export class MessagesRepository {
         [messageId, platformMessageId, workspaceId],
       );
       await manager.query('RELEASE SAVEPOINT record_sent');
-      return rows[0] ? messageFromRow(rows[0]) : null;
+      // A receipt that arrived before this response was kept for the id recorded here: it applies now.
+      return rows[0] ? messageFromRow(await applyEarlyReceipt(manager, rows[0])) : null;
     } catch (error) {
       await manager.query('ROLLBACK TO SAVEPOINT record_sent');
       if (postgresErrorCode(error) !== UNIQUE_VIOLATION) throw error;
@@ -461,10 +483,18 @@ export class MessagesRepository {
     messageId: string,
     error: string,
   ): Promise<MessageEntity | null> {
+    // A reply that never went out does not count against TikTok's cap: the count it took when queued is given back.
     const rows: MessageRow[] = await queryRows(
       manager,
-      `UPDATE messages SET status = 'failed', error = $2, next_attempt_at = NULL, updated_at = now()
-        WHERE id = $1 AND workspace_id = $3 AND status = 'pending' RETURNING *`,
+      `WITH failed AS (
+         UPDATE messages SET status = 'failed', error = $2, next_attempt_at = NULL, updated_at = now()
+          WHERE id = $1 AND workspace_id = $3 AND status = 'pending' RETURNING *
+       ), uncounted AS (
+         UPDATE conversations c SET agent_messages_since_customer = GREATEST(c.agent_messages_since_customer - 1, 0)
+           FROM failed
+          WHERE c.id = failed.conversation_id AND c.workspace_id = $3 AND ${COUNTED_IN_WINDOW}
+       )
+       SELECT * FROM failed`,
       [messageId, error, workspaceId],
     );
     return rows[0] ? messageFromRow(rows[0]) : null;

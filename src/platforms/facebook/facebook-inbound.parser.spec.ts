@@ -176,15 +176,60 @@ describe('parseFacebookPayload', () => {
         {
           id: PAGE,
           standby: [
-            { sender: { id: PSID }, postback: { payload: 'x' } },
+            { sender: { id: PSID }, reaction: { reaction: 'love', mid: 'm_1' } },
             { sender: { id: PSID }, somethingNew: {} },
           ],
         },
       ],
     });
     expect(delivery.items).toEqual([
-      { kind: 'ignored', eventKind: 'postback', reason: 'unsupported' },
+      { kind: 'ignored', eventKind: 'reaction', reason: 'unsupported' },
       { kind: 'ignored', eventKind: 'somethingNew', reason: 'unknown' },
+    ]);
+  });
+
+  const itemsOf = (messaging: unknown[]) =>
+    parseFacebookPayload({ object: 'page', entry: [{ id: PAGE, messaging }] })[0].items;
+
+  it('reads a postback as the customer message of its button title, keyed by its mid or by sender and time', () => {
+    const items = itemsOf([
+      {
+        sender: { id: PSID },
+        timestamp: 1785312004523,
+        postback: { mid: 'm_pb1', title: 'Track my order', payload: 'TRACK' },
+      },
+      { sender: { id: PSID }, timestamp: 1785312005000, postback: { payload: 'GET_STARTED' } },
+      { sender: { id: PSID }, postback: { title: '' } },
+    ]);
+    expect(items).toEqual([
+      expect.objectContaining({
+        kind: 'message',
+        direction: 'customer',
+        platformMessageId: 'm_pb1',
+        text: 'Track my order',
+        threadKey: PSID,
+      }),
+      expect.objectContaining({
+        kind: 'message',
+        platformMessageId: `postback:${PSID}:1785312005000`,
+        text: 'GET_STARTED',
+      }),
+      { kind: 'ignored', eventKind: 'postback', reason: 'no_content' },
+    ]);
+  });
+
+  it('reads a quick-reply tap by its title, or by its payload when it has no text', () => {
+    const items = itemsOf([
+      {
+        sender: { id: PSID },
+        timestamp: 1,
+        message: { mid: 'm_q1', text: 'Yes please', quick_reply: { payload: 'YES' } },
+      },
+      { sender: { id: PSID }, timestamp: 2, message: { mid: 'm_q2', quick_reply: { payload: 'NO' } } },
+    ]);
+    expect(items.map((item) => (item.kind === 'message' ? item.text : item.kind))).toEqual([
+      'Yes please',
+      'NO',
     ]);
   });
 

@@ -16,7 +16,6 @@ import {
 export const FACEBOOK_METADATA_PREFIX = 'crm:';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OTHER_EVENT_KEYS = [
-  'postback',
   'reaction',
   'message_edit',
   'referral',
@@ -75,7 +74,8 @@ function parseEvent(event: JsonRecord): InboundItem {
       threadKey: customer,
       customerExternalId: customer,
       customerName: null,
-      text: optionalString(message.text) ?? '',
+      // A quick-reply tap carries its button's title as the text; without one, its payload is what was chosen.
+      text: optionalString(message.text) ?? optionalString(record(message.quick_reply).payload) ?? '',
       attachments: parseAttachments(message.attachments),
       sentAt: millisecondsToDate(event.timestamp),
       outboundMessageId: echo ? ownId : null,
@@ -99,10 +99,37 @@ function parseEvent(event: JsonRecord): InboundItem {
       watermark,
     };
   }
+  if (isRecord(event.postback)) return parsePostback(event, event.postback, senderId);
   const known = OTHER_EVENT_KEYS.find((key) => key in event);
   return known
     ? { kind: 'ignored', eventKind: known, reason: 'unsupported' }
     : { kind: 'ignored', eventKind: unknownKind(event), reason: 'unknown' };
+}
+
+/**
+ * A button tap (postback) is the customer's answer: stored as their message with the button's title. Meta
+ * gives newer postbacks a `mid`; older ones are keyed by sender and time, so a redelivery is still one message.
+ */
+function parsePostback(event: JsonRecord, postback: JsonRecord, senderId: string | null): InboundItem {
+  const title = optionalString(postback.title) || optionalString(postback.payload) || '';
+  const sentAt = millisecondsToDate(event.timestamp);
+  const mid =
+    optionalId(postback.mid) ?? (senderId && sentAt ? `postback:${senderId}:${sentAt.getTime()}` : null);
+  if (!senderId || !mid || title === '')
+    return { kind: 'ignored', eventKind: 'postback', reason: 'no_content' };
+  return {
+    kind: 'message',
+    direction: 'customer',
+    platformMessageId: mid,
+    threadKey: senderId,
+    customerExternalId: senderId,
+    customerName: null,
+    text: title,
+    attachments: [],
+    sentAt,
+    outboundMessageId: null,
+    sentThroughApi: false,
+  };
 }
 
 const ENVELOPE_KEYS = new Set(['sender', 'recipient', 'timestamp']);

@@ -129,4 +129,39 @@ describe('parseTiktokPayload', () => {
       MalformedPayloadError,
     );
   });
+
+  it('makes every content type readable: a template card as its title and buttons, a share without payload, an unknown type', () => {
+    const textOf = (content: Record<string, unknown>): unknown => {
+      const [{ items }] = parseTiktokPayload(
+        envelope('im_receive_msg', { ...receive, text: undefined, ...content }),
+      );
+      const [item] = items;
+      return item.kind === 'message' ? { text: item.text, attachments: item.attachments } : item;
+    };
+    expect(
+      textOf({
+        type: 'template',
+        template: {
+          type: 'QA_BUTTON_CARD',
+          title: 'How can we help?',
+          buttons: [{ type: 'REPLY', title: 'Orders' }, { title: 'Returns' }],
+        },
+      }),
+    ).toEqual({ text: 'How can we help?\n[Orders]\n[Returns]', attachments: [] });
+    expect(textOf({ type: 'template', template: {} })).toEqual({
+      text: '[template message]',
+      attachments: [],
+    });
+    expect(textOf({ type: 'share_post' })).toEqual({ text: '[shared post]', attachments: [] });
+    expect(
+      textOf({ type: 'share_post', share_post: { embed_url: 'https://www.tiktok.com/@a/video/1' } }),
+    ).toEqual({
+      text: '',
+      attachments: [{ type: 'share_post', url: 'https://www.tiktok.com/@a/video/1' }],
+    });
+    expect(textOf({ type: 'hologram', hologram: { id: 'x' } })).toEqual({
+      text: '[unsupported message: hologram]',
+      attachments: [],
+    });
+  });
 });

@@ -110,9 +110,33 @@ function messageBody(content: JsonRecord): { text: string; attachments: MessageA
       const url = optionalHttpUrl(part.url) ?? (mediaId ? TIKTOK_MEDIA_URL_PREFIX + mediaId : '');
       return { text: '', attachments: [{ type, url }] };
     }
-    case 'share_post':
-      return { text: '', attachments: [{ type, url: optionalHttpUrl(part.embed_url) ?? '' }] };
+    case 'share_post': {
+      const url = optionalHttpUrl(part.embed_url);
+      // A share without its payload still tells the agent something was shared.
+      return url
+        ? { text: '', attachments: [{ type, url }] }
+        : { text: SHARED_POST_WITHOUT_LINK, attachments: [] };
+    }
+    case 'template':
+      return { text: templateText(part), attachments: [] };
     default:
-      return { text: optionalString(part.body) ?? '', attachments: [] };
+      return {
+        text: optionalString(part.body) ?? `[unsupported message: ${type.slice(0, MAX_TYPE_LENGTH)}]`,
+        attachments: [],
+      };
   }
+}
+
+const SHARED_POST_WITHOUT_LINK = '[shared post]';
+const MAX_TYPE_LENGTH = 64;
+
+/** A template card (Q&A buttons) as text: its title, then each button's label on a line of its own. */
+function templateText(template: JsonRecord): string {
+  const title = optionalString(template.title) ?? optionalString(record(template.content).title) ?? '';
+  const buttons = (Array.isArray(template.buttons) ? template.buttons : [])
+    .map((button) => optionalString(record(button).title) ?? optionalString(record(button).text))
+    .filter((label): label is string => label !== null && label !== '')
+    .map((label) => `[${label}]`);
+  const text = [title, ...buttons].filter((line) => line !== '').join('\n');
+  return text || '[template message]';
 }
