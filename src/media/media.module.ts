@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MediaController } from './media.controller.js';
+import { MediaDownloaderService } from './media-downloader.service.js';
+import { MediaDownloadsRepository } from './media-downloads.repository.js';
 import { MediaRepository } from './media.repository.js';
 import { MediaServingService } from './media-serving.service.js';
 import { UploadsController } from './uploads.controller.js';
@@ -13,6 +15,8 @@ import { MediaService } from './media.service.js';
     MediaRepository,
     MediaService,
     MediaServingService,
+    MediaDownloadsRepository,
+    MediaDownloaderService,
     { provide: MEDIA_STORAGE, useFactory: (config: AppConfig) => new LocalDiskStorage(config.mediaDir), inject: [APP_CONFIG] },
   ],
   exports: [MediaService],
