@@ -1,22 +1,32 @@
 import type { ActivityKind } from './dto/report-activity.dto.js';
 
+/**
+ * Slack between forwarding a report and the other streams having it: NOTIFY, the ephemeral flush wait
+ * (100 ms) and the write, with room for a loaded machine.
+ */
+export const DELIVERY_MARGIN_MS = 500;
+
 interface Announced {
   kind: ActivityKind;
   /** When the announced report expires for clients (epoch ms). */
   expiresAt: number;
+  /** When this (user, conversation) last reported, announced or not (epoch ms). */
+  reportedAt: number;
 }
 
 /**
- * Typing and viewing are repeated every second or two while they last; announcing each repeat would flood
- * every instance. A repeat of the same kind is announced again only once less than half the TTL is left of the
- * last announcement (a refresh before clients expire it); a change of kind always is. Kept per process.
+ * Typing and viewing are repeated while they last; announcing each repeat would flood every instance. The
+ * instance that takes the report decides, so a coalesced repeat is not NOTIFYed at all: a repeat of the same
+ * kind is forwarded only when the announced copy would lapse before the next repeat (expected one repeat gap
+ * later, the gap this reporter has kept) could reach the clients; a change of kind, and `idle`, always is.
+ * Kept per process.
  */
 export class ActivityCoalescer {
   private readonly announced = new Map<string, Announced>();
 
   constructor(private readonly ttlMs: number) {}
 
-  /** The expiry to announce, or null when the clients' copy still holds. */
+  /** The expiry to announce, or null when the clients' copy still holds until the next repeat. */
   decide(userId: string, conversationId: string, kind: ActivityKind, now: number): number | null {
     const key = `${userId}:${conversationId}`;
     const previous = this.announced.get(key);
@@ -24,9 +34,13 @@ export class ActivityCoalescer {
       this.announced.delete(key);
       return now;
     }
-    if (previous && previous.kind === kind && previous.expiresAt - now > this.ttlMs / 2) return null;
+    if (previous && previous.kind === kind) {
+      const gap = now - previous.reportedAt;
+      previous.reportedAt = now;
+      if (previous.expiresAt - now > gap + DELIVERY_MARGIN_MS) return null;
+    }
     const expiresAt = now + this.ttlMs;
-    this.announced.set(key, { kind, expiresAt });
+    this.announced.set(key, { kind, expiresAt, reportedAt: now });
     return expiresAt;
   }
 

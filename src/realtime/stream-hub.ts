@@ -4,6 +4,7 @@ import type { StreamAccess } from '../access/access.service.js';
 import type { AccessChange } from '../common/domain-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventRelay } from './event-relay.service.js';
+import { EphemeralFanout } from './ephemeral/ephemeral-fanout.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { encodeFrame, pingFrame, type EncodedFrame } from './sse-frames.js';
 import { applyAccessChange } from './stream-access-changes.js';
@@ -36,6 +37,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     private readonly fanout: StreamFanout,
     private readonly replay: StreamReplay,
     private readonly output: StreamOutput,
+    private readonly ephemeral: EphemeralFanout,
     private readonly metrics: RealtimeMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -43,12 +45,27 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   onModuleInit(): void {
     this.subscription = this.relay.events$.subscribe((event) => {
       if (event.accessChange) this.applyAccess(event.workspaceId, event.accessChange);
-      else this.fanout.deliver(event);
+      else {
+        if (this.ephemeral.hasPending) this.flushEphemeral();
+        this.fanout.deliver(event);
+      }
     });
     this.batchSubscription = this.relay.batches$.subscribe((starts) => (starts ? this.output.beginBatch() : this.output.endBatch()));
     this.nextHeartbeatAt = Date.now() + this.config.sseHeartbeatMs;
     this.timer = setInterval(() => this.tick(), Math.min(this.config.sseHeartbeatMs, TICK_MAX_MS, OVER_LIMIT_GRACE_MS / 2));
     this.timer.unref();
+  }
+
+  /**
+   * Queued ephemeral frames go out with the durable event being delivered: both into the same corked write per
+   * stream (the relay's batch, or one held until the end of this task).
+   */
+  private flushEphemeral(): void {
+    if (!this.output.batching) {
+      this.output.beginBatch();
+      queueMicrotask(() => this.output.endBatch());
+    }
+    this.ephemeral.flush();
   }
 
   get openCount(): number {

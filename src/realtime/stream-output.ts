@@ -33,6 +33,10 @@ export class StreamOutput {
     this.corked ??= [];
   }
 
+  get batching(): boolean {
+    return this.corked !== undefined;
+  }
+
   endBatch(): void {
     const corked = this.corked;
     this.corked = undefined;

@@ -123,6 +123,32 @@ describe('agent activity (ephemeral, across instances)', () => {
     }
   });
 
+  it('does not re-send a repeat within the window; a change of kind or idle is sent at once, on the other instance', async () => {
+    const colleagueStream = await stream(two, colleague, '?types=agent_activity');
+    const kinds = () => framesOf(colleagueStream, 'agent_activity').map((item) => dataOf<Activity>(item).kind);
+    try {
+      await report(one, reporter, 'typing').expect(204);
+      await colleagueStream.waitFor(() => kinds().length === 1, 2000);
+      // Repeats right away: the announced copy holds far beyond the next repeat, so none is NOTIFYed.
+      await report(one, reporter, 'typing').expect(204);
+      await report(one, reporter, 'typing').expect(204);
+      const changed = Date.now();
+      await report(one, reporter, 'viewing').expect(204);
+      await colleagueStream.waitFor(() => kinds().length === 2, 2000);
+      expect(Date.now() - changed).toBeLessThan(1500);
+      await report(one, reporter, 'viewing').expect(204);
+      const idled = Date.now();
+      await report(one, reporter, 'idle').expect(204);
+      await colleagueStream.waitFor(() => kinds().length === 3, 2000);
+      expect(Date.now() - idled).toBeLessThan(1500);
+      // Nothing else trails behind: the coalesced repeats were never sent.
+      await sleep(800);
+      expect(kinds()).toEqual(['typing', 'viewing', 'idle']);
+    } finally {
+      colleagueStream.close();
+    }
+  });
+
   it('limits reports to 5 a second (idle never refused), rejects unknown kinds and invisible conversations', async () => {
     await sleep(1100);
     const statuses: number[] = [];
