@@ -46,7 +46,8 @@ describe('presence and the open-stream registry across instances', () => {
     const env = {
       PRESENCE_AWAY_MS: String(AWAY_MS),
       PRESENCE_OFFLINE_GRACE_MS: String(GRACE_MS),
-      INSTANCE_HEARTBEAT_MS: '300',
+      // Instances count each other's streams while heartbeats are fresh (3 beats): 1 s beats survive a loaded machine.
+      INSTANCE_HEARTBEAT_MS: '1000',
       SSE_MAX_CONNECTIONS_PER_USER: '2',
     };
     one = await startTestApp({ env });

@@ -77,8 +77,10 @@ export class PresenceRepository {
     const [row] = await queryRows<{ streams: number }>(
       this.dataSource,
       `SELECT coalesce(sum(stream_count), 0)::int AS streams FROM open_streams JOIN stream_instances USING (instance_id)
-        WHERE user_id = $1 AND heartbeat_at > now() - make_interval(secs => $2::double precision / 1000)`,
-      [userId, instanceTimeoutMs],
+        WHERE user_id = $1
+          AND (instance_id = $3 OR heartbeat_at > now() - make_interval(secs => $2::double precision / 1000))`,
+      // This instance is alive by definition, even when a busy event loop delayed its last heartbeat.
+      [userId, instanceTimeoutMs, instanceId],
     );
     if ((row?.streams ?? 0) <= max) return true;
     await this.dataSource.query(
