@@ -1,6 +1,7 @@
 import type { CredentialsByPlatform } from '../channels/credentials-cipher.js';
 import type { Platform } from '../channels/entities/channel.entity.js';
 import type { MessageAttachment } from '../messages/entities/message.entity.js';
+import type { OutboundFile } from './platform-http.js';
 
 /** A message in a platform thread: a customer's message, or an echo of one the page/OA/business sent. */
 export interface InboundMessage {
@@ -100,4 +101,18 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   verify(request: SignedRequest, credentials: CredentialsByPlatform[P], now: Date): boolean;
   /** Sends one agent text message; never throws for platform or network failures. */
   send(credentials: CredentialsByPlatform[P], target: OutboundTarget): Promise<SendResult>;
+  /**
+   * Uploads one stored file (streamed) and sends it as one platform message, without text; never throws for
+   * platform or network failures. The file has passed `mediaLimitProblem` of this platform.
+   */
+  sendFile(
+    credentials: CredentialsByPlatform[P],
+    target: OutboundTarget,
+    file: OutboundMediaFile,
+  ): Promise<SendResult>;
+}
+
+/** A stored upload to send: `kind` is the attachment type read from its bytes. */
+export interface OutboundMediaFile extends OutboundFile {
+  kind: 'image' | 'video' | 'audio' | 'file';
 }

@@ -10,8 +10,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The send APIs, and the token endpoints (`zalo_token` below ZALO_OAUTH_URL, `tiktok_token` below TIKTOK_API_URL). */
-export type FakePlatform = 'facebook' | 'zalo' | 'tiktok' | 'zalo_token' | 'tiktok_token';
+/**
+ * The send APIs, the token endpoints (`zalo_token` below ZALO_OAUTH_URL, `tiktok_token` below TIKTOK_API_URL)
+ * and the media uploads (`zalo_upload_image`, `zalo_upload_file` below ZALO_API_URL, `tiktok_upload` below
+ * TIKTOK_API_URL; Facebook uploads go to its send API as multipart).
+ */
+export type FakePlatform =
+  | 'facebook'
+  | 'zalo'
+  | 'tiktok'
+  | 'zalo_token'
+  | 'tiktok_token'
+  | 'zalo_upload_image'
+  | 'zalo_upload_file'
+  | 'tiktok_upload';
+
+/** One part of a multipart/form-data body. */
+export interface MultipartPart {
+  name: string;
+  filename: string | null;
+  contentType: string | null;
+  data: Buffer;
+  /** `data` as UTF-8 (text fields). */
+  value: string;
+}
 
 export interface RecordedRequest {
   platform: FakePlatform;
@@ -21,6 +43,9 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   rawBody: string;
+  rawBytes: Buffer;
+  /** The parts of a multipart/form-data body, in order; null for other bodies. */
+  multipart: MultipartPart[] | null;
   /** The parsed JSON body (loosely typed, for assertions). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
@@ -41,11 +66,23 @@ const PATHS: Record<FakePlatform, string> = {
   tiktok: '/open_api/v1.3/business/message/send/',
   zalo_token: '/v4/oa/access_token',
   tiktok_token: '/open_api/v1.3/tt_user/oauth2/refresh_token/',
+  zalo_upload_image: '/v2.0/oa/upload/image',
+  zalo_upload_file: '/v2.0/oa/upload/file',
+  tiktok_upload: '/open_api/v1.3/business/message/media/upload/',
 };
 
-/** Which fake route a request is: the token endpoint of TikTok shares the send API's prefix. */
+/** Routes that share another route's prefix (the platform's API base URL). */
+const SHARED_PREFIX: Partial<Record<FakePlatform, string>> = {
+  tiktok_token: 'tiktok',
+  zalo_upload_image: 'zalo',
+  zalo_upload_file: 'zalo',
+  tiktok_upload: 'tiktok',
+};
+
+/** Which fake route a request is. */
 function routeOf(prefix: string, path: string): FakePlatform | null {
-  if (prefix === 'tiktok' && path === PATHS.tiktok_token) return 'tiktok_token';
+  for (const [platform, shared] of Object.entries(SHARED_PREFIX) as Array<[FakePlatform, string]>)
+    if (prefix === shared && path === PATHS[platform]) return platform;
   const platform = prefix as FakePlatform;
   return platform in PATHS && PATHS[platform] === path ? platform : null;
 }
@@ -58,6 +95,35 @@ function presentedRefreshToken(platform: FakePlatform, rawBody: string, body: un
     return typeof token === 'string' ? token : null;
   }
   return null;
+}
+
+/** Splits a multipart/form-data body into its parts (enough of RFC 7578 for what our clients send). */
+export function parseMultipart(contentType: string | undefined, body: Buffer): MultipartPart[] | null {
+  const boundary = /^multipart\/form-data;.*\bboundary=("?)([^";]+)\1/i.exec(contentType ?? '')?.[2];
+  if (!boundary) return null;
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: MultipartPart[] = [];
+  let position = body.indexOf(delimiter);
+  while (position !== -1) {
+    const start = position + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(Buffer.from(`\r\n--${boundary}`), start);
+    if (next === -1) break;
+    const part = body.subarray(start + 2, next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, headerEnd).toString('utf8');
+    const data = Buffer.from(part.subarray(headerEnd + 4));
+    const disposition = /content-disposition:([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+    parts.push({
+      name: /\bname="([^"]*)"/.exec(disposition)?.[1] ?? '',
+      filename: /\bfilename="([^"]*)"/.exec(disposition)?.[1] ?? null,
+      contentType: /content-type:\s*([^\r\n]*)/i.exec(headers)?.[1]?.trim() ?? null,
+      data,
+      value: data.toString('utf8'),
+    });
+    position = next + 2;
+  }
+  return parts;
 }
 
 let sequence = 0;
@@ -165,15 +231,47 @@ export const fakeReplies = {
       body: { code: 40105, message: 'Access token is invalid', request_id: nextId(), data: {} },
     }),
   },
+  /** Uploads, answered like each platform documents. */
+  zaloUploadImage: {
+    success: (attachmentId = `zatt${nextId()}`): FakeReply => ({
+      status: 200,
+      body: { data: { attachment_id: attachmentId }, error: 0, message: 'Success' },
+    }),
+  },
+  zaloUploadFile: {
+    success: (token = `zfile${nextId()}`): FakeReply => ({
+      status: 200,
+      body: { data: { token }, error: 0, message: 'Success' },
+    }),
+  },
+  tiktokUpload: {
+    success: (mediaId = `v0media${nextId()}`): FakeReply => ({
+      status: 200,
+      body: { code: 0, message: 'OK', request_id: nextId(), data: { media_id: mediaId } },
+    }),
+    /** 40908: unsupported file type. */
+    unsupported: (): FakeReply => ({
+      status: 200,
+      body: { code: 40908, message: 'Unsupported file type', request_id: nextId(), data: {} },
+    }),
+  },
   /** Token endpoints: new rotating tokens; `expiresIn` as a number or, like Zalo sometimes, a numeric string. */
   zaloToken: {
     success: (expiresIn: number | string = 90_000): FakeReply => ({
       status: 200,
-      body: { access_token: `zalo-access-${nextId()}`, refresh_token: `zalo-refresh-${nextId()}`, expires_in: expiresIn },
+      body: {
+        access_token: `zalo-access-${nextId()}`,
+        refresh_token: `zalo-refresh-${nextId()}`,
+        expires_in: expiresIn,
+      },
     }),
     refused: (): FakeReply => ({
       status: 200,
-      body: { error: -14020, error_name: 'Invalid refresh token', error_description: 'Refresh token is invalid or used' },
+      body: {
+        error: -14020,
+        error_name: 'Invalid refresh token',
+        error_description: 'Refresh token is invalid or used',
+      },
     }),
   },
   tiktokToken: {
@@ -228,13 +326,20 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
     tiktok: [],
     zalo_token: [],
     tiktok_token: [],
+    zalo_upload_image: [],
+    zalo_upload_file: [],
+    tiktok_upload: [],
   };
   const spent = new Set<string>();
   /** Like the real token endpoints: a refresh token works once, even when its answer never arrived. */
   const defaultReply = (platform: FakePlatform, reused: boolean): FakeReply => {
-    if (platform === 'zalo_token') return reused ? fakeReplies.zaloToken.refused() : fakeReplies.zaloToken.success();
+    if (platform === 'zalo_token')
+      return reused ? fakeReplies.zaloToken.refused() : fakeReplies.zaloToken.success();
     if (platform === 'tiktok_token')
       return reused ? fakeReplies.tiktokToken.refused() : fakeReplies.tiktokToken.success();
+    if (platform === 'zalo_upload_image') return fakeReplies.zaloUploadImage.success();
+    if (platform === 'zalo_upload_file') return fakeReplies.zaloUploadFile.success();
+    if (platform === 'tiktok_upload') return fakeReplies.tiktokUpload.success();
     return fakeReplies[platform].success();
   };
   const defaults: Partial<Record<FakePlatform, FakeReply | FakeResponder>> = {};
@@ -256,7 +361,8 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
             .end(JSON.stringify({ error: 'not a fake route' }));
           return;
         }
-        const rawBody = Buffer.concat(chunks).toString('utf8');
+        const rawBytes = Buffer.concat(chunks);
+        const rawBody = rawBytes.toString('utf8');
         let body: unknown;
         try {
           body = JSON.parse(rawBody);
@@ -270,6 +376,8 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
           query: url.searchParams,
           headers: request.headers,
           rawBody,
+          rawBytes,
+          multipart: parseMultipart(request.headers['content-type'], rawBytes),
           body,
           receivedAt: Date.now(),
         };
@@ -278,7 +386,8 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
         const refreshToken = presentedRefreshToken(platform, rawBody, body);
         const reused = refreshToken !== null && spent.has(refreshToken);
         if (refreshToken !== null) spent.add(refreshToken);
-        const next = scripts[platform].shift() ?? defaults[platform] ?? (() => defaultReply(platform, reused));
+        const next =
+          scripts[platform].shift() ?? defaults[platform] ?? (() => defaultReply(platform, reused));
         const reply = typeof next === 'function' ? await next(entry) : next;
         if ('destroy' in reply) {
           request.socket.destroy();

@@ -3,12 +3,13 @@ import type { TiktokCredentials } from '../../channels/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type {
   ChannelDelivery,
+  OutboundMediaFile,
   OutboundTarget,
   PlatformAdapter,
   SendResult,
   SignedRequest,
 } from '../platform-adapter.js';
-import { describeFailure, postJson } from '../platform-http.js';
+import { failedCall, postJson, postMultipart, UPLOAD_TIMEOUT_MS } from '../platform-http.js';
 import { headerValue } from '../signature.util.js';
 import { parseTiktokPayload } from './tiktok-inbound.parser.js';
 import { classifyTiktokError } from './tiktok-send-errors.js';
@@ -36,6 +37,54 @@ export class TiktokAdapter implements PlatformAdapter<'tiktok'> {
   }
 
   async send(credentials: TiktokCredentials, target: OutboundTarget): Promise<SendResult> {
+    return this.sendMessage(credentials, target, { message_type: 'TEXT', text: { body: target.content } });
+  }
+
+  /** Images only: `message/media/upload/` → `media_id`, then an `IMAGE` message. */
+  async sendFile(
+    credentials: TiktokCredentials,
+    target: OutboundTarget,
+    file: OutboundMediaFile,
+  ): Promise<SendResult> {
+    const token = credentials.accessToken;
+    const response = await postMultipart({
+      url: `${this.config.tiktokApiUrl}/open_api/v1.3/business/message/media/upload/`,
+      headers: { 'Access-Token': token },
+      fields: [
+        { name: 'business_id', value: target.channelExternalId },
+        { name: 'media_type', value: 'IMAGE' },
+        { name: 'file', file },
+      ],
+      secrets: [token, credentials.appSecret],
+      timeoutMs: UPLOAD_TIMEOUT_MS,
+    });
+    const body =
+      response.kind === 'response'
+        ? (response.body as { code?: unknown; data?: { media_id?: unknown } } | null)
+        : null;
+    const mediaId = body?.data?.media_id;
+    if (
+      response.kind === 'network' ||
+      response.status !== 200 ||
+      body?.code !== 0 ||
+      typeof mediaId !== 'string' ||
+      !mediaId
+    )
+      return failedCall(
+        'TikTok',
+        response,
+        classifyTiktokError,
+        [credentials.accessToken, credentials.appSecret],
+        'upload: ',
+      );
+    return this.sendMessage(credentials, target, { message_type: 'IMAGE', image: { media_id: mediaId } });
+  }
+
+  private async sendMessage(
+    credentials: TiktokCredentials,
+    target: OutboundTarget,
+    message: Record<string, unknown>,
+  ): Promise<SendResult> {
     const token = credentials.accessToken;
     const response = await postJson({
       url: `${this.config.tiktokApiUrl}/open_api/v1.3/business/message/send/`,
@@ -44,18 +93,26 @@ export class TiktokAdapter implements PlatformAdapter<'tiktok'> {
         business_id: target.channelExternalId,
         recipient_type: 'CONVERSATION',
         recipient: target.threadKey,
-        message_type: 'TEXT',
-        text: { body: target.content },
+        ...message,
       },
       secrets: [token, credentials.appSecret],
     });
-    if (response.kind === 'network')
-      return { ok: false, retryable: true, error: describeFailure('TikTok', response.error, [token]) };
-    const body = response.body as { code?: unknown; data?: { message?: { message_id?: unknown } } } | null;
+    const body =
+      response.kind === 'response'
+        ? (response.body as { code?: unknown; data?: { message?: { message_id?: unknown } } } | null)
+        : null;
     const messageId = body?.data?.message?.message_id;
-    if (response.status === 200 && body?.code === 0 && typeof messageId === 'string' && messageId)
+    if (
+      response.kind === 'response' &&
+      response.status === 200 &&
+      body?.code === 0 &&
+      typeof messageId === 'string' &&
+      messageId
+    )
       return { ok: true, platformMessageId: messageId };
-    const { retryable, detail, problem } = classifyTiktokError(response.status, response.body);
-    return { ok: false, retryable, error: describeFailure('TikTok', detail, [token, credentials.appSecret]), ...(problem ? { problem } : {}) };
+    return failedCall('TikTok', response, classifyTiktokError, [
+      credentials.accessToken,
+      credentials.appSecret,
+    ]);
   }
 }

@@ -3,13 +3,14 @@ import type { ZaloCredentials } from '../../channels/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type {
   ChannelDelivery,
+  OutboundMediaFile,
   OutboundTarget,
   PlatformAdapter,
   SendResult,
   SignedRequest,
 } from '../platform-adapter.js';
 import { isRecord } from '../payload-reader.js';
-import { describeFailure, postJson } from '../platform-http.js';
+import { failedCall, postJson, postMultipart, UPLOAD_TIMEOUT_MS } from '../platform-http.js';
 import { headerValue } from '../signature.util.js';
 import { parseZaloPayload } from './zalo-inbound.parser.js';
 import { classifyZaloError } from './zalo-send-errors.js';
@@ -57,20 +58,81 @@ export class ZaloAdapter implements PlatformAdapter<'zalo'> {
   }
 
   async send(credentials: ZaloCredentials, target: OutboundTarget): Promise<SendResult> {
+    return this.sendMessage(credentials, target, { text: target.content });
+  }
+
+  /**
+   * Images: `upload/image` → `attachment_id`, sent as a media template; other files: `upload/file` → `token`,
+   * sent as a file attachment.
+   */
+  async sendFile(
+    credentials: ZaloCredentials,
+    target: OutboundTarget,
+    file: OutboundMediaFile,
+  ): Promise<SendResult> {
+    const token = credentials.accessToken;
+    const image = file.kind === 'image';
+    const response = await postMultipart({
+      url: `${this.config.zaloApiUrl}/v2.0/oa/upload/${image ? 'image' : 'file'}`,
+      headers: { access_token: token },
+      fields: [{ name: 'file', file }],
+      secrets: [token, credentials.oaSecretKey],
+      timeoutMs: UPLOAD_TIMEOUT_MS,
+    });
+    const body =
+      response.kind === 'response'
+        ? (response.body as { error?: unknown; data?: Record<string, unknown> } | null)
+        : null;
+    const reference = image ? body?.data?.attachment_id : body?.data?.token;
+    if (
+      response.kind === 'network' ||
+      response.status !== 200 ||
+      body?.error !== 0 ||
+      typeof reference !== 'string' ||
+      !reference
+    )
+      return failedCall(
+        'Zalo',
+        response,
+        classifyZaloError,
+        [credentials.accessToken, credentials.oaSecretKey],
+        'upload: ',
+      );
+    return this.sendMessage(credentials, target, {
+      attachment: image
+        ? {
+            type: 'template',
+            payload: {
+              template_type: 'media',
+              elements: [{ media_type: 'image', attachment_id: reference }],
+            },
+          }
+        : { type: 'file', payload: { token: reference } },
+    });
+  }
+
+  private async sendMessage(
+    credentials: ZaloCredentials,
+    target: OutboundTarget,
+    message: unknown,
+  ): Promise<SendResult> {
     const token = credentials.accessToken;
     const response = await postJson({
       url: `${this.config.zaloApiUrl}/v3.0/oa/message/cs`,
       headers: { access_token: token },
-      body: { recipient: { user_id: target.threadKey }, message: { text: target.content } },
+      body: { recipient: { user_id: target.threadKey }, message },
       secrets: [token, credentials.oaSecretKey],
     });
-    if (response.kind === 'network')
-      return { ok: false, retryable: true, error: describeFailure('Zalo', response.error, [token]) };
-    const body = response.body as { error?: unknown; data?: { message_id?: unknown } } | null;
+    const body =
+      response.kind === 'response'
+        ? (response.body as { error?: unknown; data?: { message_id?: unknown } } | null)
+        : null;
     const messageId = typeof body?.data?.message_id === 'string' ? body.data.message_id : null;
-    if (response.status === 200 && body?.error === 0 && messageId)
+    if (response.kind === 'response' && response.status === 200 && body?.error === 0 && messageId)
       return { ok: true, platformMessageId: messageId };
-    const { retryable, detail, problem } = classifyZaloError(response.status, response.body);
-    return { ok: false, retryable, error: describeFailure('Zalo', detail, [token, credentials.oaSecretKey]), ...(problem ? { problem } : {}) };
+    return failedCall('Zalo', response, classifyZaloError, [
+      credentials.accessToken,
+      credentials.oaSecretKey,
+    ]);
   }
 }
