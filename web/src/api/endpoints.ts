@@ -40,6 +40,8 @@ export const api = {
   login: (email: string, password: string) =>
     apiRequest<LoginResponse>('/auth/login', { method: 'POST', body: { email, password }, anonymous: true }),
   me: async () => (await apiRequest<CurrentUser>('/auth/me')).user,
+  changePassword: (currentPassword: string, newPassword: string) =>
+    apiRequest<LoginResponse>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   listUsers: () => listAll<User>('/users'),
   listChannels: () => listAll<Channel>('/channels'),
 

@@ -40,25 +40,58 @@ export function apiUrl(path: string, query?: RequestOptions['query']): string {
   return `/api${path}${search ? `?${search}` : ''}`;
 }
 
-/** Calls the API with the signed-in agent's token; a 401 ends the session everywhere. */
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** How the client renews a refused token (the session, auth/session.ts, registers itself). */
+export interface SessionHooks {
+  /** A token newer than `stale`, or null when the session has ended. */
+  renew: (stale: string | null) => Promise<string | null>;
+  /** A renewed token was refused too: the session is over. */
+  unauthorized: () => void;
+}
+
+let sessionHooks: SessionHooks | null = null;
+
+export function setSessionHooks(hooks: SessionHooks | null): void {
+  sessionHooks = hooks;
+}
+
+function send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const token = options.anonymous ? null : tokenStore.get();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(apiUrl(path, options.query), {
+  return fetch(apiUrl(path, options.query), {
     method: options.method ?? 'GET',
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     keepalive: options.keepalive,
   });
+}
+
+/**
+ * Calls the API with the signed-in agent's token. A 401 renews the token once (through the refresh cookie,
+ * see auth/session.ts) and retries the request with it; a refused renewal ends the session everywhere.
+ */
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const token = options.anonymous ? null : tokenStore.get();
+  let response = await send(path, options, token);
+  if (response.status === 401 && !options.anonymous) {
+    if (!sessionHooks) tokenStore.clear();
+    else {
+      let renewed: string | null = null;
+      try {
+        renewed = await sessionHooks.renew(token);
+      } catch {
+        // The server could not be reached to renew: answer the original 401, the session may still live.
+      }
+      if (renewed) {
+        response = await send(path, options, renewed);
+        if (response.status === 401) sessionHooks.unauthorized();
+      }
+    }
+  }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const body: unknown = text ? safeJson(text) : undefined;
-  if (!response.ok) {
-    if (response.status === 401 && !options.anonymous) tokenStore.clear();
-    throw new ApiError(response.status, errorMessage(body, response.status), body);
-  }
+  if (!response.ok) throw new ApiError(response.status, errorMessage(body, response.status), body);
   return body as T;
 }
 

@@ -7,6 +7,7 @@ import { createQueryClient } from '../cache/query-client';
 import { stubApi, json, type ApiCall } from '../test/fake-api';
 import { FakeEventSource } from '../test/fake-event-source';
 import { channel, conversation, message } from '../test/fixtures';
+import { accessTokenFrom, tokenStore } from '../auth/token-store';
 
 const me: User = {
   id: 'agent-1',
@@ -82,7 +83,7 @@ beforeEach(() => {
     'POST /api/events/ticket': () => json({ ticket: 't', expiresAt: '' }, 201),
     'POST /api/events/ack': null,
   });
-  localStorage.setItem('crm-inbox.accessToken', 'token');
+  tokenStore.set(accessTokenFrom('token', 3600));
 });
 
 afterEach(() => {

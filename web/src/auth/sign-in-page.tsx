@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api/http-client';
 import { useAuth } from './auth-provider';
+import { PasswordField } from './password-field';
 
 export function SignInPage() {
-  const { user, signIn, sessionExpired } = useAuth();
+  const { user, loading, signIn, sessionEnded } = useAuth();
   const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -13,6 +14,7 @@ export function SignInPage() {
   const from = (location.state as { from?: string } | null)?.from ?? '/inbox';
 
   if (user) return <Navigate to={from} replace />;
+  if (loading) return <div className="splash">Loading…</div>;
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -37,7 +39,16 @@ export function SignInPage() {
         <p className="muted">
           The agents&apos; live inbox: Facebook, Zalo and TikTok conversations in one place.
         </p>
-        {sessionExpired && <p className="notice">Your session ended. Please sign in again.</p>}
+        {sessionEnded === 'expired' && (
+          <p className="notice" role="status" data-testid="session-ended">
+            Your session ended: sign in again
+          </p>
+        )}
+        {sessionEnded === 'signed-out' && (
+          <p className="notice" role="status">
+            You signed out.
+          </p>
+        )}
         <label>
           Email
           <input
@@ -48,16 +59,12 @@ export function SignInPage() {
             onChange={(e) => setEmail(e.target.value)}
           />
         </label>
-        <label>
-          Password
-          <input
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <PasswordField
+          label="Password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         {error && (
           <p className="error" role="alert">
             {error}

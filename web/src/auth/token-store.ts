@@ -1,38 +1,68 @@
 /**
- * The access token, kept in localStorage so every tab of the console shares one sign-in (and signing out in
- * one tab signs out all of them through the `storage` event).
+ * The access token, in this tab's memory only: never in localStorage or any other storage a script injected
+ * into the page could read later. A reload gets a new one through the `crm_refresh` cookie (see session.ts),
+ * and the tabs of a browser hand renewed tokens to each other over a BroadcastChannel.
  */
-const TOKEN_KEY = 'crm-inbox.accessToken';
-
-type Listener = (token: string | null) => void;
-const listeners = new Set<Listener>();
-
-function notify(token: string | null): void {
-  for (const listener of listeners) listener(token);
+export interface AccessToken {
+  token: string;
+  /** Epoch ms at which the server stops accepting it. */
+  expiresAt: number;
+  /** Its whole lifetime in ms (what the renewal margin is measured against). */
+  lifetimeMs: number;
 }
 
-export const tokenStore = {
+type Listener = (next: AccessToken | null, previous: AccessToken | null) => void;
+
+/** Where earlier versions of the console kept the token: removed on sight. */
+const LEGACY_TOKEN_KEY = 'crm-inbox.accessToken';
+
+export class TokenStore {
+  private current: AccessToken | null = null;
+  private readonly listeners = new Set<Listener>();
+
   get(): string | null {
-    return localStorage.getItem(TOKEN_KEY);
-  },
-  set(token: string): void {
-    localStorage.setItem(TOKEN_KEY, token);
-    notify(token);
-  },
+    return this.current?.token ?? null;
+  }
+
+  peek(): AccessToken | null {
+    return this.current;
+  }
+
+  set(token: AccessToken): void {
+    const previous = this.current;
+    if (previous?.token === token.token) return;
+    this.current = token;
+    this.notify(previous);
+  }
+
   clear(): void {
-    if (localStorage.getItem(TOKEN_KEY) === null) return;
-    localStorage.removeItem(TOKEN_KEY);
-    notify(null);
-  },
+    const previous = this.current;
+    if (!previous) return;
+    this.current = null;
+    this.notify(previous);
+  }
+
   subscribe(listener: Listener): () => void {
-    listeners.add(listener);
-    const onStorage = (event: StorageEvent): void => {
-      if (event.key === TOKEN_KEY) listener(event.newValue);
-    };
-    window.addEventListener('storage', onStorage);
+    this.listeners.add(listener);
     return () => {
-      listeners.delete(listener);
-      window.removeEventListener('storage', onStorage);
+      this.listeners.delete(listener);
     };
-  },
-};
+  }
+
+  private notify(previous: AccessToken | null): void {
+    for (const listener of [...this.listeners]) listener(this.current, previous);
+  }
+}
+
+export const tokenStore = new TokenStore();
+
+export function accessTokenFrom(token: string, expiresInSeconds: number, now = Date.now()): AccessToken {
+  const lifetimeMs = Math.max(0, expiresInSeconds) * 1000;
+  return { token, expiresAt: now + lifetimeMs, lifetimeMs };
+}
+
+try {
+  localStorage.removeItem(LEGACY_TOKEN_KEY);
+} catch {
+  // No storage (private mode quirks): nothing was kept there either.
+}

@@ -6,6 +6,7 @@ import type { Customer, User } from '../api/models';
 import { createQueryClient } from '../cache/query-client';
 import { FakeEventSource } from '../test/fake-event-source';
 import { customer } from '../test/fixtures';
+import { accessTokenFrom, tokenStore } from '../auth/token-store';
 
 const admin: User = {
   id: 'admin-1',
@@ -48,7 +49,7 @@ beforeEach(() => {
       return new Response(null, { status: 204 });
     }),
   );
-  localStorage.setItem('crm-inbox.accessToken', 'token');
+  tokenStore.set(accessTokenFrom('token', 3600));
   window.history.pushState({}, '', '/customers');
 });
 

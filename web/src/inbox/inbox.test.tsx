@@ -6,6 +6,7 @@ import type { Message, User } from '../api/models';
 import { createQueryClient } from '../cache/query-client';
 import { FakeEventSource } from '../test/fake-event-source';
 import { channel, conversation, message } from '../test/fixtures';
+import { accessTokenFrom, tokenStore } from '../auth/token-store';
 
 const agent: User = {
   id: 'agent-1',
@@ -66,7 +67,7 @@ beforeEach(() => {
       return json({ statusCode: 404, message: 'Not Found' }, 404);
     }),
   );
-  localStorage.setItem('crm-inbox.accessToken', 'token');
+  tokenStore.set(accessTokenFrom('token', 3600));
   window.history.pushState({}, '', '/inbox/conv-1');
 });
 

@@ -1,11 +1,9 @@
 import { NavLink, Outlet } from 'react-router';
-import { useAuth, useCurrentUser } from '../auth/auth-provider';
 import { NotificationControl } from '../notifications/notification-control';
+import { AccountMenu } from './account-menu';
 import { ConnectionIndicator } from './connection-indicator';
 
 export function AppLayout() {
-  const user = useCurrentUser();
-  const { signOut } = useAuth();
   return (
     <div className="app">
       <header className="topbar">
@@ -16,12 +14,7 @@ export function AppLayout() {
         </nav>
         <ConnectionIndicator />
         <NotificationControl />
-        <span className="who" title={user.email}>
-          {user.name} <small>({user.role})</small>
-        </span>
-        <button type="button" className="link" onClick={signOut}>
-          Sign out
-        </button>
+        <AccountMenu />
       </header>
       <main>
         <Outlet />

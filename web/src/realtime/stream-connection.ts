@@ -101,6 +101,16 @@ export class StreamConnection {
     window.removeEventListener('offline', this.handleOffline);
   }
 
+  /**
+   * Reconnects now with a fresh ticket, resuming after the last applied event (the access token was renewed:
+   * the stream of the old one would be closed at its expiry). No-op while offline or stopped.
+   */
+  reconnect(): void {
+    if (this.stopped || this.status.state === 'offline') return;
+    this.attempt = 0;
+    void this.connect();
+  }
+
   getStatus(): ConnectionStatus {
     return { ...this.status, lastEventId: this.lastEventId };
   }

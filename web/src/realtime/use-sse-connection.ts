@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
+import { tokenStore } from '../auth/token-store';
 import { AckBatcher } from './ack-batcher';
 import { StreamConnection, type ConnectionStatus, type EventSourceFactory } from './stream-connection';
 import type { StreamEvent, StreamEventOf, StreamEventType } from '../api/models';
@@ -155,7 +156,12 @@ export function useSSEConnection(options: UseSSEConnectionOptions): SSEConnectio
       connection = leading;
       setRole('leader');
       leading.start();
+      // A renewed access token: a new stream on a ticket of it, before the old token's stream is closed.
+      const stopFollowingToken = tokenStore.subscribe((next, previous) => {
+        if (next && previous && next.token !== previous.token) leading.reconnect();
+      });
       return () => {
+        stopFollowingToken();
         leading.stop();
         acks.dispose();
         connection = null;
