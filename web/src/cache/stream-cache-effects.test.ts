@@ -6,7 +6,7 @@ import { conversation, customer, message, paged } from '../test/fixtures';
 import { listItems, type PagedList } from './infinite-lists';
 import { threadMessages } from './message-thread';
 import { queryKeys } from './query-keys';
-import { applyStreamEvent } from './stream-cache-effects';
+import { applyMessageUpdated, applyStreamEvent } from './stream-cache-effects';
 
 let queryClient: QueryClient;
 let eventId = 0;
@@ -131,6 +131,37 @@ describe('message events', () => {
     );
     apply('message_sent', { ...stored, status: 'failed', error: 'Page token expired' });
     expect(thread('conversation-1')[0]).toMatchObject({ status: 'failed', error: 'Page token expired' });
+  });
+});
+
+describe('message_updated', () => {
+  it('replaces the cached message with the one whose attachments are stored', () => {
+    const pending = message({
+      id: 'm-img',
+      conversationId: 'c-1',
+      content: '',
+      attachments: [{ type: 'image', url: 'https://cdn.example/a.jpg' }],
+    });
+    const other = message({ id: 'm-2', conversationId: 'c-1' });
+    queryClient.setQueryData(queryKeys.messages('c-1'), paged({ items: [pending, other], nextCursor: null }));
+    const storedAttachment = {
+      type: 'image',
+      url: '/api/media/media-1',
+      mediaId: 'media-1',
+      name: 'a.jpg',
+      mimeType: 'image/jpeg',
+      size: 10,
+      originalUrl: 'https://cdn.example/a.jpg',
+    };
+    applyMessageUpdated(queryClient, { ...pending, attachments: [storedAttachment] });
+    expect(thread('c-1').map((m) => m.id)).toEqual(['m-img', 'm-2']);
+    expect(thread('c-1')[0].attachments).toEqual([storedAttachment]);
+  });
+
+  it('adds nothing to a thread that does not hold the message', () => {
+    queryClient.setQueryData(queryKeys.messages('c-1'), paged({ items: [], nextCursor: null }));
+    applyMessageUpdated(queryClient, message({ id: 'm-x', conversationId: 'c-1' }));
+    expect(thread('c-1')).toEqual([]);
   });
 });
 
