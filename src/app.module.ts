@@ -16,6 +16,7 @@ import { ConversationsModule } from './conversations/conversations.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         ActivityModule,
         WebhooksModule,
         WebConsoleModule,
+        MediaModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: RejectNulCharactersPipe },

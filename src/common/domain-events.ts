@@ -19,6 +19,8 @@ export interface DomainEventPayloads {
   'message.received': MessageView;
   /** An agent reply created here, and each later delivery-status change of it. */
   'message.sent': MessageView;
+  /** The whole message, after its stored attachments changed (an inbound download finished). */
+  'message.updated': MessageView;
   /** A user's read point moved: only that user's streams receive it (EventScope.userId). */
   'conversation.read': ConversationReadView;
   /** A change of a channel's health (status, statusReason, tokenExpiresAt) or of its settings (PATCH). */
@@ -42,6 +44,7 @@ export const WIRE_EVENT_TYPES = {
   'conversation.updated': 'conversation_updated',
   'message.received': 'new_message',
   'message.sent': 'message_sent',
+  'message.updated': 'message_updated',
   'conversation.read': 'conversation_read',
   'channel.updated': 'channel_updated',
   'access.changed': 'access_changed',
@@ -60,6 +63,7 @@ export const CLIENT_EVENT_TYPES: readonly WireEventType[] = [
   'customer_deleted',
   'conversation_read',
   'channel_updated',
+  'message_updated',
 ];
 /** Events that are never stored: no `id:`, never replayed, not in GET /api/events (realtime/ephemeral/). */
 export const EPHEMERAL_EVENT_TYPES = ['agent_activity', 'presence_changed'] as const;

@@ -40,6 +40,12 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Express `trust proxy`: which hops may set X-Forwarded-For (and so the client address seen by the app). */
   trustProxy: TrustProxy;
+  /** Where media files are stored (local disk). */
+  mediaDir: string;
+  /** Largest upload or inbound download accepted, in bytes. */
+  uploadMaxBytes: number;
+  /** `host:port` entries inbound downloads may reach although they resolve to loopback/private addresses. */
+  mediaFetchAllowHosts: string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -162,6 +168,18 @@ function generatedSecret(dataDir: string, file: string, make: () => string): str
   return value;
 }
 
+/** Parses MEDIA_FETCH_ALLOW_HOSTS: a comma list of host:port. */
+export function parseAllowHosts(name: string, raw: string | undefined): string[] {
+  const text = raw?.trim();
+  if (!text) return [];
+  return text.split(',').map((entry) => {
+    const value = entry.trim().toLowerCase();
+    const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):(\d{1,5})$/.exec(value);
+    if (!match || Number(match[2]) > 65535) throw new ConfigError(name, `must be a comma list of host:port, got "${entry.trim()}"`);
+    return value;
+  });
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR?.trim() || './.data');
   const jwtSecret = env.JWT_SECRET ?? generatedSecret(dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url'));
@@ -210,5 +228,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     instanceHeartbeatMs: integer(env, 'INSTANCE_HEARTBEAT_MS', 5000, 100),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY?.trim() || 'loopback'),
+    mediaDir: resolve(env.MEDIA_DIR?.trim() || join(dataDir, 'media')),
+    uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 26214400, 1),
+    mediaFetchAllowHosts: parseAllowHosts('MEDIA_FETCH_ALLOW_HOSTS', env.MEDIA_FETCH_ALLOW_HOSTS),
   };
 }

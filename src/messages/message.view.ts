@@ -11,6 +11,21 @@ export class MessageAttachmentResponse {
 
   @ApiProperty()
   url!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null until the file is stored' })
+  mediaId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  name!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  mimeType!: string | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  size!: number | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "The platform's URL (inbound); null for uploads" })
+  originalUrl!: string | null;
 }
 
 /** A message as REST answers it and as `new_message` / `message_sent` carry it. */
@@ -61,7 +76,15 @@ export function toMessageView(message: MessageEntity): MessageView {
     sender: message.sender,
     senderUserId: message.senderUserId,
     content: message.content,
-    attachments: message.attachments,
+    attachments: message.attachments.map((attachment) => ({
+      type: attachment.type,
+      url: attachment.url,
+      mediaId: attachment.mediaId ?? null,
+      name: attachment.name ?? null,
+      mimeType: attachment.mimeType ?? null,
+      size: attachment.size ?? null,
+      originalUrl: attachment.originalUrl ?? null,
+    })),
     sentAt: message.sentAt.toISOString(),
     platformMessageId: message.platformMessageId,
     status: message.status,

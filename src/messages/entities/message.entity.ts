@@ -6,6 +6,13 @@ export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'rea
 export interface MessageAttachment {
   type: string;
   url: string;
+  /** Set once the file is stored (media/): then `url` is `/api/media/<mediaId>`. */
+  mediaId?: string | null;
+  name?: string | null;
+  mimeType?: string | null;
+  size?: number | null;
+  /** The platform's URL of an inbound attachment; null for uploads. */
+  originalUrl?: string | null;
 }
 
 @Entity('messages')

@@ -18,6 +18,9 @@ export class NewMessageEvent extends MessageResponse {}
 @ApiSchema({ description: '`event: message_sent` — an agent reply when created (`pending`) and after each status change' })
 export class MessageSentEvent extends MessageResponse {}
 
+@ApiSchema({ description: '`event: message_updated` — the whole message after its stored attachments changed' })
+export class MessageUpdatedEvent extends MessageResponse {}
+
 @ApiSchema({ description: '`event: new_conversation` — a new platform thread' })
 export class NewConversationEvent extends SharedConversationResponse {}
 
@@ -90,6 +93,7 @@ export const DOMAIN_EVENT_SCHEMAS = {
   customer_deleted: CustomerDeletedEvent,
   conversation_read: ConversationReadEvent,
   channel_updated: ChannelUpdatedEvent,
+  message_updated: MessageUpdatedEvent,
 } as const satisfies Record<ClientEventType, Type>;
 
 @ApiSchema({ description: '`event: agent_activity` — ephemeral (no `id:`): another agent viewing or typing; expire it at expiresAt' })
