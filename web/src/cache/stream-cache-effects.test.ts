@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation, Customer, Message } from '../api/models';
 import type { StreamEvent } from '../api/models';
-import { conversation, customer, message, paged } from '../test/fixtures';
+import { conversation, customer, message, paged, attachment } from '../test/fixtures';
 import { listItems, type PagedList } from './infinite-lists';
 import { threadMessages } from './message-thread';
 import { queryKeys } from './query-keys';
@@ -140,7 +140,9 @@ describe('message_updated', () => {
       id: 'm-img',
       conversationId: 'c-1',
       content: '',
-      attachments: [{ type: 'image', url: 'https://cdn.example/a.jpg' }],
+      attachments: [
+        attachment({ url: 'https://cdn.example/a.jpg', originalUrl: 'https://cdn.example/a.jpg' }),
+      ],
     });
     const other = message({ id: 'm-2', conversationId: 'c-1' });
     queryClient.setQueryData(queryKeys.messages('c-1'), paged({ items: [pending, other], nextCursor: null }));

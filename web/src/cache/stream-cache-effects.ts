@@ -83,6 +83,9 @@ export function applyStreamEvent(queryClient: QueryClient, event: StreamEvent): 
     case 'message_sent':
       applyMessage(queryClient, event.data);
       break;
+    case 'message_updated':
+      applyMessageUpdated(queryClient, event.data);
+      break;
     case 'conversation_read':
       applyConversationRead(queryClient, event.data);
       break;

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tokenStore } from '../auth/token-store';
 import { MessageBubble } from '../inbox/message-bubble';
-import { message } from '../test/fixtures';
+import { attachment, message } from '../test/fixtures';
 import type { Attachment } from './attachment';
 import { mediaCache } from './media-cache';
 
@@ -83,12 +83,11 @@ describe('attachments in a message bubble', () => {
 
   it('shows an attachment not yet stored as a placeholder with its type and the original link', () => {
     bubble([
-      {
+      attachment({
         type: 'video',
         url: 'https://cdn.example/v.mp4',
-        mediaId: null,
         originalUrl: 'https://cdn.example/v.mp4',
-      },
+      }),
     ]);
     const placeholder = screen.getByTestId('attachment-placeholder');
     expect(placeholder).toHaveTextContent('video (not stored yet)');
@@ -100,8 +99,8 @@ describe('attachments in a message bubble', () => {
 
   it('shows links and locations readably without fetching', () => {
     bubble([
-      { type: 'link', url: 'https://shop.example/p/1', mediaId: null, name: 'Blue shoe', originalUrl: null },
-      { type: 'location', url: 'https://maps.example/?q=1,2', mediaId: null, originalUrl: null },
+      attachment({ type: 'link', url: 'https://shop.example/p/1', name: 'Blue shoe' }),
+      attachment({ type: 'location', url: 'https://maps.example/?q=1,2' }),
     ]);
     expect(screen.getByRole('link', { name: /Blue shoe/ })).toHaveAttribute(
       'href',

@@ -1,17 +1,11 @@
 import type { MessageAttachment } from '../api/models';
 
 /**
- * An attachment as the contract describes it (docs/api.md, "Attachments and media"). `mediaId`, `name`,
+ * An attachment as the contract describes it (docs/api.md, "Attachments and media"): `mediaId`, `name`,
  * `mimeType` and `size` are null until the server has stored the file; `originalUrl` is the platform's URL
- * (null for uploads). Older answers may carry only `type` and `url`, so every extra field is optional here.
+ * (null for uploads).
  */
-export type Attachment = MessageAttachment & {
-  mediaId?: string | null;
-  name?: string | null;
-  mimeType?: string | null;
-  size?: number | null;
-  originalUrl?: string | null;
-};
+export type Attachment = MessageAttachment;
 
 export type AttachmentType = 'image' | 'video' | 'audio' | 'file' | 'sticker' | 'location' | 'link';
 
