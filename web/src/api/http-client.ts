@@ -66,6 +66,37 @@ function send(path: string, options: RequestOptions, token: string | null): Prom
   });
 }
 
+/** After a 401: renews the token once and retries with it; a refused renewal ends the session everywhere. */
+async function retryRenewed(
+  refused: Response,
+  token: string | null,
+  retry: (renewed: string) => Promise<Response>,
+): Promise<Response> {
+  if (!sessionHooks) {
+    tokenStore.clear();
+    return refused;
+  }
+  let renewed: string | null = null;
+  try {
+    renewed = await sessionHooks.renew(token);
+  } catch {
+    // The server could not be reached to renew: answer the original 401, the session may still live.
+  }
+  if (!renewed) return refused;
+  const response = await retry(renewed);
+  if (response.status === 401) sessionHooks.unauthorized();
+  return response;
+}
+
+/** A GET of a protected resource (media) with the agent's token, renewed once on a 401 like apiRequest. */
+export async function authorizedFetch(url: string): Promise<Response> {
+  const attempt = (token: string | null) =>
+    fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const token = tokenStore.get();
+  const response = await attempt(token);
+  return response.status === 401 ? retryRenewed(response, token, attempt) : response;
+}
+
 /**
  * Calls the API with the signed-in agent's token. A 401 renews the token once (through the refresh cookie,
  * see auth/session.ts) and retries the request with it; a refused renewal ends the session everywhere.
@@ -73,21 +104,8 @@ function send(path: string, options: RequestOptions, token: string | null): Prom
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const token = options.anonymous ? null : tokenStore.get();
   let response = await send(path, options, token);
-  if (response.status === 401 && !options.anonymous) {
-    if (!sessionHooks) tokenStore.clear();
-    else {
-      let renewed: string | null = null;
-      try {
-        renewed = await sessionHooks.renew(token);
-      } catch {
-        // The server could not be reached to renew: answer the original 401, the session may still live.
-      }
-      if (renewed) {
-        response = await send(path, options, renewed);
-        if (response.status === 401) sessionHooks.unauthorized();
-      }
-    }
-  }
+  if (response.status === 401 && !options.anonymous)
+    response = await retryRenewed(response, token, (renewed) => send(path, options, renewed));
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const body: unknown = text ? safeJson(text) : undefined;

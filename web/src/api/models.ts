@@ -55,6 +55,7 @@ interface StreamEventSchemaNames {
   customer_deleted: 'CustomerDeletedEvent';
   conversation_read: 'ConversationReadEvent';
   channel_updated: 'ChannelUpdatedEvent';
+  message_updated: 'MessageUpdatedEvent';
 }
 
 export type StreamEventMap = { [K in StreamEventType]: Schemas[StreamEventSchemaNames[K]] };

@@ -1,7 +1,7 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Conversation, ConversationCounts, SharedConversation, StreamEvent, User } from '../api/models';
-import { conversation, message, paged } from '../test/fixtures';
+import { conversation, message, paged, attachment } from '../test/fixtures';
 import { listItems, type PagedList } from './infinite-lists';
 import { queryKeys } from './query-keys';
 import { applyStreamEvent } from './stream-cache-effects';
@@ -51,7 +51,7 @@ describe('attention in the cache', () => {
       conversationId: 'c-1',
       content: 'Here is a photo',
       sentAt: '2026-01-01T11:00:00.000Z',
-      attachments: [{ type: 'image', url: '/x' }],
+      attachments: [attachment({ url: '/x' })],
     });
     apply('new_message', photo);
     apply('new_message', {

@@ -2,11 +2,11 @@ import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation, Customer, Message } from '../api/models';
 import type { StreamEvent } from '../api/models';
-import { conversation, customer, message, paged } from '../test/fixtures';
+import { conversation, customer, message, paged, attachment } from '../test/fixtures';
 import { listItems, type PagedList } from './infinite-lists';
 import { threadMessages } from './message-thread';
 import { queryKeys } from './query-keys';
-import { applyStreamEvent } from './stream-cache-effects';
+import { applyMessageUpdated, applyStreamEvent } from './stream-cache-effects';
 
 let queryClient: QueryClient;
 let eventId = 0;
@@ -131,6 +131,39 @@ describe('message events', () => {
     );
     apply('message_sent', { ...stored, status: 'failed', error: 'Page token expired' });
     expect(thread('conversation-1')[0]).toMatchObject({ status: 'failed', error: 'Page token expired' });
+  });
+});
+
+describe('message_updated', () => {
+  it('replaces the cached message with the one whose attachments are stored', () => {
+    const pending = message({
+      id: 'm-img',
+      conversationId: 'c-1',
+      content: '',
+      attachments: [
+        attachment({ url: 'https://cdn.example/a.jpg', originalUrl: 'https://cdn.example/a.jpg' }),
+      ],
+    });
+    const other = message({ id: 'm-2', conversationId: 'c-1' });
+    queryClient.setQueryData(queryKeys.messages('c-1'), paged({ items: [pending, other], nextCursor: null }));
+    const storedAttachment = {
+      type: 'image',
+      url: '/api/media/media-1',
+      mediaId: 'media-1',
+      name: 'a.jpg',
+      mimeType: 'image/jpeg',
+      size: 10,
+      originalUrl: 'https://cdn.example/a.jpg',
+    };
+    applyMessageUpdated(queryClient, { ...pending, attachments: [storedAttachment] });
+    expect(thread('c-1').map((m) => m.id)).toEqual(['m-img', 'm-2']);
+    expect(thread('c-1')[0].attachments).toEqual([storedAttachment]);
+  });
+
+  it('adds nothing to a thread that does not hold the message', () => {
+    queryClient.setQueryData(queryKeys.messages('c-1'), paged({ items: [], nextCursor: null }));
+    applyMessageUpdated(queryClient, message({ id: 'm-x', conversationId: 'c-1' }));
+    expect(thread('c-1')).toEqual([]);
   });
 });
 

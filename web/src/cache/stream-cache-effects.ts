@@ -28,6 +28,17 @@ export function applyMessage(queryClient: QueryClient, message: Message): void {
   applyMessageAttention(queryClient, message, false);
 }
 
+/**
+ * `message_updated` carries the whole message once its attachments are stored: it replaces the cached copy
+ * (the thread shows the image without a reload) but adds nothing when the thread does not hold it.
+ */
+export function applyMessageUpdated(queryClient: QueryClient, message: Message): void {
+  const key = queryKeys.messages(message.conversationId);
+  const thread = queryClient.getQueryData<PagedList<Message>>(key);
+  if (!thread || !findInList(thread, message.id)) return;
+  queryClient.setQueryData(key, upsertMessage(thread, message));
+}
+
 export function applyCustomer(queryClient: QueryClient, customer: Customer, created: boolean): void {
   eachCached<PagedList<Customer>>(queryClient, queryKeys.customerLists, (data, key) => {
     const search = typeof key[1] === 'string' ? key[1] : '';
@@ -71,6 +82,9 @@ export function applyStreamEvent(queryClient: QueryClient, event: StreamEvent): 
     }
     case 'message_sent':
       applyMessage(queryClient, event.data);
+      break;
+    case 'message_updated':
+      applyMessageUpdated(queryClient, event.data);
       break;
     case 'conversation_read':
       applyConversationRead(queryClient, event.data);

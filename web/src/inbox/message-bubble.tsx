@@ -1,4 +1,5 @@
 import type { Message } from '../api/models';
+import { AttachmentView } from '../media/attachment-view';
 import { formatWhen } from './format';
 
 const STATUS_LABEL: Record<Message['status'], string> = {
@@ -27,16 +28,8 @@ export function MessageBubble({
     >
       <div className="bubble">
         <p className="content">{message.content}</p>
-        {message.attachments.map((attachment) => (
-          <a
-            key={attachment.url}
-            href={attachment.url}
-            target="_blank"
-            rel="noreferrer"
-            className="attachment"
-          >
-            {attachment.type} attachment
-          </a>
+        {message.attachments.map((attachment, index) => (
+          <AttachmentView key={`${index}-${attachment.url}`} attachment={attachment} />
         ))}
       </div>
       <div className="meta">

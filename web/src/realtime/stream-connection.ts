@@ -15,6 +15,7 @@ const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
   customer_deleted: true,
   conversation_read: true,
   channel_updated: true,
+  message_updated: true,
 };
 const STREAM_EVENT_TYPES = Object.keys(LISTENED_EVENT_TYPES) as StreamEventType[];
 

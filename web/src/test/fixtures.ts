@@ -1,4 +1,4 @@
-import type { Channel, Conversation, Customer, Message, Page } from '../api/models';
+import type { Channel, Conversation, Customer, Message, Page, MessageAttachment } from '../api/models';
 import type { PagedList } from '../cache/infinite-lists';
 
 let counter = 0;
@@ -76,4 +76,17 @@ export function customer(overrides: Partial<Customer> = {}): Customer {
 
 export function paged<T>(...pages: Array<Page<T>>): PagedList<T> {
   return { pages, pageParams: pages.map((_, index) => (index === 0 ? undefined : `cursor-${index}`)) };
+}
+
+export function attachment(overrides: Partial<MessageAttachment> = {}): MessageAttachment {
+  return {
+    type: 'image',
+    url: '/x',
+    mediaId: null,
+    name: null,
+    mimeType: null,
+    size: null,
+    originalUrl: null,
+    ...overrides,
+  };
 }
