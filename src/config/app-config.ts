@@ -40,6 +40,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Express `trust proxy`: which hops may set X-Forwarded-For (and so the client address seen by the app). */
   trustProxy: TrustProxy;
+  /** The server's public base URL (no trailing slash), for channels' `webhookUrl`; unset: the request's origin. */
+  publicUrl: string | undefined;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -210,5 +212,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     instanceHeartbeatMs: integer(env, 'INSTANCE_HEARTBEAT_MS', 5000, 100),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY?.trim() || 'loopback'),
+    publicUrl: env.PUBLIC_URL?.trim() ? url(env, 'PUBLIC_URL', '') : undefined,
   };
 }

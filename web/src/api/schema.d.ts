@@ -350,6 +350,12 @@ export interface paths {
          *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
          *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
          *     - `channel_updated`: [ChannelUpdatedEvent](#/components/schemas/ChannelUpdatedEvent)
+         *     - `channel_created`: [ChannelCreatedEvent](#/components/schemas/ChannelCreatedEvent)
+         *     - `channel_deleted`: [ChannelDeletedEvent](#/components/schemas/ChannelDeletedEvent)
+         *     - `channel_members_changed`: [ChannelMembersChangedEvent](#/components/schemas/ChannelMembersChangedEvent)
+         *     - `user_created`: [UserCreatedEvent](#/components/schemas/UserCreatedEvent)
+         *     - `user_updated`: [UserUpdatedEvent](#/components/schemas/UserUpdatedEvent)
+         *     - `user_deleted`: [UserDeletedEvent](#/components/schemas/UserDeletedEvent)
          *     - `agent_activity`: [AgentActivityEvent](#/components/schemas/AgentActivityEvent)
          *     - `presence_changed`: [PresenceChangedEvent](#/components/schemas/PresenceChangedEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
@@ -593,6 +599,47 @@ export interface components {
             currentPassword: string;
             newPassword: string;
         };
+        /** @description `event: channel_created` — a new channel (admins), or a channel the receiving agent was just added to (that agent only) */
+        ChannelCreatedEvent: {
+            /** @description The credentials let the server refresh the access token itself */
+            canRefreshToken: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
+            externalId: string;
+            /** @description Always true: credentials are stored but never shown */
+            hasCredentials: boolean;
+            /** @description Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag */
+            humanAgentTag: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ChannelStatus"];
+            /** @description Why the channel needs reconnecting; null when active */
+            statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When the access token expires; null while unknown
+             */
+            tokenExpiresAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The absolute URL of this platform's webhook route, for the platform's console. In stream events it is absolute only when PUBLIC_URL is set; otherwise the path, to resolve against the server the client talks to */
+            webhookUrl: string;
+        };
+        /** @description `event: channel_deleted` — a deleted channel (members and admins), or one the receiving agent was removed from (that agent only) */
+        ChannelDeletedEvent: {
+            /** Format: uuid */
+            id: string;
+        };
+        /** @description `event: channel_members_changed` — the member set after PUT /api/channels/:id/members (admins and members) */
+        ChannelMembersChangedEvent: {
+            /** Format: uuid */
+            channelId: string;
+            /** @description The agents who work this channel */
+            userIds: string[];
+        };
         ChannelMembersResponse: {
             /** Format: uuid */
             channelId: string;
@@ -629,6 +676,8 @@ export interface components {
             tokenExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The absolute URL of this platform's webhook route, for the platform's console. In stream events it is absolute only when PUBLIC_URL is set; otherwise the path, to resolve against the server the client talks to */
+            webhookUrl: string;
         };
         /** @enum {string} */
         ChannelStatus: "active" | "needs_reconnect";
@@ -658,6 +707,8 @@ export interface components {
             tokenExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The absolute URL of this platform's webhook route, for the platform's console. In stream events it is absolute only when PUBLIC_URL is set; otherwise the path, to resolve against the server the client talks to */
+            webhookUrl: string;
         };
         /** @description `event: connected` — the first frame of every stream (after `retry:`); no `id:` */
         ConnectedEvent: {
@@ -878,7 +929,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
-            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"] | components["schemas"]["ChannelUpdatedEvent"];
+            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"] | components["schemas"]["ChannelUpdatedEvent"] | components["schemas"]["ChannelCreatedEvent"] | components["schemas"]["ChannelDeletedEvent"] | components["schemas"]["ChannelMembersChangedEvent"] | components["schemas"]["UserCreatedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["UserDeletedEvent"];
             /**
              * @description Event id (decimal string)
              * @example 1842
@@ -1147,7 +1198,7 @@ export interface components {
             workspaceName: string;
         };
         /** @enum {string} */
-        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read" | "channel_updated";
+        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read" | "channel_updated" | "channel_created" | "channel_deleted" | "channel_members_changed" | "user_created" | "user_updated" | "user_deleted";
         StreamTicketResponse: {
             /** Format: date-time */
             expiresAt: string;
@@ -1188,6 +1239,22 @@ export interface components {
             /** @enum {string} */
             role?: "admin" | "agent";
         };
+        /** @description `event: user_created` — admins only */
+        UserCreatedEvent: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            workspaceId: string;
+        };
+        /** @description `event: user_deleted` — admins only */
+        UserDeletedEvent: {
+            /** Format: uuid */
+            id: string;
+        };
         UserPageResponse: {
             items: components["schemas"]["UserResponse"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -1205,6 +1272,17 @@ export interface components {
         };
         /** @enum {string} */
         UserRole: "admin" | "agent";
+        /** @description `event: user_updated` — the user after a change of name, role or password (admins only) */
+        UserUpdatedEvent: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            workspaceId: string;
+        };
         WebhookReceivedResponse: {
             /** @enum {boolean} */
             received: true;
@@ -2557,7 +2635,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, channel_created, channel_deleted, channel_members_changed, user_created, user_updated, user_deleted, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2651,7 +2729,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, channel_created, channel_deleted, channel_members_changed, user_created, user_updated, user_deleted, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
