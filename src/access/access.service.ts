@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ChannelEntity } from '../channels/entities/channel.entity.js';
+import { isAdminOnlyEventType } from '../common/domain-events.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 
 /**
@@ -64,9 +65,14 @@ export interface StreamAccess {
   channelIds: Set<string>;
 }
 
-/** The same rule as AccessService.scope, for an event in memory. */
-export function canSeeEvent(access: StreamAccess, event: { workspaceId: string; channelId: string | null }): boolean {
+/** The same rule as AccessService.scope, for an event in memory; admin-only types (user events) reach admins only. */
+export function canSeeEvent(
+  access: StreamAccess,
+  event: { workspaceId: string; channelId: string | null; type?: string },
+): boolean {
   if (event.workspaceId !== access.workspaceId) return false;
-  if (access.isAdmin || event.channelId === null) return true;
+  if (access.isAdmin) return true;
+  if (event.type !== undefined && isAdminOnlyEventType(event.type)) return false;
+  if (event.channelId === null) return true;
   return access.channelIds.has(event.channelId);
 }

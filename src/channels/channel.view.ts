@@ -45,6 +45,13 @@ export class ChannelResponse {
   @ApiProperty({ description: 'Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag' })
   humanAgentTag!: boolean;
 
+  @ApiProperty({
+    description:
+      "The absolute URL of this platform's webhook route, for the platform's console. In stream events it is " +
+      'absolute only when PUBLIC_URL is set; otherwise the path, to resolve against the server the client talks to',
+  })
+  webhookUrl!: string;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -66,7 +73,16 @@ export class ChannelMembersResponse {
 export type ChannelView = ChannelResponse;
 export type ChannelMembersView = ChannelMembersResponse;
 
-export function toChannelView(channel: ChannelEntity): ChannelView {
+/** The webhook route of a platform under `baseUrl` ('' gives the path alone). */
+export function webhookUrl(baseUrl: string, platform: Platform): string {
+  return `${baseUrl}/api/webhooks/${platform}`;
+}
+
+/**
+ * `baseUrl`: PUBLIC_URL, else the request's origin for a REST answer; events are not per request, so they use
+ * PUBLIC_URL or '' (the webhook path; clients resolve it against their own origin).
+ */
+export function toChannelView(channel: ChannelEntity, baseUrl: string): ChannelView {
   return {
     id: channel.id,
     platform: channel.platform,
@@ -75,6 +91,7 @@ export function toChannelView(channel: ChannelEntity): ChannelView {
     // credentials_encrypted is NOT NULL: every channel has credentials.
     hasCredentials: true,
     ...channelHealthView(channel),
+    webhookUrl: webhookUrl(baseUrl, channel.platform),
     createdAt: channel.createdAt.toISOString(),
     updatedAt: channel.updatedAt.toISOString(),
   };

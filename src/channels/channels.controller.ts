@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Inject,
   Delete,
   Get,
   HttpCode,
@@ -15,40 +16,54 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { PaginationQueryDto } from '../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ApiErrorResponses } from '../openapi/api-error-responses.decorator.js';
 import { ChannelMembersResponse, ChannelPageResponse, ChannelResponse } from './channel.view.js';
 import { ChannelsService } from './channels.service.js';
 import { CreateChannelDto } from './dto/create-channel.dto.js';
 import { SetChannelMembersDto } from './dto/set-channel-members.dto.js';
 import { UpdateChannelDto } from './dto/update-channel.dto.js';
+import { RequestOrigin } from './webhook-base-url.js';
 
 @ApiTags('channels')
 @ApiBearerAuth()
 @ApiErrorResponses(401)
 @Controller('channels')
 export class ChannelsController {
-  constructor(private readonly channels: ChannelsService) {}
+  constructor(
+    private readonly channels: ChannelsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Where the answers' webhookUrl points: PUBLIC_URL when set, else the origin of this request. */
+  private baseUrl(origin: string): string {
+    return this.config.publicUrl ?? origin;
+  }
 
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: ChannelResponse })
   @ApiErrorResponses(400, 403, 409)
-  createChannel(@CurrentUser() actor: AuthUser, @Body() dto: CreateChannelDto) {
-    return this.channels.createChannel(actor, dto);
+  createChannel(@CurrentUser() actor: AuthUser, @Body() dto: CreateChannelDto, @RequestOrigin() origin: string) {
+    return this.channels.createChannel(actor, dto, this.baseUrl(origin));
   }
 
   @Get()
   @ApiOkResponse({ type: ChannelPageResponse, description: 'Admins: every channel; agents: their member channels' })
   @ApiErrorResponses(400)
-  listChannels(@CurrentUser() actor: AuthUser, @Query() query: PaginationQueryDto) {
-    return this.channels.listChannels(actor, query);
+  listChannels(@CurrentUser() actor: AuthUser, @Query() query: PaginationQueryDto, @RequestOrigin() origin: string) {
+    return this.channels.listChannels(actor, query, this.baseUrl(origin));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ChannelResponse })
   @ApiErrorResponses(400, 404)
-  getChannel(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
-    return this.channels.getChannel(actor, id);
+  getChannel(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @RequestOrigin() origin: string,
+  ) {
+    return this.channels.getChannel(actor, id, this.baseUrl(origin));
   }
 
   @Patch(':id')
@@ -59,8 +74,9 @@ export class ChannelsController {
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateChannelDto,
+    @RequestOrigin() origin: string,
   ) {
-    return this.channels.updateChannel(actor, id, dto);
+    return this.channels.updateChannel(actor, id, dto, this.baseUrl(origin));
   }
 
   @Delete(':id')

@@ -146,6 +146,16 @@ export class ChannelsRepository {
     return rows.length;
   }
 
+  /** Which of `userIds` are agents of the workspace. */
+  async agentIds(workspaceId: string, userIds: string[], manager: EntityManager): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM users WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND role = 'agent'`,
+      [workspaceId, userIds],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /**
    * For the webhooks: the channels a payload's page / OA / business ids name, with their encrypted credentials
    * (a column never selected elsewhere). Across workspaces: the payload's ids are what routes it to one.

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { EventScope } from '../common/domain-events.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { pageSize, type Page, type PaginationQueryDto } from '../common/pagination.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { credentialProblems, toPlatformCredentials } from './channel-credentials.js';
@@ -21,14 +22,21 @@ export class ChannelsService {
     private readonly channels: ChannelsRepository,
     private readonly cipher: CredentialsCipher,
     private readonly transactions: TransactionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async createChannel(actor: AuthUser, dto: CreateChannelDto): Promise<ChannelView> {
+  /** Events are not per request: their webhookUrl is under PUBLIC_URL, or the bare path when it is unset. */
+  private get eventBaseUrl(): string {
+    return this.config.publicUrl ?? '';
+  }
+
+  /** `baseUrl` (here and below): where the answer's webhookUrl points (PUBLIC_URL or the request's origin). */
+  async createChannel(actor: AuthUser, dto: CreateChannelDto, baseUrl: string): Promise<ChannelView> {
     // The id is chosen here because it is the associated data of the credentials' encryption.
     const id = randomUUID();
     const credentials = toPlatformCredentials(dto.platform, dto.credentials);
-    const channel = await this.transactions.run(({ manager }) =>
-      this.channels.insertUnlessTaken(
+    const channel = await this.transactions.run(async (tx) => {
+      const inserted = await this.channels.insertUnlessTaken(
         {
           id,
           workspaceId: actor.workspaceId,
@@ -38,30 +46,32 @@ export class ChannelsService {
           credentialsEncrypted: this.cipher.encrypt(id, credentials),
           ...healthForNewCredentials(dto.platform, dto.credentials, new Date()),
         },
-        manager,
-      ),
-    );
+        tx.manager,
+      );
+      if (inserted) tx.emit('channel.created', channelScope(actor.workspaceId, id), toChannelView(inserted, this.eventBaseUrl));
+      return inserted;
+    });
     if (!channel)
       throw new ConflictError(`A ${dto.platform} channel with this externalId is already installed`);
-    return toChannelView(channel);
+    return toChannelView(channel, baseUrl);
   }
 
-  async listChannels(actor: AuthUser, query: PaginationQueryDto): Promise<Page<ChannelView>> {
+  async listChannels(actor: AuthUser, query: PaginationQueryDto, baseUrl: string): Promise<Page<ChannelView>> {
     const page = await this.channels.listVisible(actor, pageSize(query), query.cursor);
-    return { items: page.items.map(toChannelView), nextCursor: page.nextCursor };
+    return { items: page.items.map((channel) => toChannelView(channel, baseUrl)), nextCursor: page.nextCursor };
   }
 
-  async getChannel(actor: AuthUser, id: string): Promise<ChannelView> {
+  async getChannel(actor: AuthUser, id: string, baseUrl: string): Promise<ChannelView> {
     const channel = await this.channels.getVisible(actor, id);
     if (!channel) throw new NotFoundError('Channel not found');
-    return toChannelView(channel);
+    return toChannelView(channel, baseUrl);
   }
 
   /**
    * Renames, sets the human-agent tag, or replaces the credentials as a whole: new credentials make the channel
    * active again (its waiting replies then go out, in order). Emits `channel_updated`.
    */
-  async updateChannel(actor: AuthUser, id: string, dto: UpdateChannelDto): Promise<ChannelView> {
+  async updateChannel(actor: AuthUser, id: string, dto: UpdateChannelDto, baseUrl: string): Promise<ChannelView> {
     return this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundError('Channel not found');
@@ -77,19 +87,23 @@ export class ChannelsService {
       }
       if (dto.name !== undefined) changes.name = dto.name.trim();
       if (dto.humanAgentTag !== undefined) changes.humanAgentTag = dto.humanAgentTag;
-      if (Object.keys(changes).length === 0) return toChannelView(channel);
-      const updated = toChannelView(await this.channels.update(actor.workspaceId, id, changes, tx.manager));
-      tx.emit('channel.updated', channelScope(actor.workspaceId, id), updated);
-      return updated;
+      if (Object.keys(changes).length === 0) return toChannelView(channel, baseUrl);
+      const updated = await this.channels.update(actor.workspaceId, id, changes, tx.manager);
+      tx.emit('channel.updated', channelScope(actor.workspaceId, id), toChannelView(updated, this.eventBaseUrl));
+      return toChannelView(updated, baseUrl);
     });
   }
 
-  /** Deletes the channel with its conversations and messages; open streams lose it at once (access.changed). */
+  /**
+   * Deletes the channel with its conversations and messages. `channel_deleted` goes to its members and the
+   * admins before the streams lose the channel (access.changed).
+   */
   async deleteChannel(actor: AuthUser, id: string): Promise<void> {
     await this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundError('Channel not found');
       await this.channels.delete(actor.workspaceId, id, tx.manager);
+      tx.emit('channel.deleted', channelScope(actor.workspaceId, id), { id });
       tx.emit('access.changed', workspaceScope(actor), { kind: 'channel_deleted', channelId: id });
     });
   }
@@ -100,7 +114,11 @@ export class ChannelsService {
     return { channelId: id, userIds: await this.channels.memberIds(actor.workspaceId, id) };
   }
 
-  /** Sets the member set. Every id must be a user of this workspace, otherwise 400 and nothing changes. */
+  /**
+   * Sets the member set. Every id must be a user of this workspace, otherwise 400 and nothing changes. After the
+   * access change, `channel_members_changed` goes to the admins and the members; each agent added gets the
+   * channel as `channel_created` and each agent removed `channel_deleted`, on their own streams only.
+   */
   async setChannelMembers(
     actor: AuthUser,
     id: string,
@@ -110,6 +128,7 @@ export class ChannelsService {
     return this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundError('Channel not found');
+      const before = await this.channels.memberIds(actor.workspaceId, id, tx.manager);
       const known = await this.channels.replaceMembers(actor.workspaceId, id, userIds, tx.manager);
       if (known !== userIds.length)
         throw new ValidationError(['userIds must all be users of this workspace']);
@@ -119,6 +138,18 @@ export class ChannelsService {
         channelId: id,
         userIds: memberIds,
       });
+      const scope = channelScope(actor.workspaceId, id);
+      tx.emit('channel.members_changed', scope, { channelId: id, userIds: memberIds });
+      const added = memberIds.filter((userId) => !before.includes(userId));
+      const removed = before.filter((userId) => !memberIds.includes(userId));
+      // Admins see every channel anyway: only agents' lists gain or lose it.
+      const agents = new Set(await this.channels.agentIds(actor.workspaceId, [...added, ...removed], tx.manager));
+      const view = toChannelView(channel, this.eventBaseUrl);
+      for (const userId of added) if (agents.has(userId)) tx.emit('channel.created', { ...scope, userId }, view);
+      for (const userId of removed) {
+        // Not the channel's scope: the agent may no longer see it.
+        if (agents.has(userId)) tx.emit('channel.deleted', { ...workspaceScope(actor), userId }, { id });
+      }
       return { channelId: id, userIds: memberIds };
     });
   }

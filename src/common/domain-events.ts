@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { ChannelView } from '../channels/channel.view.js';
+import type { ChannelMembersView, ChannelView } from '../channels/channel.view.js';
 import type { ConversationView } from '../conversations/conversation.view.js';
 import type { CustomerView } from '../customers/customer.view.js';
 import type { MessageView } from '../messages/message.view.js';
 import type { ConversationReadView } from '../conversations/read-state/conversation-read.view.js';
+import type { UserView } from '../users/user.view.js';
 
 /**
  * The one typed map of domain events: internal name → payload. The payload is exactly the `data` of the
@@ -25,6 +26,16 @@ export interface DomainEventPayloads {
   'conversation.read': ConversationReadView;
   /** A change of a channel's health (status, statusReason, tokenExpiresAt) or of its settings (PATCH). */
   'channel.updated': ChannelView;
+  /** A new channel (admins), or a channel an agent was just added to (that agent only, EventScope.userId). */
+  'channel.created': ChannelView;
+  /** A deleted channel (its members and admins), or one an agent was removed from (that agent only). */
+  'channel.deleted': { id: string };
+  /** A channel's member set after PUT /api/channels/:id/members (admins and the members). */
+  'channel.members_changed': ChannelMembersView;
+  /** Users of the workspace: admin-only (ADMIN_ONLY_EVENT_TYPES). */
+  'user.created': UserView;
+  'user.updated': UserView;
+  'user.deleted': { id: string };
   /** Who may see what changed: logged in order with the data so every instance updates its streams at once. */
   'access.changed': AccessChange;
 }
@@ -47,6 +58,12 @@ export const WIRE_EVENT_TYPES = {
   'message.updated': 'message_updated',
   'conversation.read': 'conversation_read',
   'channel.updated': 'channel_updated',
+  'channel.created': 'channel_created',
+  'channel.deleted': 'channel_deleted',
+  'channel.members_changed': 'channel_members_changed',
+  'user.created': 'user_created',
+  'user.updated': 'user_updated',
+  'user.deleted': 'user_deleted',
   'access.changed': 'access_changed',
 } as const satisfies Record<DomainEventName, string>;
 
@@ -64,7 +81,19 @@ export const CLIENT_EVENT_TYPES: readonly WireEventType[] = [
   'conversation_read',
   'channel_updated',
   'message_updated',
+  'channel_created',
+  'channel_deleted',
+  'channel_members_changed',
+  'user_created',
+  'user_updated',
+  'user_deleted',
 ];
+/** Events only admins receive, on the stream and from GET /api/events, whatever their scope. */
+export const ADMIN_ONLY_EVENT_TYPES: readonly WireEventType[] = ['user_created', 'user_updated', 'user_deleted'];
+const ADMIN_ONLY = new Set<string>(ADMIN_ONLY_EVENT_TYPES);
+export function isAdminOnlyEventType(type: string): boolean {
+  return ADMIN_ONLY.has(type);
+}
 /** Events that are never stored: no `id:`, never replayed, not in GET /api/events (realtime/ephemeral/). */
 export const EPHEMERAL_EVENT_TYPES = ['agent_activity', 'presence_changed'] as const;
 export type EphemeralEventType = (typeof EPHEMERAL_EVENT_TYPES)[number];

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       logLevel: 'info',
       trustProxy: ['loopback'],
+      publicUrl: undefined,
     });
     expect(config.credentialsKey).toHaveLength(32);
   });
@@ -71,6 +72,8 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['TRUST_PROXY', 'loopback,not-an-address'],
     ['TRUST_PROXY', '-1'],
+    ['PUBLIC_URL', 'crm.example.com'],
+    ['PUBLIC_URL', 'ftp://crm.example.com'],
   ])('stops with a message naming %s for %j', (variable, value) => {
     const attempt = () => loadConfig({ DATA_DIR: freshDir(), [variable]: value });
     expect(attempt).toThrow(ConfigError);
@@ -98,6 +101,13 @@ describe('loadConfig', () => {
     expect(parseTrustProxy('X', 'linklocal,uniquelocal')).toEqual(['linklocal', 'uniquelocal']);
     expect(() => parseTrustProxy('X', 'fd00::/255.0.0.0')).toThrow('X');
     expect(() => parseTrustProxy('X', '10.0.0.1/8/8')).toThrow('X');
+  });
+
+  it('takes PUBLIC_URL without its trailing slashes', () => {
+    expect(loadConfig({ DATA_DIR: freshDir(), PUBLIC_URL: 'https://crm.example.com/inbox/' }).publicUrl).toBe(
+      'https://crm.example.com/inbox',
+    );
+    expect(loadConfig({ DATA_DIR: freshDir(), PUBLIC_URL: '  ' }).publicUrl).toBeUndefined();
   });
 
   it('parses durations', () => {

@@ -46,6 +46,8 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** `host:port` entries inbound downloads may reach although they resolve to loopback/private addresses. */
   mediaFetchAllowHosts: string[];
+  /** The server's public base URL (no trailing slash), for channels' `webhookUrl`; unset: the request's origin. */
+  publicUrl: string | undefined;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -231,5 +233,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mediaDir: resolve(env.MEDIA_DIR?.trim() || join(dataDir, 'media')),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 26214400, 1),
     mediaFetchAllowHosts: parseAllowHosts('MEDIA_FETCH_ALLOW_HOSTS', env.MEDIA_FETCH_ALLOW_HOSTS),
+    publicUrl: env.PUBLIC_URL?.trim() ? url(env, 'PUBLIC_URL', '') : undefined,
   };
 }

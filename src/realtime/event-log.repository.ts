@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { INTERNAL_EVENT_TYPES } from '../common/domain-events.js';
+import { ADMIN_ONLY_EVENT_TYPES, INTERNAL_EVENT_TYPES } from '../common/domain-events.js';
 import { queryRows } from '../database/postgres-errors.js';
 import type { EventRow } from './relayed-event.js';
 import type { StreamFilters } from './stream-filters.js';
@@ -42,6 +42,7 @@ export class EventLogRepository {
       .where('event.id > :afterId', { afterId })
       .andWhere('event.type NOT IN (:...internalTypes)', { internalTypes: INTERNAL_EVENT_TYPES });
     this.access.scope(query, actor, 'event', 'channel_id');
+    if (actor.role !== 'admin') query.andWhere('event.type NOT IN (:...adminOnlyTypes)', { adminOnlyTypes: ADMIN_ONLY_EVENT_TYPES });
     query.andWhere('(event.user_id IS NULL OR event.user_id = :eventUserId)', { eventUserId: actor.id });
     if (filters.types) query.andWhere('event.type IN (:...types)', { types: [...filters.types] });
     if (filters.conversationId) query.andWhere('event.conversation_id = :conversationId', { conversationId: filters.conversationId });

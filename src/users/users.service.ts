@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
+import type { EventScope } from '../common/domain-events.js';
 import { hashPassword } from '../auth/password-hasher.js';
 import { RefreshTokensRepository } from '../auth/sessions/refresh-tokens.repository.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -19,13 +20,16 @@ export class UsersService {
 
   async createUser(actor: AuthUser, dto: CreateUserDto): Promise<UserView> {
     const passwordHash = await hashPassword(dto.password);
-    return this.transactions.run(async ({ manager }) => {
-      if (await this.users.emailTaken(dto.email, manager)) throw new ConflictError('Email is already registered');
-      const user = await this.users.insert(
-        { workspaceId: actor.workspaceId, email: dto.email.trim(), name: dto.name.trim(), role: dto.role, passwordHash },
-        manager,
+    return this.transactions.run(async (tx) => {
+      if (await this.users.emailTaken(dto.email, tx.manager)) throw new ConflictError('Email is already registered');
+      const user = toUserView(
+        await this.users.insert(
+          { workspaceId: actor.workspaceId, email: dto.email.trim(), name: dto.name.trim(), role: dto.role, passwordHash },
+          tx.manager,
+        ),
       );
-      return toUserView(user);
+      tx.emit('user.created', workspaceScope(actor), user);
+      return user;
     });
   }
 
@@ -39,7 +43,7 @@ export class UsersService {
     return toUserView(user);
   }
 
-  /** A role change takes effect on the user's open streams at once (they are closed; the client reconnects). */
+  /** A change of name, role or password emits `user_updated` (admins only). A role change takes effect on the user's open streams at once (they are closed; the client reconnects). */
   async updateUser(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
     const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
     return this.transactions.run(async (tx) => {
@@ -52,10 +56,12 @@ export class UsersService {
       const updated = await this.users.update(actor.workspaceId, id, changes, tx.manager);
       // A new password ends every sign-in of the user: whoever knew the old one keeps no session.
       if (passwordHash) await this.refreshTokens.revokeAllOfUser(actor.workspaceId, id, tx.manager);
+      const view = toUserView(updated);
+      tx.emit('user.updated', workspaceScope(actor), view);
       if (updated.role !== user.role) {
-        tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
+        tx.emit('access.changed', workspaceScope(actor), { kind: 'user_changed', userId: id });
       }
-      return toUserView(updated);
+      return view;
     });
   }
 
@@ -65,7 +71,13 @@ export class UsersService {
       const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
       if (!user) throw new NotFoundError('User not found');
       await this.users.delete(actor.workspaceId, id, tx.manager);
-      tx.emit('access.changed', { workspaceId: actor.workspaceId, channelId: null, conversationId: null }, { kind: 'user_changed', userId: id });
+      tx.emit('user.deleted', workspaceScope(actor), { id });
+      tx.emit('access.changed', workspaceScope(actor), { kind: 'user_changed', userId: id });
     });
   }
+}
+
+/** User events are workspace-wide; they are admin-only by type (ADMIN_ONLY_EVENT_TYPES). */
+function workspaceScope(actor: AuthUser): EventScope {
+  return { workspaceId: actor.workspaceId, channelId: null, conversationId: null };
 }

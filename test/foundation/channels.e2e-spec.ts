@@ -47,6 +47,7 @@ describe('channels', () => {
       tokenExpiresAt: null,
       canRefreshToken: false,
       humanAgentTag: false,
+      webhookUrl: `${t.baseUrl}/api/webhooks/facebook`,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -2,6 +2,9 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { AttentionProvider } from './attention/attention-provider';
 import { AuthProvider, useAuth } from './auth/auth-provider';
+import { AdminOnly } from './admin/admin-only';
+import { ChannelsPage } from './admin/channels-page';
+import { UsersPage } from './admin/users-page';
 import { SignInPage } from './auth/sign-in-page';
 import { CustomersPage } from './customers/customers-page';
 import { MessageManagementClient } from './inbox/message-management-client';
@@ -32,6 +35,13 @@ export function AppRoutes() {
           <Route path="/inbox" element={<MessageManagementClient />} />
           <Route path="/inbox/:conversationId" element={<MessageManagementClient />} />
           <Route path="/customers" element={<CustomersPage />} />
+          <Route path="/admin" element={<AdminOnly />}>
+            <Route path="users" element={<UsersPage />} />
+            <Route path="channels" element={<ChannelsPage />} />
+            <Route path="channels/:channelId" element={<ChannelsPage />} />
+            <Route index element={<Navigate to="/admin/channels" replace />} />
+            <Route path="*" element={<Navigate to="/admin/channels" replace />} />
+          </Route>
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Route>
       </Route>

@@ -156,6 +156,6 @@ export class TokenRefreshService {
       updated.status !== channel.status ||
       updated.statusReason !== channel.statusReason ||
       updated.tokenExpiresAt?.getTime() !== channel.tokenExpiresAt?.getTime();
-    if (healthChanged) tx.emit('channel.updated', channelScope(channel.workspaceId, channel.id), toChannelView(updated));
+    if (healthChanged) tx.emit('channel.updated', channelScope(channel.workspaceId, channel.id), toChannelView(updated, this.config.publicUrl ?? ''));
   }
 }

@@ -3,9 +3,10 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { WireEventType } from '../../common/domain-events.js';
 import { SharedConversationResponse } from '../../conversations/conversation.view.js';
 import { ConversationReadResponse } from '../../conversations/read-state/conversation-read.view.js';
-import { ChannelResponse } from '../../channels/channel.view.js';
+import { ChannelMembersResponse, ChannelResponse } from '../../channels/channel.view.js';
 import { CustomerResponse } from '../../customers/customer.view.js';
 import { MessageResponse } from '../../messages/message.view.js';
+import { UserResponse } from '../../users/user.view.js';
 
 /*
  * The `data` of every event a client can receive on GET /api/events/stream (docs/realtime.md), one
@@ -49,6 +50,36 @@ export class CustomerDeletedEvent {
   description: '`event: channel_updated` — the channel after a change of its health or settings (members and admins)',
 })
 export class ChannelUpdatedEvent extends ChannelResponse {}
+
+@ApiSchema({
+  description:
+    '`event: channel_created` — a new channel (admins), or a channel the receiving agent was just added to (that agent only)',
+})
+export class ChannelCreatedEvent extends ChannelResponse {}
+
+@ApiSchema({
+  description:
+    '`event: channel_deleted` — a deleted channel (members and admins), or one the receiving agent was removed from (that agent only)',
+})
+export class ChannelDeletedEvent {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+}
+
+@ApiSchema({ description: '`event: channel_members_changed` — the member set after PUT /api/channels/:id/members (admins and members)' })
+export class ChannelMembersChangedEvent extends ChannelMembersResponse {}
+
+@ApiSchema({ description: '`event: user_created` — admins only' })
+export class UserCreatedEvent extends UserResponse {}
+
+@ApiSchema({ description: '`event: user_updated` — the user after a change of name, role or password (admins only)' })
+export class UserUpdatedEvent extends UserResponse {}
+
+@ApiSchema({ description: '`event: user_deleted` — admins only' })
+export class UserDeletedEvent {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+}
 
 @ApiSchema({ description: '`event: connected` — the first frame of every stream (after `retry:`); no `id:`' })
 export class ConnectedEvent {
@@ -94,6 +125,12 @@ export const DOMAIN_EVENT_SCHEMAS = {
   conversation_read: ConversationReadEvent,
   channel_updated: ChannelUpdatedEvent,
   message_updated: MessageUpdatedEvent,
+  channel_created: ChannelCreatedEvent,
+  channel_deleted: ChannelDeletedEvent,
+  channel_members_changed: ChannelMembersChangedEvent,
+  user_created: UserCreatedEvent,
+  user_updated: UserUpdatedEvent,
+  user_deleted: UserDeletedEvent,
 } as const satisfies Record<ClientEventType, Type>;
 
 @ApiSchema({ description: '`event: agent_activity` — ephemeral (no `id:`): another agent viewing or typing; expire it at expiresAt' })

@@ -14,6 +14,7 @@ export type MessageStatus = Schemas['MessageStatus'];
 
 export type User = Schemas['UserResponse'];
 export type Channel = Schemas['ChannelResponse'];
+export type ChannelMembers = Schemas['ChannelMembersResponse'];
 export type CustomerIdentity = Schemas['CustomerIdentityResponse'];
 export type Customer = Schemas['CustomerResponse'];
 export type Conversation = Schemas['ConversationResponse'];
@@ -56,6 +57,12 @@ interface StreamEventSchemaNames {
   conversation_read: 'ConversationReadEvent';
   channel_updated: 'ChannelUpdatedEvent';
   message_updated: 'MessageUpdatedEvent';
+  channel_created: 'ChannelCreatedEvent';
+  channel_deleted: 'ChannelDeletedEvent';
+  channel_members_changed: 'ChannelMembersChangedEvent';
+  user_created: 'UserCreatedEvent';
+  user_updated: 'UserUpdatedEvent';
+  user_deleted: 'UserDeletedEvent';
 }
 
 export type StreamEventMap = { [K in StreamEventType]: Schemas[StreamEventSchemaNames[K]] };

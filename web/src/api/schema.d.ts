@@ -351,6 +351,12 @@ export interface paths {
          *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
          *     - `channel_updated`: [ChannelUpdatedEvent](#/components/schemas/ChannelUpdatedEvent)
          *     - `message_updated`: [MessageUpdatedEvent](#/components/schemas/MessageUpdatedEvent)
+         *     - `channel_created`: [ChannelCreatedEvent](#/components/schemas/ChannelCreatedEvent)
+         *     - `channel_deleted`: [ChannelDeletedEvent](#/components/schemas/ChannelDeletedEvent)
+         *     - `channel_members_changed`: [ChannelMembersChangedEvent](#/components/schemas/ChannelMembersChangedEvent)
+         *     - `user_created`: [UserCreatedEvent](#/components/schemas/UserCreatedEvent)
+         *     - `user_updated`: [UserUpdatedEvent](#/components/schemas/UserUpdatedEvent)
+         *     - `user_deleted`: [UserDeletedEvent](#/components/schemas/UserDeletedEvent)
          *     - `agent_activity`: [AgentActivityEvent](#/components/schemas/AgentActivityEvent)
          *     - `presence_changed`: [PresenceChangedEvent](#/components/schemas/PresenceChangedEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
@@ -626,6 +632,47 @@ export interface components {
             currentPassword: string;
             newPassword: string;
         };
+        /** @description `event: channel_created` — a new channel (admins), or a channel the receiving agent was just added to (that agent only) */
+        ChannelCreatedEvent: {
+            /** @description The credentials let the server refresh the access token itself */
+            canRefreshToken: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Page id, OA id or TikTok business account id, as the webhooks carry it */
+            externalId: string;
+            /** @description Always true: credentials are stored but never shown */
+            hasCredentials: boolean;
+            /** @description Facebook: replies 24 h – 7 d after the last customer message use the HUMAN_AGENT tag */
+            humanAgentTag: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            platform: components["schemas"]["Platform"];
+            status: components["schemas"]["ChannelStatus"];
+            /** @description Why the channel needs reconnecting; null when active */
+            statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When the access token expires; null while unknown
+             */
+            tokenExpiresAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The absolute URL of this platform's webhook route, for the platform's console. In stream events it is absolute only when PUBLIC_URL is set; otherwise the path, to resolve against the server the client talks to */
+            webhookUrl: string;
+        };
+        /** @description `event: channel_deleted` — a deleted channel (members and admins), or one the receiving agent was removed from (that agent only) */
+        ChannelDeletedEvent: {
+            /** Format: uuid */
+            id: string;
+        };
+        /** @description `event: channel_members_changed` — the member set after PUT /api/channels/:id/members (admins and members) */
+        ChannelMembersChangedEvent: {
+            /** Format: uuid */
+            channelId: string;
+            /** @description The agents who work this channel */
+            userIds: string[];
+        };
         ChannelMembersResponse: {
             /** Format: uuid */
             channelId: string;
@@ -662,6 +709,8 @@ export interface components {
             tokenExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The absolute URL of this platform's webhook route, for the platform's console. In stream events it is absolute only when PUBLIC_URL is set; otherwise the path, to resolve against the server the client talks to */
+            webhookUrl: string;
         };
         /** @enum {string} */
         ChannelStatus: "active" | "needs_reconnect";
@@ -691,6 +740,8 @@ export interface components {
             tokenExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The absolute URL of this platform's webhook route, for the platform's console. In stream events it is absolute only when PUBLIC_URL is set; otherwise the path, to resolve against the server the client talks to */
+            webhookUrl: string;
         };
         /** @description `event: connected` — the first frame of every stream (after `retry:`); no `id:` */
         ConnectedEvent: {
@@ -911,7 +962,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
-            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"] | components["schemas"]["ChannelUpdatedEvent"] | components["schemas"]["MessageUpdatedEvent"];
+            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"] | components["schemas"]["ChannelUpdatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["ChannelCreatedEvent"] | components["schemas"]["ChannelDeletedEvent"] | components["schemas"]["ChannelMembersChangedEvent"] | components["schemas"]["UserCreatedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["UserDeletedEvent"];
             /**
              * @description Event id (decimal string)
              * @example 1842
@@ -1214,7 +1265,7 @@ export interface components {
             workspaceName: string;
         };
         /** @enum {string} */
-        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read" | "channel_updated" | "message_updated";
+        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read" | "channel_updated" | "message_updated" | "channel_created" | "channel_deleted" | "channel_members_changed" | "user_created" | "user_updated" | "user_deleted";
         StreamTicketResponse: {
             /** Format: date-time */
             expiresAt: string;
@@ -1266,6 +1317,22 @@ export interface components {
             /** @example /api/media/00000000-0000-0000-0000-000000000000 */
             url: string;
         };
+        /** @description `event: user_created` — admins only */
+        UserCreatedEvent: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            workspaceId: string;
+        };
+        /** @description `event: user_deleted` — admins only */
+        UserDeletedEvent: {
+            /** Format: uuid */
+            id: string;
+        };
         UserPageResponse: {
             items: components["schemas"]["UserResponse"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -1283,6 +1350,17 @@ export interface components {
         };
         /** @enum {string} */
         UserRole: "admin" | "agent";
+        /** @description `event: user_updated` — the user after a change of name, role or password (admins only) */
+        UserUpdatedEvent: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            workspaceId: string;
+        };
         WebhookReceivedResponse: {
             /** @enum {boolean} */
             received: true;
@@ -2635,7 +2713,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, message_updated, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, message_updated, channel_created, channel_deleted, channel_members_changed, user_created, user_updated, user_deleted, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2729,7 +2807,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, message_updated, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, message_updated, channel_created, channel_deleted, channel_members_changed, user_created, user_updated, user_deleted, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;

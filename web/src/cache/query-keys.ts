@@ -5,6 +5,7 @@ export const queryKeys = {
   me: ['me'] as const,
   users: ['users'] as const,
   channels: ['channels'] as const,
+  channelMembers: (channelId: string) => ['channel-members', channelId] as const,
   conversationLists: ['conversations'] as const,
   conversations: (filters: ConversationFilters) => ['conversations', filters] as const,
   conversation: (id: string) => ['conversation', id] as const,

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { Channel, Conversation, Customer, Message } from '../api/models';
+import type { Channel, Conversation, Customer, Message, User } from '../api/models';
 import type { StreamEvent } from '../api/models';
 import {
   applyConversationRead,
@@ -108,5 +108,49 @@ export function applyStreamEvent(queryClient: QueryClient, event: StreamEvent): 
       );
       break;
     }
+    case 'channel_created':
+      applyChannelAppeared(queryClient, event.data);
+      break;
+    case 'channel_deleted':
+      applyChannelGone(queryClient, event.data.id);
+      break;
+    case 'channel_members_changed':
+      queryClient.setQueryData(queryKeys.channelMembers(event.data.channelId), event.data);
+      break;
+    case 'user_created':
+    case 'user_updated':
+      applyUser(queryClient, event.data);
+      break;
+    case 'user_deleted':
+      queryClient.setQueryData<User[]>(queryKeys.users, (list) => list?.filter((user) => user.id !== event.data.id));
+      break;
   }
+}
+
+/** A new channel, or one this agent was just added to: its conversations become visible too. */
+export function applyChannelAppeared(queryClient: QueryClient, channel: Channel): void {
+  queryClient.setQueryData<Channel[]>(queryKeys.channels, (list) =>
+    list && [...list.filter((cached) => cached.id !== channel.id), channel],
+  );
+  void queryClient.invalidateQueries({ queryKey: queryKeys.conversationLists });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.conversationCounts });
+}
+
+/** A deleted channel, or one this agent was removed from: it and its conversations leave the screens. */
+export function applyChannelGone(queryClient: QueryClient, channelId: string): void {
+  queryClient.setQueryData<Channel[]>(queryKeys.channels, (list) => list?.filter((cached) => cached.id !== channelId));
+  queryClient.removeQueries({ queryKey: queryKeys.channelMembers(channelId) });
+  eachCached<PagedList<Conversation>>(queryClient, queryKeys.conversationLists, (data) => ({
+    ...data,
+    pages: data.pages.map((page) => ({ ...page, items: page.items.filter((c) => c.channelId !== channelId) })),
+  }));
+  void queryClient.invalidateQueries({ queryKey: queryKeys.conversationCounts });
+}
+
+export function applyUser(queryClient: QueryClient, user: User): void {
+  queryClient.setQueryData<User[]>(queryKeys.users, (list) =>
+    list && (list.some((cached) => cached.id === user.id)
+      ? list.map((cached) => (cached.id === user.id ? user : cached))
+      : [...list, user]),
+  );
 }

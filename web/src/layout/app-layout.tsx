@@ -11,6 +11,8 @@ export function AppLayout() {
         <nav>
           <NavLink to="/inbox">Inbox</NavLink>
           <NavLink to="/customers">Customers</NavLink>
+          {user.role === 'admin' && <NavLink to="/admin/users">Users</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/channels">Channels</NavLink>}
         </nav>
         <ConnectionIndicator />
         <NotificationControl />

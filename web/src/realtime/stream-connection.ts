@@ -16,6 +16,12 @@ const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
   conversation_read: true,
   channel_updated: true,
   message_updated: true,
+  channel_created: true,
+  channel_deleted: true,
+  channel_members_changed: true,
+  user_created: true,
+  user_updated: true,
+  user_deleted: true,
 };
 const STREAM_EVENT_TYPES = Object.keys(LISTENED_EVENT_TYPES) as StreamEventType[];
 

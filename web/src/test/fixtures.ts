@@ -16,6 +16,7 @@ export function channel(overrides: Partial<Channel> = {}): Channel {
     tokenExpiresAt: null,
     canRefreshToken: false,
     humanAgentTag: false,
+    webhookUrl: 'http://localhost:3000/api/webhooks/facebook',
     createdAt: '2026-01-01T08:00:00.000Z',
     updatedAt: '2026-01-01T08:00:00.000Z',
     ...overrides,
