@@ -1,9 +1,11 @@
 import { NavLink, Outlet } from 'react-router';
+import { useCurrentUser } from '../auth/auth-provider';
 import { NotificationControl } from '../notifications/notification-control';
 import { AccountMenu } from './account-menu';
 import { ConnectionIndicator } from './connection-indicator';
 
 export function AppLayout() {
+  const user = useCurrentUser();
   return (
     <div className="app">
       <header className="topbar">
