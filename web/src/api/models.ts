@@ -48,6 +48,7 @@ export type StreamEventType = Schemas['StreamEventType'];
 interface StreamEventSchemaNames {
   new_message: 'NewMessageEvent';
   message_sent: 'MessageSentEvent';
+  message_updated: 'MessageUpdatedEvent';
   new_conversation: 'NewConversationEvent';
   conversation_updated: 'ConversationUpdatedEvent';
   customer_created: 'CustomerCreatedEvent';

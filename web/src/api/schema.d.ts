@@ -350,6 +350,7 @@ export interface paths {
          *     - `customer_deleted`: [CustomerDeletedEvent](#/components/schemas/CustomerDeletedEvent)
          *     - `conversation_read`: [ConversationReadEvent](#/components/schemas/ConversationReadEvent)
          *     - `channel_updated`: [ChannelUpdatedEvent](#/components/schemas/ChannelUpdatedEvent)
+         *     - `message_updated`: [MessageUpdatedEvent](#/components/schemas/MessageUpdatedEvent)
          *     - `agent_activity`: [AgentActivityEvent](#/components/schemas/AgentActivityEvent)
          *     - `presence_changed`: [PresenceChangedEvent](#/components/schemas/PresenceChangedEvent)
          *     - `connected`: [ConnectedEvent](#/components/schemas/ConnectedEvent)
@@ -414,6 +415,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MediaController_getMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/metrics": {
         parameters: {
             query?: never;
@@ -458,6 +475,22 @@ export interface paths {
         put?: never;
         /** The caller is active (keeps them online while their streams are open) */
         post: operations["PresenceController_reportPresenceActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["UploadsController_createUpload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -878,7 +911,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The event data; its schema is the one of `type` (NewMessageEvent for new_message, …) */
-            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"] | components["schemas"]["ChannelUpdatedEvent"];
+            data: components["schemas"]["NewMessageEvent"] | components["schemas"]["MessageSentEvent"] | components["schemas"]["NewConversationEvent"] | components["schemas"]["ConversationUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["ConversationReadEvent"] | components["schemas"]["ChannelUpdatedEvent"] | components["schemas"]["MessageUpdatedEvent"];
             /**
              * @description Event id (decimal string)
              * @example 1842
@@ -918,6 +951,16 @@ export interface components {
             messageId?: string;
         };
         MessageAttachmentResponse: {
+            /**
+             * Format: uuid
+             * @description Null until the file is stored
+             */
+            mediaId: string | null;
+            mimeType: string | null;
+            name: string | null;
+            /** @description The platform's URL (inbound); null for uploads */
+            originalUrl: string | null;
+            size: number | null;
             /** @example image */
             type: string;
             url: string;
@@ -978,6 +1021,30 @@ export interface components {
         };
         /** @enum {string} */
         MessageStatus: "received" | "pending" | "sent" | "delivered" | "read" | "failed";
+        /** @description `event: message_updated` — the whole message after its stored attachments changed */
+        MessageUpdatedEvent: {
+            attachments: components["schemas"]["MessageAttachmentResponse"][];
+            /** @description The id the sending client chose (idempotency) */
+            clientMessageId: string | null;
+            content: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** @description Why the platform send failed */
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The platform's id, once known */
+            platformMessageId: string | null;
+            sender: components["schemas"]["MessageSender"];
+            /**
+             * Format: uuid
+             * @description The agent who wrote it; null for customers and page echoes
+             */
+            senderUserId: string | null;
+            /** Format: date-time */
+            sentAt: string;
+            status: components["schemas"]["MessageStatus"];
+        };
         /** @description `event: new_conversation` — a new platform thread */
         NewConversationEvent: {
             /** Format: uuid */
@@ -1147,7 +1214,7 @@ export interface components {
             workspaceName: string;
         };
         /** @enum {string} */
-        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read" | "channel_updated";
+        StreamEventType: "new_message" | "message_sent" | "new_conversation" | "conversation_updated" | "customer_created" | "customer_updated" | "customer_deleted" | "conversation_read" | "channel_updated" | "message_updated";
         StreamTicketResponse: {
             /** Format: date-time */
             expiresAt: string;
@@ -1187,6 +1254,17 @@ export interface components {
             password?: string;
             /** @enum {string} */
             role?: "admin" | "agent";
+        };
+        UploadResponse: {
+            /** Format: uuid */
+            id: string;
+            mimeType: string;
+            name: string;
+            size: number;
+            /** @enum {string} */
+            type: "image" | "video" | "audio" | "file" | "sticker";
+            /** @example /api/media/00000000-0000-0000-0000-000000000000 */
+            url: string;
         };
         UserPageResponse: {
             items: components["schemas"]["UserResponse"][];
@@ -2557,7 +2635,7 @@ export interface operations {
     EventsController_listEvents: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, message_updated, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2651,7 +2729,7 @@ export interface operations {
     EventsController_openEventStream: {
         parameters: {
             query?: {
-                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, agent_activity, presence_changed */
+                /** @description Comma-separated event types: new_message, message_sent, new_conversation, conversation_updated, customer_created, customer_updated, customer_deleted, conversation_read, channel_updated, message_updated, agent_activity, presence_changed */
                 types?: string;
                 conversationId?: string;
                 channelId?: string;
@@ -2788,6 +2866,53 @@ export interface operations {
             };
         };
     };
+    MediaController_getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes (206 for a Range, 304 for a matching If-None-Match) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     MetricsController_getMetrics: {
         parameters: {
             query?: never;
@@ -2863,6 +2988,52 @@ export interface operations {
             };
             /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UploadsController_createUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (on webhooks: a missing or bad signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

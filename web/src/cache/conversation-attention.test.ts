@@ -51,7 +51,7 @@ describe('attention in the cache', () => {
       conversationId: 'c-1',
       content: 'Here is a photo',
       sentAt: '2026-01-01T11:00:00.000Z',
-      attachments: [{ type: 'image', url: '/x' }],
+      attachments: [{ type: 'image', url: '/x', mediaId: null, name: null, mimeType: null, size: null, originalUrl: null }],
     });
     apply('new_message', photo);
     apply('new_message', {

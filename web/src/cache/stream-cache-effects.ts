@@ -72,6 +72,12 @@ export function applyStreamEvent(queryClient: QueryClient, event: StreamEvent): 
     case 'message_sent':
       applyMessage(queryClient, event.data);
       break;
+    case 'message_updated': {
+      // Its stored attachments changed: replace the cached copy; nothing about attention moved.
+      const thread = queryClient.getQueryData<PagedList<Message>>(queryKeys.messages(event.data.conversationId));
+      if (thread) queryClient.setQueryData(queryKeys.messages(event.data.conversationId), upsertMessage(thread, event.data));
+      break;
+    }
     case 'conversation_read':
       applyConversationRead(queryClient, event.data);
       break;

@@ -8,6 +8,7 @@ import { isNewerEventId } from './event-ids';
 const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
   new_message: true,
   message_sent: true,
+  message_updated: true,
   new_conversation: true,
   conversation_updated: true,
   customer_created: true,
