@@ -15,7 +15,10 @@ export class MediaController {
 
   @Get(':id')
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The bytes (206 for a Range, 304 for a matching If-None-Match)' })
+  @ApiOkResponse({
+    description: 'The bytes (206 for a Range, 304 for a matching If-None-Match)',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiErrorResponses(400, 404)
   async getMedia(
     @CurrentUser() actor: AuthUser,

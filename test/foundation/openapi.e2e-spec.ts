@@ -29,6 +29,7 @@ interface Operation {
 const STREAM_EVENT_SCHEMAS: Record<string, string> = {
   new_message: 'NewMessageEvent',
   message_sent: 'MessageSentEvent',
+  message_updated: 'MessageUpdatedEvent',
   new_conversation: 'NewConversationEvent',
   conversation_updated: 'ConversationUpdatedEvent',
   customer_created: 'CustomerCreatedEvent',

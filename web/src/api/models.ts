@@ -49,6 +49,7 @@ export type StreamEventType = Schemas['StreamEventType'];
 interface StreamEventSchemaNames {
   new_message: 'NewMessageEvent';
   message_sent: 'MessageSentEvent';
+  message_updated: 'MessageUpdatedEvent';
   new_conversation: 'NewConversationEvent';
   conversation_updated: 'ConversationUpdatedEvent';
   customer_created: 'CustomerCreatedEvent';
@@ -56,7 +57,6 @@ interface StreamEventSchemaNames {
   customer_deleted: 'CustomerDeletedEvent';
   conversation_read: 'ConversationReadEvent';
   channel_updated: 'ChannelUpdatedEvent';
-  message_updated: 'MessageUpdatedEvent';
   channel_created: 'ChannelCreatedEvent';
   channel_deleted: 'ChannelDeletedEvent';
   channel_members_changed: 'ChannelMembersChangedEvent';

@@ -2960,7 +2960,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
             /** @description Invalid request: a malformed body, query or path id (every problem is listed) */
             400: {

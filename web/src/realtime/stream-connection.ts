@@ -8,6 +8,7 @@ import { isNewerEventId } from './event-ids';
 const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
   new_message: true,
   message_sent: true,
+  message_updated: true,
   new_conversation: true,
   conversation_updated: true,
   customer_created: true,
@@ -15,7 +16,6 @@ const LISTENED_EVENT_TYPES: Record<StreamEventType, true> = {
   customer_deleted: true,
   conversation_read: true,
   channel_updated: true,
-  message_updated: true,
   channel_created: true,
   channel_deleted: true,
   channel_members_changed: true,
