@@ -1,8 +1,18 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEventEnvelope } from '../common/domain-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { TRANSACTION_COMMITTED, TransactionRunner, type TransactionCommitted } from '../database/transaction-runner.js';
+import {
+  TRANSACTION_COMMITTED,
+  TransactionRunner,
+  type TransactionCommitted,
+} from '../database/transaction-runner.js';
 import { toMessageView } from '../messages/message.view.js';
 import { MediaDownloadsRepository, type PendingDownload } from './media-downloads.repository.js';
 import { mediaUrl } from './media.record.js';
@@ -60,8 +70,14 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
 
   @OnEvent('message.received', { suppressErrors: false })
   async queueDownloads({ event, manager }: DomainEventEnvelope<'message.received'>): Promise<void> {
-    const urls = event.data.attachments
-      .map((attachment, index) => ({ index, url: attachment.url, type: attachment.type, mediaId: attachment.mediaId }))
+    // Events committed by other paths (or older data) may carry no attachments at all.
+    const urls = (event.data.attachments ?? [])
+      .map((attachment, index) => ({
+        index,
+        url: attachment.url,
+        type: attachment.type,
+        mediaId: attachment.mediaId,
+      }))
       .filter((entry) => !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && isHttpUrl(entry.url));
     await this.downloads.enqueue(manager, event.workspaceId, event.data.id, urls);
   }
@@ -75,7 +91,9 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
     if (this.stopped) return;
     if (Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
       this.lastSweep = Date.now();
-      this.media.sweepOrphans().catch((error: unknown) => this.logger.warn(`media sweep failed: ${String(error)}`));
+      this.media
+        .sweepOrphans()
+        .catch((error: unknown) => this.logger.warn(`media sweep failed: ${String(error)}`));
     }
     const free = CONCURRENCY - this.running;
     if (free <= 0) return;
@@ -102,7 +120,9 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
       await this.download(download);
     } catch (error) {
       const permanent =
-        error instanceof PermanentFetchError || error instanceof MediaTooLargeError || error instanceof ValidationError;
+        error instanceof PermanentFetchError ||
+        error instanceof MediaTooLargeError ||
+        error instanceof ValidationError;
       const reason = error instanceof Error ? error.message : String(error);
       if (this.stopped) return;
       if (permanent || download.attempts >= MAX_ATTEMPTS) {
@@ -147,7 +167,11 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
         if (message) {
           tx.emit(
             'message.updated',
-            { workspaceId: message.workspaceId, channelId: message.channelId, conversationId: message.conversationId },
+            {
+              workspaceId: message.workspaceId,
+              channelId: message.channelId,
+              conversationId: message.conversationId,
+            },
             toMessageView(message),
           );
         }

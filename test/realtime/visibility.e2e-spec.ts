@@ -6,8 +6,16 @@ import { commitCustomerCreated, commitEvents } from '../support/realtime-helpers
 import { openSse, type SseReader } from '../support/sse-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+/** The messages' and customers' names a stream saw (channel_* events announce access changes, not content). */
 function names(reader: SseReader): string[] {
-  return reader.events().map((frame) => (JSON.parse(frame.data!) as { content?: string; name?: string }).content ?? JSON.parse(frame.data!).name);
+  return reader
+    .events()
+    .filter((frame) => !frame.event?.startsWith('channel_'))
+    .map(
+      (frame) =>
+        (JSON.parse(frame.data!) as { content?: string; name?: string }).content ??
+        JSON.parse(frame.data!).name,
+    );
 }
 
 describe('visibility at the moment of delivery', () => {
@@ -79,10 +87,17 @@ describe('visibility at the moment of delivery', () => {
       expect(names(streamB).filter((name) => name.startsWith('in '))).toEqual(['in B']);
       expect(streamA.text()).not.toContain('in B');
 
-      const forA = (await t.http().get('/api/events?after=0&types=new_message&limit=100').set(agentA.auth).expect(200)).body.items;
+      const forA = (
+        await t.http().get('/api/events?after=0&types=new_message&limit=100').set(agentA.auth).expect(200)
+      ).body.items;
       expect(forA.map((item: { data: { content: string } }) => item.data.content)).toEqual(['in A']);
-      const forAdmin = (await t.http().get('/api/events?after=0&types=new_message&limit=100').set(admin.auth).expect(200)).body.items;
-      expect(forAdmin.map((item: { data: { content: string } }) => item.data.content)).toEqual(['in A', 'in B']);
+      const forAdmin = (
+        await t.http().get('/api/events?after=0&types=new_message&limit=100').set(admin.auth).expect(200)
+      ).body.items;
+      expect(forAdmin.map((item: { data: { content: string } }) => item.data.content)).toEqual([
+        'in A',
+        'in B',
+      ]);
     } finally {
       [adminStream, streamA, streamB].forEach((reader) => reader.close());
     }
@@ -98,7 +113,9 @@ describe('visibility at the moment of delivery', () => {
       expect(names(streamA).filter((name) => !name.startsWith('marker'))).toEqual(['before removal']);
       expect(names(streamB).filter((name) => !name.startsWith('marker'))).toEqual(['after removal']);
       // Never leaks the old channel's events through the catch-up API either.
-      const forA = (await t.http().get('/api/events?after=0&types=new_message&limit=100').set(agentA.auth).expect(200)).body.items;
+      const forA = (
+        await t.http().get('/api/events?after=0&types=new_message&limit=100').set(agentA.auth).expect(200)
+      ).body.items;
       expect(forA).toEqual([]);
     } finally {
       streamA.close();
@@ -113,7 +130,11 @@ describe('visibility at the moment of delivery', () => {
     const streamA = await open(agentA);
     try {
       await messageIn(extra, 'extra before delete');
-      await t.http().delete(`/api/channels/${extra}`).set(admin.auth).expect((response) => expect([200, 204]).toContain(response.status));
+      await t
+        .http()
+        .delete(`/api/channels/${extra}`)
+        .set(admin.auth)
+        .expect((response) => expect([200, 204]).toContain(response.status));
       await messageIn(extra, 'extra after delete');
       await settle([streamA]);
       expect(names(streamA).filter((name) => name.startsWith('extra'))).toEqual(['extra before delete']);
