@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app';
 import type { User } from '../api/models';
 import { createQueryClient } from '../cache/query-client';
+import { accessTokenFrom, tokenStore } from '../auth/token-store';
 import { FakeEventSource } from '../test/fake-event-source';
 import { channel } from '../test/fixtures';
 
@@ -41,7 +42,7 @@ beforeEach(() => {
       return new Response(null, { status: 204 });
     }),
   );
-  localStorage.setItem('crm-inbox.accessToken', 'token');
+  tokenStore.set(accessTokenFrom('token', 3600));
 });
 
 afterEach(() => vi.unstubAllGlobals());
