@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { EventScope } from '../common/domain-events.js';
+import { workspaceScope } from '../common/domain-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { pageSize, type Page, type PaginationQueryDto } from '../common/pagination.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -104,7 +104,7 @@ export class ChannelsService {
       if (!channel) throw new NotFoundError('Channel not found');
       await this.channels.delete(actor.workspaceId, id, tx.manager);
       tx.emit('channel.deleted', channelScope(actor.workspaceId, id), { id });
-      tx.emit('access.changed', workspaceScope(actor), { kind: 'channel_deleted', channelId: id });
+      tx.emit('access.changed', workspaceScope(actor.workspaceId), { kind: 'channel_deleted', channelId: id });
     });
   }
 
@@ -133,7 +133,7 @@ export class ChannelsService {
       if (known !== userIds.length)
         throw new ValidationError(['userIds must all be users of this workspace']);
       const memberIds = await this.channels.memberIds(actor.workspaceId, id, tx.manager);
-      tx.emit('access.changed', workspaceScope(actor), {
+      tx.emit('access.changed', workspaceScope(actor.workspaceId), {
         kind: 'channel_members',
         channelId: id,
         userIds: memberIds,
@@ -148,7 +148,7 @@ export class ChannelsService {
       for (const userId of added) if (agents.has(userId)) tx.emit('channel.created', { ...scope, userId }, view);
       for (const userId of removed) {
         // Not the channel's scope: the agent may no longer see it.
-        if (agents.has(userId)) tx.emit('channel.deleted', { ...workspaceScope(actor), userId }, { id });
+        if (agents.has(userId)) tx.emit('channel.deleted', { ...workspaceScope(actor.workspaceId), userId }, { id });
       }
       return { channelId: id, userIds: memberIds };
     });
@@ -156,6 +156,3 @@ export class ChannelsService {
 }
 
 /** Access changes are internal events of the workspace; the channel is named in the data. */
-function workspaceScope(actor: AuthUser): EventScope {
-  return { workspaceId: actor.workspaceId, channelId: null, conversationId: null };
-}

@@ -112,6 +112,11 @@ export interface EventScope {
   userId?: string | null;
 }
 
+/** The scope of a workspace-wide event (customers, users, access changes): no channel, no conversation. */
+export function workspaceScope(workspaceId: string): EventScope {
+  return { workspaceId, channelId: null, conversationId: null };
+}
+
 export interface DomainEvent<K extends DomainEventName = DomainEventName> extends EventScope {
   name: K;
   data: DomainEventPayloads[K];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { EventScope } from '../common/domain-events.js';
+import { workspaceScope } from '../common/domain-events.js';
 import { pageSize, type Page } from '../common/pagination.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { toCustomerView, type CustomerView } from './customer.view.js';
@@ -25,10 +25,6 @@ function normalizedChanges(dto: CreateCustomerDto): Partial<Pick<CustomerFields,
   return changes;
 }
 
-/** Customer events are workspace-wide: every user of the workspace may see customers. */
-function customerScope(actor: AuthUser): EventScope {
-  return { workspaceId: actor.workspaceId, channelId: null, conversationId: null };
-}
 
 @Injectable()
 export class CustomersService {
@@ -58,7 +54,7 @@ export class CustomersService {
       const customer = toCustomerView(
         await this.customers.insert(actor.workspaceId, normalizedChanges(dto), tx.manager),
       );
-      tx.emit('customer.created', customerScope(actor), customer);
+      tx.emit('customer.created', workspaceScope(actor.workspaceId), customer);
       return customer;
     });
   }
@@ -75,7 +71,7 @@ export class CustomersService {
           (await this.customers.getWithIdentities(actor.workspaceId, id, tx.manager)) ?? current,
         );
       const customer = toCustomerView(await this.customers.update(actor.workspaceId, id, changes, tx.manager));
-      tx.emit('customer.updated', customerScope(actor), customer);
+      tx.emit('customer.updated', workspaceScope(actor.workspaceId), customer);
       return customer;
     });
   }
@@ -85,7 +81,7 @@ export class CustomersService {
       const customer = await this.customers.getForUpdate(actor.workspaceId, id, tx.manager);
       if (!customer) throw new NotFoundError('Customer not found');
       await this.customers.softDelete(actor.workspaceId, id, tx.manager);
-      tx.emit('customer.deleted', customerScope(actor), { id });
+      tx.emit('customer.deleted', workspaceScope(actor.workspaceId), { id });
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { EventScope } from '../common/domain-events.js';
+import { workspaceScope } from '../common/domain-events.js';
 import { hashPassword } from '../auth/password-hasher.js';
 import { RefreshTokensRepository } from '../auth/sessions/refresh-tokens.repository.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -28,7 +28,7 @@ export class UsersService {
           tx.manager,
         ),
       );
-      tx.emit('user.created', workspaceScope(actor), user);
+      tx.emit('user.created', workspaceScope(actor.workspaceId), user);
       return user;
     });
   }
@@ -57,9 +57,9 @@ export class UsersService {
       // A new password ends every sign-in of the user: whoever knew the old one keeps no session.
       if (passwordHash) await this.refreshTokens.revokeAllOfUser(actor.workspaceId, id, tx.manager);
       const view = toUserView(updated);
-      tx.emit('user.updated', workspaceScope(actor), view);
+      tx.emit('user.updated', workspaceScope(actor.workspaceId), view);
       if (updated.role !== user.role) {
-        tx.emit('access.changed', workspaceScope(actor), { kind: 'user_changed', userId: id });
+        tx.emit('access.changed', workspaceScope(actor.workspaceId), { kind: 'user_changed', userId: id });
       }
       return view;
     });
@@ -71,13 +71,10 @@ export class UsersService {
       const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
       if (!user) throw new NotFoundError('User not found');
       await this.users.delete(actor.workspaceId, id, tx.manager);
-      tx.emit('user.deleted', workspaceScope(actor), { id });
-      tx.emit('access.changed', workspaceScope(actor), { kind: 'user_changed', userId: id });
+      tx.emit('user.deleted', workspaceScope(actor.workspaceId), { id });
+      tx.emit('access.changed', workspaceScope(actor.workspaceId), { kind: 'user_changed', userId: id });
     });
   }
 }
 
 /** User events are workspace-wide; they are admin-only by type (ADMIN_ONLY_EVENT_TYPES). */
-function workspaceScope(actor: AuthUser): EventScope {
-  return { workspaceId: actor.workspaceId, channelId: null, conversationId: null };
-}

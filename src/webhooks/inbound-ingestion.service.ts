@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ChannelRef } from '../channels/entities/platform-channel.js';
-import type { EventScope } from '../common/domain-events.js';
+import { type EventScope, workspaceScope } from '../common/domain-events.js';
 import { conversationReplyWindow, NO_MESSAGES_YET, toConversationView } from '../conversations/conversation.view.js';
 import {
   ConversationsRepository,
@@ -264,8 +264,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       if (!concurrent) throw new Error('customer identity vanished while it was being created');
       return concurrent;
     }
-    const scope: EventScope = { workspaceId: channel.workspaceId, channelId: null, conversationId: null };
-    tx.emit('customer.created', scope, toCustomerView(created));
+    tx.emit('customer.created', workspaceScope(channel.workspaceId), toCustomerView(created));
     return created;
   }
 
