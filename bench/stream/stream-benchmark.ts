@@ -185,8 +185,8 @@ export async function runStreamScenario(
 }
 
 /** Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding). */
-async function publishAtRate(
-  target: StreamTarget,
+export async function publishAtRate(
+  target: Pick<StreamTarget, 'publish'>,
   events: number,
   eventsPerSecond: number,
   seqOf: (index: number) => number,

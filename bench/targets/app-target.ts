@@ -30,14 +30,20 @@ export class AppTarget implements StreamTarget {
   private server: ServerProcess | undefined;
   private token = '';
   private dataDir: string | undefined;
-  private readonly env = {
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    CREDENTIALS_KEY: randomBytes(32).toString('hex'),
-    SEED_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    LOG_LEVEL: 'warn',
-    SSE_MAX_CONNECTIONS_PER_USER: '100000',
-    SSE_HEARTBEAT_MS: '15000',
-  };
+  private readonly env: Record<string, string>;
+
+  /** `overrides`: environment on top of the defaults (the instances of one cluster share DATABASE_URL and secrets). */
+  constructor(overrides: Record<string, string> = {}) {
+    this.env = {
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      CREDENTIALS_KEY: randomBytes(32).toString('hex'),
+      SEED_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      SSE_MAX_CONNECTIONS_PER_USER: '100000',
+      SSE_HEARTBEAT_MS: '15000',
+      ...overrides,
+    };
+  }
 
   /** `port`: start on this port (a restart on the same address, for clients that reconnect); default a free one. */
   async start(options: { port?: number } = {}): Promise<{ server: ServerProcess } | { skipped: string }> {
