@@ -58,7 +58,9 @@ export async function runActivityCommand(options: ActivityCommandOptions, comman
     results.map(row),
   );
   log(table);
-  log(`activity reports accepted: ${typing.reports}, refused: ${typing.refused}`);
+  log(`activity reports accepted: ${typing.reports}, refused: ${typing.refused}, failed (timed out): ${typing.failed}`);
+  const split = costSplit(without, withActivity, options, scenario);
+  log(split);
   if (options.write) {
     replaceSection(
       resolve('BENCHMARKS.md'),
@@ -68,13 +70,44 @@ export async function runActivityCommand(options: ActivityCommandOptions, comman
         '',
         `Command: \`${commandLine}\` — ${new Date().toISOString()}, ${machineDescription()}. The machine was shared with other work; read differences of a few percent as noise.`,
         '',
-        `Durable \`customer_created\` events to ${scenario.streams} admin streams, ${scenario.events} events at ${scenario.eventsPerSecond}/s; in the second run ${options.agents} agents also report \`typing\` on one conversation every ${TYPING_INTERVAL_MS / 1000} s (${typing.reports} reports accepted, ${typing.refused} refused). Every stream can see that conversation, so each announced report is an \`agent_activity\` frame to every stream. "CPU / delivery" counts durable deliveries only, so the activity work shows up as a higher figure.`,
+        `Durable \`customer_created\` events to ${scenario.streams} admin streams, ${scenario.events} events at ${scenario.eventsPerSecond}/s; in the second run ${options.agents} agents also report \`typing\` on one conversation every ${TYPING_INTERVAL_MS / 1000} s (${typing.reports} reports accepted, ${typing.refused} refused, ${typing.failed} timed out). Every stream can see that conversation, so each announced report is an \`agent_activity\` frame to every stream. "CPU / delivery" counts durable deliveries only, so the activity work shows up as a higher figure.`,
         '',
         table,
+        '',
+        split,
         '',
         READING,
       ].join('\n'),
     );
   }
   return results.every((result) => !result.failed && (result.lost ?? 0) === 0);
+}
+
+/** Server CPU over the event phase (µs), from the per-delivery figure. */
+function phaseCpu(result: StreamRunResult): number {
+  return (result.cpuMicrosPerDelivery ?? Number.NaN) * (result.delivered ?? 0);
+}
+
+/**
+ * What the activity costs, and what the "within 10 %" target leaves it: the extra server CPU per second of
+ * the typing run, per report and per `agent_activity` frame (every stream sees every announced report),
+ * against 10 % of the durable work of the run without activity.
+ */
+function costSplit(without: StreamRunResult, withActivity: StreamRunResult, options: ActivityCommandOptions, scenario: StreamScenario): string {
+  // Both phases deliver the same durable events; the typing run's phase may last longer (activity flows at a
+  // rate, durable work is a count), so the difference is spread over the typing run's phase.
+  const extra = (phaseCpu(withActivity) - phaseCpu(without)) / (withActivity.eventPhaseSeconds ?? Number.NaN);
+  const reportsPerSecond = options.agents / (TYPING_INTERVAL_MS / 1000);
+  const framesPerSecond = reportsPerSecond * scenario.streams;
+  const budget = (0.1 * phaseCpu(without)) / (without.eventPhaseSeconds ?? Number.NaN);
+  const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+  return markdownTable(
+    ['figure', 'value'],
+    [
+      ['extra server CPU with activity', `${fixed(extra / 1000)} ms/s (${fixed(extra / 1e4)} % of a core)`],
+      ['reports / s, `agent_activity` frames / s (every stream sees each)', `${fixed(reportsPerSecond)} · ${fixed(framesPerSecond, 0)}`],
+      ['extra CPU per report · per frame', `${fixed(extra / reportsPerSecond, 0)} µs · ${fixed(extra / framesPerSecond, 2)} µs`],
+      ['10 % of the durable CPU of the run without activity', `${fixed(budget / 1000)} ms/s = ${fixed(budget / framesPerSecond, 2)} µs per frame`],
+    ],
+  );
 }

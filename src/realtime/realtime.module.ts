@@ -4,6 +4,7 @@ import { HealthChecks } from '../health/health-checks.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { EphemeralFanout } from './ephemeral/ephemeral-fanout.js';
 import { EphemeralPublisher } from './ephemeral/ephemeral-publisher.js';
+import { ClusterPeers } from './presence/cluster-peers.js';
 import { PresenceController } from './presence/presence.controller.js';
 import { PresenceRepository } from './presence/presence.repository.js';
 import { PresenceService } from './presence/presence.service.js';
@@ -55,6 +56,7 @@ import { StreamsService } from './streams.service.js';
     EphemeralFanout,
     PresenceRepository,
     PresenceService,
+    ClusterPeers,
   ],
   exports: [EventRelay, StreamHub, EventRetentionService, EphemeralPublisher, StreamRegistry, PresenceService],
 })

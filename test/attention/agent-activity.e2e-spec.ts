@@ -163,4 +163,19 @@ describe('agent activity (ephemeral, across instances)', () => {
     await report(one, colleague, 'dancing').expect(400);
     await one.http().post(`/api/conversations/${inbox.conversation.id}/activity`).set(colleague.auth).send({ kind: 'idle', extra: 1 }).expect(400);
   });
+
+  it('refuses a reporter removed from the channel as soon as the change reaches the instance, though it answered before', async () => {
+    await setChannelMembers(one, admin, inbox.channel.id, [reporter.user.id, colleague.user.id, outsider.user.id]);
+    const allowed = async () => (await report(two, outsider, 'idle')).status;
+    for (let attempt = 0; attempt < 40 && (await allowed()) !== 204; attempt++) await sleep(50);
+    await report(two, outsider, 'idle').expect(204);
+    await setChannelMembers(one, admin, inbox.channel.id, [reporter.user.id, colleague.user.id]);
+    // Well within the 10 s a remembered answer would otherwise hold.
+    let status = await allowed();
+    for (let attempt = 0; attempt < 40 && status !== 404; attempt++) {
+      await sleep(50);
+      status = await allowed();
+    }
+    expect(status).toBe(404);
+  });
 });

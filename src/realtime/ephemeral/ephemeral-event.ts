@@ -13,6 +13,16 @@ export interface EphemeralEvent {
   /** The user whose own streams do not get it (the reporter of an activity). */
   exceptUserId: string | null;
   data: Record<string, unknown>;
+  /** The instance that sent it (absent from instances that do not say). */
+  origin?: string;
+}
+
+/**
+ * What a starting instance NOTIFYs so the others know it exists: no workspace, so no stream receives it, and
+ * an instance that does not know it drops it the same way.
+ */
+export function instanceStarted(origin: string): EphemeralEvent {
+  return { type: 'presence_changed', workspaceId: '', channelId: null, conversationId: null, exceptUserId: null, data: {}, origin };
 }
 
 /** An SSE frame without `id:`, so it never moves a client's resume point. */

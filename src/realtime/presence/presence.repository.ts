@@ -57,6 +57,17 @@ export class PresenceRepository {
     );
   }
 
+  /** Live instances other than this one. */
+  async otherLiveInstances(instanceId: string, timeoutMs: number): Promise<number> {
+    const [row] = await queryRows<{ instances: number }>(
+      this.dataSource,
+      `SELECT count(*)::int AS instances FROM stream_instances
+        WHERE instance_id <> $1 AND heartbeat_at > now() - make_interval(secs => $2::double precision / 1000)`,
+      [instanceId, timeoutMs],
+    );
+    return row?.instances ?? 0;
+  }
+
   async removeInstance(instanceId: string): Promise<void> {
     await this.dataSource.query('DELETE FROM stream_instances WHERE instance_id = $1', [instanceId]);
   }

@@ -1,12 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { RateLimitedError } from '../../common/errors/domain-errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { TRANSACTION_COMMITTED, type TransactionCommitted } from '../../database/transaction-runner.js';
+import { instanceStarted } from '../ephemeral/ephemeral-event.js';
 import { EphemeralPublisher } from '../ephemeral/ephemeral-publisher.js';
 import { StreamRegistry } from '../stream-registry.js';
+import { ClusterPeers } from './cluster-peers.js';
 import { PresenceRepository, type PresenceChange, type PresenceStatus, type PresenceTimings } from './presence.repository.js';
 
 /** How often presence is re-evaluated (and pending activity written): away/offline changes show within this. */
@@ -29,7 +30,7 @@ export interface PresenceItem {
 @Injectable()
 export class PresenceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PresenceService.name);
-  readonly instanceId = randomUUID();
+  readonly instanceId: string;
   private readonly timings: PresenceTimings;
   private readonly pendingActivity = new Map<string, string>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -41,8 +42,10 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly presence: PresenceRepository,
     private readonly registry: StreamRegistry,
     private readonly publisher: EphemeralPublisher,
+    private readonly peers: ClusterPeers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    this.instanceId = peers.instanceId;
     this.timings = {
       awayMs: config.presenceAwayMs,
       offlineGraceMs: config.presenceOfflineGraceMs,
@@ -52,6 +55,10 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     await this.presence.heartbeat(this.instanceId);
+    // The others learn of this instance now, not at their next heartbeat: until then they would keep their
+    // ephemeral events to themselves.
+    await this.publisher.notify(instanceStarted(this.instanceId));
+    await this.lookForPeers();
     this.heartbeatTimer = setInterval(() => void this.beat(), this.config.instanceHeartbeatMs);
     this.heartbeatTimer.unref();
     const evaluateMs = Math.min(EVALUATE_MAX_MS, this.config.presenceAwayMs, Math.max(100, this.config.presenceOfflineGraceMs));
@@ -116,9 +123,15 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
       }
       await this.presence.syncCounts(this.instanceId, counts);
       await this.presence.expireDeadInstances(this.timings.instanceTimeoutMs);
+      await this.lookForPeers();
     } catch (error) {
       this.logger.warn({ err: error }, 'instance heartbeat failed');
     }
+  }
+
+  private async lookForPeers(): Promise<void> {
+    const observation = this.peers.observation;
+    this.peers.observed(await this.presence.otherLiveInstances(this.instanceId, this.timings.instanceTimeoutMs), observation);
   }
 
   private evaluateSoon(): void {

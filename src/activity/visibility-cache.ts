@@ -1,0 +1,57 @@
+/** How long a reporter's visibility of a conversation is taken as known without asking the database again. */
+export const VISIBILITY_TTL_MS = 10_000;
+/** Entries kept at most (oldest dropped first): a bound, not a working-set size. */
+export const VISIBILITY_MAX_ENTRIES = 10_000;
+
+/**
+ * Which conversations a user was just allowed to report on, and their channel. Typing and viewing repeat every
+ * few seconds on the same conversation: asking the database each time is one query per report for an answer
+ * that changes only with membership. Only positive answers are kept; the owner clears everything on any access
+ * change (membership, channel deleted, user changed) as the relay delivers it, and the TTL bounds the rest.
+ */
+export class VisibilityCache {
+  private readonly entries = new Map<string, { channelId: string; expiresAt: number }>();
+  private clears = 0;
+
+  constructor(
+    private readonly ttlMs = VISIBILITY_TTL_MS,
+    private readonly maxEntries = VISIBILITY_MAX_ENTRIES,
+  ) {}
+
+  /** The conversation's channel when the user was allowed to see it within the TTL, else undefined. */
+  get(userId: string, conversationId: string, now: number): string | undefined {
+    const key = `${userId}:${conversationId}`;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt > now) return entry.channelId;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  /** Changes at every clear: an answer read from the database before a clear is not stored after it. */
+  get generation(): number {
+    return this.clears;
+  }
+
+  set(userId: string, conversationId: string, channelId: string, now: number, generation: number): void {
+    if (generation !== this.clears) return;
+    const key = `${userId}:${conversationId}`;
+    this.entries.delete(key); // re-inserted last: Map order is the eviction order
+    this.entries.set(key, { channelId, expiresAt: now + this.ttlMs });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  clear(): void {
+    this.clears += 1;
+    this.entries.clear();
+  }
+
+  /** Drops expired entries. */
+  sweep(now: number): void {
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
