@@ -379,9 +379,12 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
         const url = new URL(request.url ?? '/', 'http://fake');
         const [, prefix, ...rest] = url.pathname.split('/');
         const path = '/' + rest.join('/');
-        const file = prefix === FILES_PREFIX && request.method === 'GET' ? files.get(rest.join('/')) : undefined;
+        const file =
+          prefix === FILES_PREFIX && request.method === 'GET' ? files.get(rest.join('/')) : undefined;
         if (file) {
-          response.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length }).end(file.body);
+          response
+            .writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length })
+            .end(file.body);
           return;
         }
         const platform = routeOf(prefix, path);
