@@ -94,15 +94,37 @@ export interface DemoAttachment {
   type: 'image' | 'file';
   /** What the customer says about it (shown as the caption on Zalo, in the demo's log line elsewhere). */
   caption: string;
+  /** The same, in Vietnamese. */
+  captionVi: string;
 }
 
 /** The files customers send, by name. */
 export const DEMO_ATTACHMENTS: DemoAttachment[] = [
-  { name: 'dress-beige.png', type: 'image', caption: 'This one, in beige' },
-  { name: 'shirt-blue.png', type: 'image', caption: 'Do you have this shirt?' },
-  { name: 'jacket-green.png', type: 'image', caption: 'The jacket I received' },
-  { name: 'receipt.png', type: 'image', caption: 'Here is my receipt' },
-  { name: 'order-list.pdf', type: 'file', caption: 'My order list' },
+  {
+    name: 'dress-beige.png',
+    type: 'image',
+    caption: 'This one, in beige',
+    captionVi: 'Mẫu này màu be nhé shop',
+  },
+  {
+    name: 'shirt-blue.png',
+    type: 'image',
+    caption: 'Do you have this shirt?',
+    captionVi: 'Shop có áo này không ạ?',
+  },
+  {
+    name: 'jacket-green.png',
+    type: 'image',
+    caption: 'The jacket I received',
+    captionVi: 'Áo khoác mình nhận được',
+  },
+  { name: 'receipt.png', type: 'image', caption: 'Here is my receipt', captionVi: 'Hoá đơn của mình đây ạ' },
+  {
+    name: 'order-list.pdf',
+    type: 'file',
+    caption: 'My order list',
+    captionVi: 'Danh sách đơn hàng của mình',
+  },
 ];
 
 export function demoFiles(): Record<string, FakeFile> {

@@ -94,7 +94,12 @@ export class DemoPlayer {
     this.sequence += 1;
     const id = `demo-live-${customer.platform}-${this.runId}-${this.sequence}`;
     const attachment = attachmentFor(customer);
-    const text = attachment ? attachment.caption : pick(LIVE_LINES[languageOf(customer)]);
+    const language = languageOf(customer);
+    const text = attachment
+      ? language === 'vi'
+        ? attachment.captionVi
+        : attachment.caption
+      : pick(LIVE_LINES[language]);
     return { customer, id, text, attachment, newcomer };
   }
 }

@@ -9,6 +9,7 @@ import { DEMO_USAGE, DemoUsageError, parseDemoOptions, type DemoOptions } from '
 import { DemoPlayer, type PlayedMessage } from './demo-player.js';
 import { DemoReceipts } from './demo-receipts.js';
 import { DemoSeed } from './demo-seed.js';
+import { Stopper, StopRequested } from './demo-stopper.js';
 import { loadOrCreateSignIn, saveSignIn, SIGN_IN_FILE, type DemoSignIn } from './demo-sign-in.js';
 import { WebhookPoster } from './demo-webhooks.js';
 
@@ -32,42 +33,8 @@ const shown = (path: string) => {
 };
 const clock = () => new Date().toTimeString().slice(0, 8);
 
-/** Thrown into the start-up when a stop was asked for before it finished. */
-class StopRequested extends Error {}
-
 /** A refusal the user can act on: printed without a stack. */
 class DemoProblem extends Error {}
-
-class Stopper {
-  private resolveRequested!: () => void;
-  readonly requested = new Promise<void>((resolve) => (this.resolveRequested = resolve));
-  private signals = 0;
-
-  constructor(private readonly force: () => void) {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => this.onSignal(signal));
-  }
-
-  /** Waits for `step`, unless a stop comes first. */
-  async unlessStopped<T>(step: Promise<T>): Promise<T> {
-    step.catch(() => undefined); // abandoned by a stop: its failure no longer matters
-    const stopped = this.requested.then(() => {
-      throw new StopRequested();
-    });
-    return Promise.race([step, stopped]);
-  }
-
-  private onSignal(signal: string): void {
-    this.signals += 1;
-    if (this.signals === 1) {
-      say(`\n${signal}: stopping the demo (again to force)…`);
-      this.resolveRequested();
-    } else {
-      say('Forced stop.');
-      this.force();
-      process.exit(130);
-    }
-  }
-}
 
 function printSignIn(options: DemoOptions, signIn: DemoSignIn): void {
   const width = Math.max(signIn.admin.email.length, ...signIn.agents.map((agent) => agent.email.length));
@@ -100,7 +67,7 @@ async function run(options: DemoOptions): Promise<number> {
   let fake: FakePlatforms | undefined;
   let player: DemoPlayer | undefined;
   let receipts: DemoReceipts | undefined;
-  const stopper = new Stopper(() => app?.killGroup());
+  const stopper = new Stopper(say, () => app?.killGroup());
   // Should the demo itself fail, the app (in its own process group) still shuts down by itself.
   process.once('uncaughtException', (error) => {
     say(`The demo failed: ${error.stack ?? String(error)}`);
