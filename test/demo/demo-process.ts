@@ -3,9 +3,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { descendantPids } from '../../bench/lib/process-stats.js';
 
-/** The built demo (`npm run demo` runs this after building). */
-export const DEMO_JS = resolve('dist/src/demo/demo.js');
-const SOURCES = resolve('src');
+/**
+ * The demo built into a folder of its own (inside node_modules, so the build still finds the packages): other
+ * tests rebuild dist/ with `nest build`, which empties it first, and must not pull the demo from under this one.
+ */
+const BUILD_DIR = resolve('node_modules/.cache/crm-inbox-demo-test');
+export const DEMO_JS = join(BUILD_DIR, 'src/demo/demo.js');
+const SOURCES = [resolve('src'), resolve('migrations')];
 const BUILD_TIMEOUT_MS = 240_000;
 
 function newestSource(directory: string): number {
@@ -17,13 +21,14 @@ function newestSource(directory: string): number {
   return newest;
 }
 
-/**
- * Compiles dist/ when the demo is missing or older than a source file, so the test runs the code it sees.
- * Plain tsc (not nest build, which empties dist/ first and would pull it from under other running tests).
- */
+/** Compiles the demo when it is missing or older than a source file, so the test runs the code it sees. */
 export function ensureDemoBuilt(): void {
-  if (existsSync(DEMO_JS) && statSync(DEMO_JS).mtimeMs >= newestSource(SOURCES)) return;
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit', timeout: BUILD_TIMEOUT_MS });
+  const newest = Math.max(...SOURCES.map(newestSource));
+  if (existsSync(DEMO_JS) && statSync(DEMO_JS).mtimeMs >= newest) return;
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], {
+    stdio: 'inherit',
+    timeout: BUILD_TIMEOUT_MS,
+  });
 }
 
 /** A process is running unless /proc no longer lists it or it is a zombie waiting to be reaped. */
@@ -41,7 +46,7 @@ export interface DemoExit {
   signal: NodeJS.Signals | null;
 }
 
-/** `node dist/src/demo/demo.js <args>` with its output collected, as a terminal would show it. */
+/** `node <build>/src/demo/demo.js <args>` with its output collected, as a terminal would show it. */
 export class DemoProcess {
   private output = '';
   private readonly waiters = new Set<() => void>();
