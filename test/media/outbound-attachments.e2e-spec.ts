@@ -128,6 +128,27 @@ describe('outbound attachments: validation before anything is stored', () => {
     await expectNothingStored(zalo, [small, large]);
   });
 
+  it('one upload sent concurrently with two messages goes with one of them only', async () => {
+    const { t } = context;
+    const image = await upload(t, agent, pngImage(9), 'contested.png');
+    const answers = await Promise.all(
+      [facebook, zalo].map((thread) =>
+        postMessage(t, agent, thread.conversationId, { content: 'mine', attachmentIds: [image] }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses[0]).toBe(202);
+    expect([400, 409]).toContain(statuses[1]);
+    const winner = answers.find((answer) => answer.status === 202)!;
+    expect((await mediaRow(t, image)).message_id).toBe(winner.body.id);
+    const stored = [
+      ...(await agentMessages(t, facebook.conversationId)),
+      ...(await agentMessages(t, zalo.conversationId)),
+    ].filter((row) => row.content === 'mine');
+    expect(stored.map((row) => row.id)).toEqual([winner.body.id]);
+    await waitForMessageStatus(t, winner.body.id as string, ['sent']);
+  });
+
   it('the same clientMessageId twice with attachments: one message, its parts sent once', async () => {
     const { t, fake } = context;
     const images = [await upload(t, agent, pngImage(6), 'one.png'), await upload(t, agent, pngImage(7), 'two.png')];

@@ -4,6 +4,8 @@
  * Failures, a restart between parts, receipts and echoes of any part.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { openSse } from '../support/sse-reader.js';
 import type { RecordedRequest } from '../support/fake-platforms.js';
 import {
@@ -204,6 +206,21 @@ describe('outbound attachments: the split sender', () => {
     expect((await messageParts(t, message.id as string)).map((part) => part.platform_message_id)).toEqual(['fb-ok-1', null, null]);
   });
 
+  it('a file gone from the store fails the message at its part, without a platform call for it', async () => {
+    const { t, fake } = context;
+    const thread = await openThread(context, 'tiktok');
+    const image = await upload(t, context.admin, pngImage(3), 'gone.png');
+    const [row] = await db(t).query('SELECT storage_key FROM media WHERE id = $1', [image]);
+    rmSync(join(t.config.mediaDir, row.storage_key as string));
+    const message = (
+      await postMessage(t, context.admin, thread.conversationId, { content: 'see', attachmentIds: [image] }).expect(202)
+    ).body;
+    const failed = await waitForMessageStatus(t, message.id as string, ['failed']);
+    expect(failed.error).toBe('the file is no longer stored (part 2 of 2; the earlier parts were sent)');
+    expect(fake.requests('tiktok_upload')).toHaveLength(0);
+    expect(fake.requests('tiktok').map((request) => request.body.message_type)).toEqual(['TEXT']);
+  });
+
   it('a transient failure of a part is retried with backoff for that part only', async () => {
     const { t, fake } = context;
     const thread = await openThread(context, 'tiktok');
@@ -234,6 +251,36 @@ describe('outbound attachments: the split sender', () => {
     const [row] = await agentMessages(t, thread.conversationId);
     expect(row.status).toBe('read');
   });
+
+  it.each<Platform>(['facebook', 'zalo', 'tiktok'])(
+    '%s: the echo of a part that arrives before the send answered records that part; no message is stored for it',
+    async (platform) => {
+      const { t, fake } = context;
+      const thread = await openThread(context, platform);
+      let answerSecond!: () => void;
+      const secondAnswered = new Promise<void>((resolve) => (answerSecond = resolve));
+      const success = (id: string) => fake.replies[platform].success(id);
+      fake.script(platform, success(`${platform}-flight-1`), async () => {
+        await secondAnswered;
+        return success(`${platform}-flight-2`);
+      });
+      const message = await sendTextAndImages(thread);
+      await fake.waitForRequests(platform, 2);
+      // The echo of the image part in flight (no text) comes first.
+      await deliver(t, echoOf(platform, thread, message.id as string, `${platform}-flight-2`, '')).expect(200);
+      expect((await messageParts(t, message.id as string)).map((part) => part.platform_message_id)).toEqual([
+        `${platform}-flight-1`,
+        `${platform}-flight-2`,
+        null,
+      ]);
+      answerSecond();
+      await waitForMessageStatus(t, message.id as string, ['sent']);
+      const stored = await agentMessages(t, thread.conversationId);
+      expect(stored.map((row) => row.id)).toEqual([message.id]);
+      expect(fake.requests(platform)).toHaveLength(3);
+      expect((await messageParts(t, message.id as string)).map((part) => part.attempts)).toEqual([1, 1, 1]);
+    },
+  );
 
   it('a receipt for a part that arrives while later parts are still going out applies once the message is sent', async () => {
     const { t, fake } = context;

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import type { Readable } from 'node:stream';
 import type { PlatformChannel } from '../../channels/entities/platform-channel.js';
 import { accessTokenOf } from '../../channels/channel-credentials.js';
 import { TokenRefreshService } from '../../channels/health/token-refresh.service.js';
@@ -45,6 +46,17 @@ type Delivery = (
 ) => Promise<SendResult>;
 
 const sendText: Delivery = (adapter, credentials, target) => adapter.send(credentials, target);
+
+/** Whether a stored file's bytes can be read at all (then closes the stream). */
+function canRead(stream: Readable): Promise<boolean> {
+  return new Promise((resolve) => {
+    stream.once('error', () => resolve(false));
+    stream.once('readable', () => {
+      stream.destroy();
+      resolve(true);
+    });
+  });
+}
 
 /**
  * Sends pending agent messages after their commit, from the durable queue in Postgres: woken by committed
@@ -204,7 +216,9 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     const { mediaId } = part;
     return async (adapter, credentials, target) => {
       const opened = mediaId === null ? null : await this.media.open(mediaId);
-      if (!opened) return { ok: false, retryable: false, error: 'the file is no longer stored' };
+      // A file gone from the store fails for good here, instead of as a broken upload (which would be retried).
+      if (!opened || !(await canRead(opened.stream())))
+        return { ok: false, retryable: false, error: 'the file is no longer stored' };
       const { record } = opened;
       return adapter.sendFile(credentials, target, {
         kind: mediaKindOf(record),
