@@ -153,8 +153,10 @@ describe('outbound attachments: validation before anything is stored', () => {
     const { t, fake } = context;
     const images = [await upload(t, agent, pngImage(6), 'one.png'), await upload(t, agent, pngImage(7), 'two.png')];
     const body = { content: 'both photos', attachmentIds: images, clientMessageId: 'attach-once' };
-    const first = await postMessage(t, agent, zalo.conversationId, body).expect(202);
-    const second = await postMessage(t, agent, zalo.conversationId, body).expect(202);
+    const thread = await openThread(context, 'zalo');
+    await setChannelMembers(t, context.admin, thread.channel.id, [agent.user.id]);
+    const first = await postMessage(t, agent, thread.conversationId, body).expect(202);
+    const second = await postMessage(t, agent, thread.conversationId, body).expect(202);
     expect(second.body.id).toBe(first.body.id);
     expect(first.body).toMatchObject({ status: 'pending', content: 'both photos', clientMessageId: 'attach-once' });
     expect(first.body.attachments).toEqual(
@@ -170,7 +172,7 @@ describe('outbound attachments: validation before anything is stored', () => {
     );
     await waitForMessageStatus(t, first.body.id as string, ['sent']);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await agentMessages(t, zalo.conversationId)).toHaveLength(1);
+    expect(await agentMessages(t, thread.conversationId)).toHaveLength(1);
     expect(await messageParts(t, first.body.id as string)).toHaveLength(3);
     expect(fake.requests('zalo')).toHaveLength(3);
     expect(fake.requests('zalo_upload_image')).toHaveLength(2);
