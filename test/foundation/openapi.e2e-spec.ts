@@ -112,7 +112,12 @@ describe('OpenAPI document', () => {
       'name',
       'platform',
     ]);
-    expect(Object.keys(schemas.SendMessageDto.properties).sort()).toEqual(['afterMessageId', 'clientMessageId', 'content']);
+    expect(Object.keys(schemas.SendMessageDto.properties).sort()).toEqual([
+      'afterMessageId',
+      'attachmentIds',
+      'clientMessageId',
+      'content',
+    ]);
   });
 
   it('is the committed docs/openapi.json', async () => {
