@@ -29,6 +29,27 @@ interface Props {
   refusal?: string | null;
 }
 
+/** Drawn, not an emoji: it shows the same without an emoji font. */
+function PaperclipIcon() {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      aria-hidden="true"
+    >
+      <path
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"
+      />
+    </svg>
+  );
+}
+
 function AttachButton({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled?: boolean }) {
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -41,7 +62,7 @@ function AttachButton({ onFiles, disabled }: { onFiles: (files: File[]) => void;
         disabled={disabled}
         onClick={() => input.current?.click()}
       >
-        📎
+        <PaperclipIcon />
       </button>
       <input
         ref={input}

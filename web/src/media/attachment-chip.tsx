@@ -20,9 +20,18 @@ export function AttachmentChipView({
       {chip.previewUrl ? (
         <img className="chip-thumbnail" src={chip.previewUrl} alt="" />
       ) : (
-        <span className="chip-icon" aria-hidden="true">
-          📄
-        </span>
+        <svg
+          className="chip-icon"
+          viewBox="0 0 24 24"
+          width="28"
+          height="28"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          aria-hidden="true"
+        >
+          <path strokeLinejoin="round" d="M6 2h8l5 5v15H6z M14 2v5h5" />
+        </svg>
       )}
       <span className="chip-text">
         <span className="chip-name">{chip.name}</span>{' '}
