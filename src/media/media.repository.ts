@@ -82,13 +82,15 @@ export class MediaRepository {
     return rows.length > 0;
   }
 
-  /** Links media to the message that carries it. */
-  async attachToMessage(workspaceId: string, ids: string[], messageId: string, manager?: EntityManager): Promise<void> {
-    if (ids.length === 0) return;
-    await this.manager(manager).query(
-      `UPDATE media SET message_id = $3 WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND message_id IS NULL`,
+  /** Links media to the message that carries it. Returns how many were linked (one already linked is not). */
+  async attachToMessage(workspaceId: string, ids: string[], messageId: string, manager?: EntityManager): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await queryRows<{ id: string }>(
+      this.manager(manager),
+      `UPDATE media SET message_id = $3 WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND message_id IS NULL RETURNING id`,
       [workspaceId, ids, messageId],
     );
+    return rows.length;
   }
 
   /**

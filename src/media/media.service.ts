@@ -156,7 +156,8 @@ export class MediaService {
     return this.media.findUsableUploads(actor, ids, UPLOAD_USABLE_MS, manager);
   }
 
-  attachToMessage(workspaceId: string, ids: string[], messageId: string, manager?: EntityManager): Promise<void> {
+  /** Returns how many uploads were linked (one already sent with another message is not). */
+  attachToMessage(workspaceId: string, ids: string[], messageId: string, manager?: EntityManager): Promise<number> {
     return this.media.attachToMessage(workspaceId, ids, messageId, manager);
   }
 

@@ -13,6 +13,8 @@ import {
   type MessageStatus,
 } from './entities/message.entity.js';
 import { messageFromRow, type MessageRow } from './entities/message.row.js';
+import type { MessagePart } from './message-parts.js';
+import { MessagePartsRepository } from './message-parts.repository.js';
 import {
   applyEarlyReceipt,
   keepUnmatchedReceipts,
@@ -27,6 +29,7 @@ export interface NewAgentMessage {
   conversationId: string;
   senderUserId: string;
   content: string;
+  attachments: MessageAttachment[];
   clientMessageId: string | null;
 }
 
@@ -60,6 +63,15 @@ export interface RecordedEcho {
 
 export type { ReceiptStatus } from './pending-receipts.js';
 
+/**
+ * Recording an accepted part: `recorded` (and `completed`, now `sent`, when it was the last), `already_recorded`
+ * (its id was known), or `not_pending` (the message moved on: sent from its echoes, or failed).
+ */
+export interface AcceptedPart {
+  outcome: 'recorded' | 'already_recorded' | 'not_pending';
+  completed: MessageEntity | null;
+}
+
 /** A claimed agent message with what sending it needs. */
 export interface ClaimedMessage {
   message: MessageEntity;
@@ -91,6 +103,11 @@ const REPLY_WINDOW_ON_INBOUND = `
   last_customer_message_at = CASE WHEN $4 = 'customer' THEN GREATEST(last_customer_message_at, $7)
     ELSE last_customer_message_at END`;
 
+/** The message `id` was sent in parts and one of them has a platform id among `ids` on channel $1. */
+function holdsPartId(id: string, ids: string): string {
+  return `${id} IN (SELECT p.message_id FROM message_parts p WHERE p.channel_id = $1 AND p.platform_message_id = ANY(${ids}::text[]))`;
+}
+
 /** The agent message (alias `failed`) counts in the conversation's (alias c) current reply window. */
 const COUNTED_IN_WINDOW = `(c.last_customer_message_at IS NULL OR failed.sent_at > c.last_customer_message_at)`;
 
@@ -105,7 +122,10 @@ const COUNTED_IN_WINDOW = `(c.last_customer_message_at IS NULL OR failed.sent_at
  */
 @Injectable()
 export class MessagesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly parts: MessagePartsRepository,
+  ) {}
 
   private manager(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
@@ -141,7 +161,7 @@ export class MessagesRepository {
       `INSERT INTO messages
          (workspace_id, channel_id, conversation_id, sender, sender_user_id, content, attachments, sent_at, status,
           client_message_id, next_attempt_at)
-       VALUES ($1, $2, $3, 'agent', $4, $5, '[]', now(), 'pending', $6, now())
+       VALUES ($1, $2, $3, 'agent', $4, $5, $7::jsonb, now(), 'pending', $6, now())
        ON CONFLICT (conversation_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
        RETURNING id`,
       [
@@ -151,6 +171,7 @@ export class MessagesRepository {
         message.senderUserId,
         message.content,
         message.clientMessageId,
+        JSON.stringify(message.attachments),
       ],
     );
     const [row] = rows;
@@ -249,7 +270,11 @@ export class MessagesRepository {
       `SELECT 1 FROM messages WHERE channel_id = $1 AND platform_message_id = $2 AND workspace_id = $3`,
       [channel.id, platformMessageId, channel.workspaceId],
     );
-    return rows.length > 0;
+    // Any part of one of our messages sent in parts is ours too.
+    return (
+      rows.length > 0 ||
+      this.parts.existsByPlatformId(manager, channel.workspaceId, channel.id, platformMessageId)
+    );
   }
 
   /**
@@ -268,6 +293,12 @@ export class MessagesRepository {
       [messageId, channel.id, channel.workspaceId],
     );
     if (current.length === 0) return null;
+    const parts = await this.parts.listParts(channel.workspaceId, messageId, { manager, lock: true });
+    if (parts.length > 0) {
+      // Every part echoes our id: the echo is of the part in flight (the first not yet recorded), if any.
+      const accepted = await this.acceptPart(manager, channel.workspaceId, messageId, 'in_flight', platformMessageId);
+      return accepted.completed ? { message: accepted.completed, statusChanged: true } : 'already_recorded';
+    }
     if (current[0].platform_message_id === platformMessageId) return 'already_recorded';
     if (current[0].platform_message_id !== null) return null;
     const rows: Array<MessageRow & { status_changed: boolean }> = await queryRows(
@@ -298,8 +329,9 @@ export class MessagesRepository {
 
   /**
    * The echo of an API send that carries no id of ours (Zalo, TikTok): the oldest claimed, still pending
-   * agent message of the conversation with the same text is the one in flight. Locked, so the sender's own
-   * status update waits and then finds it already sent.
+   * agent message of the conversation with the same text is the one in flight; for a message sent in parts,
+   * its part in flight. Locked, so the sender's own status update waits and then finds it already sent.
+   * `statusChanged` when the message became `sent` (a part that is not the last leaves it pending).
    */
   async recordEchoOnInFlightMessage(
     manager: EntityManager,
@@ -307,19 +339,93 @@ export class MessagesRepository {
     conversationId: string,
     content: string,
     platformMessageId: string,
-  ): Promise<MessageEntity | null> {
+  ): Promise<RecordedEcho | null> {
     const rows: MessageRow[] = await queryRows(
       manager,
       `UPDATE messages SET platform_message_id = $3, status = 'sent', error = NULL, next_attempt_at = NULL, updated_at = now()
         WHERE id = (SELECT id FROM messages
                      WHERE conversation_id = $1 AND workspace_id = $4 AND sender = 'agent' AND status = 'pending'
                        AND platform_message_id IS NULL AND send_attempts > 0 AND content = $2
+                       AND NOT EXISTS (SELECT 1 FROM message_parts p WHERE p.message_id = messages.id)
                      ORDER BY created_at LIMIT 1 FOR UPDATE)
           AND status = 'pending'
         RETURNING *`,
       [conversationId, content, platformMessageId, workspaceId],
     );
-    return rows[0] ? messageFromRow(await applyEarlyReceipt(manager, rows[0])) : null;
+    if (rows[0]) return { message: messageFromRow(await applyEarlyReceipt(manager, rows[0])), statusChanged: true };
+    return this.recordEchoOnPartInFlight(manager, workspaceId, conversationId, content, platformMessageId);
+  }
+
+  /** An API echo (no id of ours) of the part in flight of the conversation's oldest claimed message sent in parts. */
+  private async recordEchoOnPartInFlight(
+    manager: EntityManager,
+    workspaceId: string,
+    conversationId: string,
+    content: string,
+    platformMessageId: string,
+  ): Promise<RecordedEcho | null> {
+    const [inFlight] = await queryRows<MessageRow>(
+      manager,
+      `SELECT * FROM messages m
+        WHERE conversation_id = $1 AND workspace_id = $2 AND sender = 'agent' AND status = 'pending' AND send_attempts > 0
+          AND EXISTS (SELECT 1 FROM message_parts p WHERE p.message_id = m.id)
+        ORDER BY created_at, id LIMIT 1 FOR UPDATE`,
+      [conversationId, workspaceId],
+    );
+    if (!inFlight) return null;
+    const parts = await this.parts.listParts(workspaceId, inFlight.id, { manager, lock: true });
+    const next = parts.find((part) => part.platformMessageId === null);
+    // The text part echoes its text; a file part echoes no text.
+    const fits = next && (next.kind === 'text' ? content === inFlight.content : content === '');
+    if (!fits) return null;
+    const accepted = await this.acceptPart(manager, workspaceId, inFlight.id, next.index, platformMessageId);
+    if (accepted.outcome === 'not_pending') return null;
+    return accepted.completed
+      ? { message: accepted.completed, statusChanged: true }
+      : { message: messageFromRow(inFlight), statusChanged: false };
+  }
+
+  /**
+   * Records the platform id of an accepted part of a pending message sent in parts (`in_flight`: the first part
+   * not yet recorded, for an echo). When every part is recorded the message becomes `sent` with the first
+   * part's id, and receipts kept for any part's id apply.
+   */
+  async acceptPart(
+    manager: EntityManager,
+    workspaceId: string,
+    messageId: string,
+    index: number | 'in_flight',
+    platformMessageId: string,
+  ): Promise<AcceptedPart> {
+    const [message] = await queryRows<Pick<MessageRow, 'status'>>(
+      manager,
+      `SELECT status FROM messages WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
+      [messageId, workspaceId],
+    );
+    if (message?.status !== 'pending') return { outcome: 'not_pending', completed: null };
+    const parts = await this.parts.listParts(workspaceId, messageId, { manager, lock: true });
+    if (parts.some((part) => part.platformMessageId === platformMessageId))
+      return { outcome: 'already_recorded', completed: null };
+    const target =
+      index === 'in_flight'
+        ? parts.find((part) => part.platformMessageId === null)
+        : parts.find((part) => part.index === index);
+    if (!target || target.platformMessageId !== null) return { outcome: 'already_recorded', completed: null };
+    await this.parts.recordAccepted(manager, workspaceId, messageId, target.index, platformMessageId);
+    const recorded: MessagePart[] = parts.map((part) =>
+      part.index === target.index ? { ...part, platformMessageId } : part,
+    );
+    if (recorded.some((part) => part.platformMessageId === null)) return { outcome: 'recorded', completed: null };
+    const ids = recorded.map((part) => part.platformMessageId as string);
+    return { outcome: 'recorded', completed: await this.markSent(manager, workspaceId, messageId, ids[0], ids) };
+  }
+
+  /** Extends a claim's lease before each part (a message sent in parts outlasts one send's lease). */
+  async renewClaim(workspaceId: string, messageId: string, leaseSeconds: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND workspace_id = $2 AND status = 'pending'`,
+      [messageId, workspaceId, leaseSeconds],
+    );
   }
 
   /** Receipts by platform message id (Zalo). The changed messages, oldest first. */
@@ -333,8 +439,8 @@ export class MessagesRepository {
     const rows: MessageRow[] = await queryRows(
       manager,
       `UPDATE messages SET status = $3, updated_at = now()
-        WHERE channel_id = $1 AND platform_message_id = ANY($2::text[]) AND sender = 'agent' AND status = ANY($4::text[])
-          AND workspace_id = $5
+        WHERE channel_id = $1 AND (platform_message_id = ANY($2::text[]) OR ${holdsPartId('id', '$2')})
+          AND sender = 'agent' AND status = ANY($4::text[]) AND workspace_id = $5
         RETURNING *`,
       [channel.id, platformMessageIds, status, RECEIPT_FROM[status], channel.workspaceId],
     );
@@ -361,7 +467,7 @@ export class MessagesRepository {
          FROM conversations c
         WHERE c.channel_id = $1 AND c.thread_key = $2 AND m.conversation_id = c.id
           AND m.sender = 'agent' AND m.status = ANY($6::text[])
-          AND (m.sent_at <= $3 OR m.platform_message_id = ANY($4::text[]))
+          AND (m.sent_at <= $3 OR m.platform_message_id = ANY($4::text[]) OR ${holdsPartId('m.id', '$4')})
           AND c.workspace_id = $7 AND m.workspace_id = $7
         RETURNING m.*`,
       [
@@ -451,6 +557,8 @@ export class MessagesRepository {
     workspaceId: string,
     messageId: string,
     platformMessageId: string,
+    /** A message sent in parts: every part's id, whose kept receipts now apply. */
+    partIds: string[] = [platformMessageId],
   ): Promise<MessageEntity | null> {
     await manager.query('SAVEPOINT record_sent');
     try {
@@ -462,7 +570,7 @@ export class MessagesRepository {
       );
       await manager.query('RELEASE SAVEPOINT record_sent');
       // A receipt that arrived before this response was kept for the id recorded here: it applies now.
-      return rows[0] ? messageFromRow(await applyEarlyReceipt(manager, rows[0])) : null;
+      return rows[0] ? messageFromRow(await applyEarlyReceipt(manager, rows[0], partIds)) : null;
     } catch (error) {
       await manager.query('ROLLBACK TO SAVEPOINT record_sent');
       if (postgresErrorCode(error) !== UNIQUE_VIOLATION) throw error;

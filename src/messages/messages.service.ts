@@ -11,7 +11,11 @@ import type { SendMessageDto } from './dto/send-message.dto.js';
 import { toMessageView, type MessageView } from './message.view.js';
 import { MessagesRepository } from './messages.repository.js';
 import { assertReplyWindowOpen } from './reply-window-check.js';
-import { NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
+import { MediaService } from '../media/media.service.js';
+import { planParts, uploadAttachment } from './message-parts.js';
+import { MessagePartsRepository } from './message-parts.repository.js';
+import { OutboundAttachments } from './outbound-attachments.js';
 
 @Injectable()
 export class MessagesService {
@@ -21,6 +25,9 @@ export class MessagesService {
     private readonly transactions: TransactionRunner,
     private readonly readState: ReadStateService,
     private readonly collisionGuard: CollisionGuard,
+    private readonly attachments: OutboundAttachments,
+    private readonly media: MediaService,
+    private readonly parts: MessagePartsRepository,
   ) {}
 
   /** A page of the newest messages older than `before`, oldest first within the page; nextCursor goes further back. */
@@ -43,6 +50,8 @@ export class MessagesService {
   /**
    * Queues an agent reply (`pending`; the outbound sender delivers it) and moves the conversation up the inbox.
    * Idempotent on clientMessageId: a repeat returns the first message, with no second row and no second event.
+   * Attachments (uploads) are checked first, linked to the message and planned as its parts (text first, then
+   * each file) in the same transaction.
    */
   async sendMessage(actor: AuthUser, conversationId: string, dto: SendMessageDto): Promise<MessageView> {
     return this.transactions.run(async (tx) => {
@@ -67,13 +76,18 @@ export class MessagesService {
           tx.manager,
         );
       }
+      const attachmentIds = dto.attachmentIds ?? [];
+      const uploads = await this.attachments.resolve(actor, conversation.platform, attachmentIds, tx.manager);
+      // Validation allows blank text only beside files: then there is no text to send.
+      const content = dto.content !== undefined && /\S/.test(dto.content) ? dto.content : '';
       const inserted = await this.messages.insertPendingUnlessDuplicate(
         {
           workspaceId,
           channelId: conversation.channelId,
           conversationId,
           senderUserId: actor.id,
-          content: dto.content,
+          content,
+          attachments: uploads.map(uploadAttachment),
           clientMessageId,
         },
         tx.manager,
@@ -85,6 +99,12 @@ export class MessagesService {
             : await this.messages.getByClientMessageId(workspaceId, conversationId, clientMessageId, tx.manager);
         if (!earlier) throw new Error('message insert was skipped without a duplicate to return');
         return toMessageView(earlier);
+      }
+      if (uploads.length > 0) {
+        const linked = await this.media.attachToMessage(workspaceId, attachmentIds, inserted.id, tx.manager);
+        // Another message took one of them meanwhile: this one is not stored (the transaction rolls back).
+        if (linked !== uploads.length) throw new ConflictError('An attachment was just sent with another message');
+        await this.parts.insertParts(tx.manager, inserted, planParts(content, attachmentIds));
       }
       await this.conversations.touchLastMessageAt(workspaceId, conversationId, tx.manager);
       await this.conversations.countAgentReply(workspaceId, conversationId, tx.manager);

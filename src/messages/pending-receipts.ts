@@ -57,6 +57,9 @@ export async function keepUnmatchedReceipts(
     `INSERT INTO pending_receipts (channel_id, platform_message_id, status)
      SELECT $1, id, $3 FROM (SELECT DISTINCT id FROM unnest($2::text[]) AS id) ids
       WHERE NOT EXISTS (SELECT 1 FROM messages WHERE channel_id = $1 AND platform_message_id = ids.id)
+        -- A part of a message still being sent in parts: the receipt applies once the message is sent.
+        AND NOT EXISTS (SELECT 1 FROM message_parts p JOIN messages m ON m.id = p.message_id
+                         WHERE p.channel_id = $1 AND p.platform_message_id = ids.id AND m.status <> 'pending')
      ON CONFLICT (channel_id, platform_message_id) DO UPDATE
        SET status = CASE WHEN pending_receipts.status = 'read' THEN 'read' ELSE EXCLUDED.status END,
            received_at = now()`,
@@ -65,20 +68,25 @@ export async function keepUnmatchedReceipts(
 }
 
 /**
- * The message has just been given its platform id in this transaction: a receipt kept for that id moves it
- * on. Returns the message as it is now (unchanged when there was no receipt or it would move it backwards).
+ * The message has just been given its platform id in this transaction (a message sent in parts: all its
+ * parts' ids): a receipt kept for one of them moves it on, the furthest one wins. Returns the message as it is
+ * now (unchanged when there was no receipt or it would move it backwards).
  */
-export async function applyEarlyReceipt(manager: EntityManager, message: MessageRow): Promise<MessageRow> {
-  if (message.platform_message_id === null) return message;
-  await lockReceiptKeys(manager, message.channel_id, [message.platform_message_id]);
+export async function applyEarlyReceipt(
+  manager: EntityManager,
+  message: MessageRow,
+  platformMessageIds: string[] = message.platform_message_id === null ? [] : [message.platform_message_id],
+): Promise<MessageRow> {
+  if (platformMessageIds.length === 0) return message;
+  await lockReceiptKeys(manager, message.channel_id, platformMessageIds);
   const taken = await queryRows<{ status: ReceiptStatus }>(
     manager,
     `DELETE FROM pending_receipts
-      WHERE channel_id = $1 AND platform_message_id = $2 AND received_at >= now() - make_interval(secs => $3)
+      WHERE channel_id = $1 AND platform_message_id = ANY($2::text[]) AND received_at >= now() - make_interval(secs => $3)
       RETURNING status`,
-    [message.channel_id, message.platform_message_id, PENDING_RECEIPT_TTL_SECONDS],
+    [message.channel_id, platformMessageIds, PENDING_RECEIPT_TTL_SECONDS],
   );
-  const status = taken[0]?.status;
+  const status = taken.some((receipt) => receipt.status === 'read') ? 'read' : taken[0]?.status;
   if (!status || !RECEIPT_FROM[status].includes(message.status)) return message;
   const rows = await queryRows<MessageRow>(
     manager,

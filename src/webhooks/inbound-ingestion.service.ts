@@ -171,7 +171,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       item.platformMessageId,
     );
     if (!inFlight) return false;
-    this.emitStatus(tx, channel, inFlight);
+    if (inFlight.statusChanged) this.emitStatus(tx, channel, inFlight.message);
     return true;
   }
 

@@ -8,14 +8,21 @@ import { replyWindowOf } from '../../conversations/reply-window.js';
 import {
   TRANSACTION_COMMITTED,
   TransactionRunner,
+  type Transaction,
   type TransactionCommitted,
 } from '../../database/transaction-runner.js';
+import type { CredentialsByPlatform } from '../../channels/credentials-cipher.js';
+import type { Platform } from '../../channels/entities/channel.entity.js';
 import type { MessageEntity } from '../../messages/entities/message.entity.js';
+import type { MessagePart } from '../../messages/message-parts.js';
+import { MessagePartsRepository } from '../../messages/message-parts.repository.js';
 import { toMessageView } from '../../messages/message.view.js';
 import { MessagesRepository, type ClaimedMessage } from '../../messages/messages.repository.js';
-import type { SendResult } from '../platform-adapter.js';
+import { mediaKindOf } from '../../messages/outbound-attachments.js';
+import { MediaService } from '../../media/media.service.js';
+import type { OutboundTarget, PlatformAdapter, SendResult } from '../platform-adapter.js';
 import { PlatformRegistry } from '../platform-registry.js';
-import { SEND_TIMEOUT_MS } from '../platform-http.js';
+import { SEND_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../platform-http.js';
 import { MAX_SEND_ATTEMPTS, retryDelayMs } from './send-backoff.js';
 
 /** A reply not sent now and not failed: its channel needs reconnecting; it stays pending. */
@@ -25,8 +32,19 @@ const HELD = Symbol('held');
 const CLAIM_BATCH_SIZE = 8;
 /** A claim outlives the longest send by far, so a live sender is never overtaken by another instance. */
 const CLAIM_LEASE_SECONDS = Math.ceil((SEND_TIMEOUT_MS * 6) / 1000);
+/** Renewed before each part of a message sent in parts: outlives an upload with its token-refresh retry. */
+const PART_LEASE_SECONDS = Math.ceil((UPLOAD_TIMEOUT_MS * 3) / 1000);
 /** Safety net for due retries and for work committed by other instances. */
 const POLL_INTERVAL_MS = 500;
+
+/** One platform call of a send: the text, or one file. */
+type Delivery = (
+  adapter: PlatformAdapter,
+  credentials: CredentialsByPlatform[Platform],
+  target: OutboundTarget,
+) => Promise<SendResult>;
+
+const sendText: Delivery = (adapter, credentials, target) => adapter.send(credentials, target);
 
 /**
  * Sends pending agent messages after their commit, from the durable queue in Postgres: woken by committed
@@ -34,6 +52,11 @@ const POLL_INTERVAL_MS = 500;
  * change (`sent` with its platform id, or `failed` with a readable error) is emitted as `message.sent` in the
  * transaction that records it. Claims span every workspace; each later write names the workspace of the
  * claimed message.
+ *
+ * A message with attachments goes out in parts (`message_parts`: its text, then each file), one platform
+ * message after the other within one claim. Each accepted part's id is recorded at once, so a restart or a
+ * retry resumes with the next part and never sends an accepted one again; retries back off per part; the
+ * message is `sent` once every part is (with the first part's id) and `failed` as soon as one fails for good.
  */
 @Injectable()
 export class OutboundSenderService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -49,6 +72,8 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     private readonly registry: PlatformRegistry,
     private readonly transactions: TransactionRunner,
     private readonly tokens: TokenRefreshService,
+    private readonly parts: MessagePartsRepository,
+    private readonly media: MediaService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -115,9 +140,12 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
 
   private async sendOne(claim: ClaimedMessage): Promise<void> {
     try {
-      const result = await this.send(claim);
+      const { workspaceId, id } = claim.message;
+      const parts = await this.parts.listParts(workspaceId, id);
+      if (parts.length > 0) return await this.sendParts(claim, parts);
+      const result = await this.send(claim, sendText);
       if (result === HELD) await this.release(claim.message);
-      else await this.record(claim.message, result);
+      else await this.record(claim.message, result, claim.message.sendAttempts);
     } catch (error) {
       // Unexpected (database) failure: the claim lease expires and another round retries the message.
       this.logger.error({ err: error, messageId: claim.message.id }, 'failed to process an outbound message');
@@ -135,11 +163,67 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
+  /** The parts not yet accepted, in order; stops at a failure, a held channel, or shutdown (between parts). */
+  private async sendParts(claim: ClaimedMessage, parts: MessagePart[]): Promise<void> {
+    const { message } = claim;
+    for (const part of parts) {
+      if (part.platformMessageId !== null) continue;
+      if (this.stopping) return this.release(message);
+      await this.messages.renewClaim(message.workspaceId, message.id, PART_LEASE_SECONDS);
+      const result = await this.send(claim, this.partDelivery(part));
+      if (result === HELD) return this.release(message);
+      const attempts = part.attempts + 1;
+      if (!result.ok) {
+        const which = `part ${part.index + 1} of ${parts.length}`;
+        const context =
+          parts.length === 1 ? '' : part.index === 0 ? ` (${which})` : ` (${which}; the earlier parts were sent)`;
+        if (result.retryable && attempts < MAX_SEND_ATTEMPTS)
+          return this.retryLater(message, attempts, result.error, (delay) =>
+            this.parts.rescheduleAfterFailure(message.workspaceId, message.id, part.index, delay),
+          );
+        return this.record(message, { ...result, error: result.error + context }, attempts);
+      }
+      const accepted = await this.transactions.run(async (tx) => {
+        const outcome = await this.messages.acceptPart(
+          tx.manager,
+          message.workspaceId,
+          message.id,
+          part.index,
+          result.platformMessageId,
+        );
+        if (outcome.completed) this.emitStatus(tx, outcome.completed);
+        return outcome;
+      });
+      if (accepted.outcome === 'not_pending') return; // sent from its echoes meanwhile, or failed
+    }
+  }
+
+  /** A file part: the stored upload, streamed to the platform as it is read. */
+  private partDelivery(part: MessagePart): Delivery {
+    if (part.kind === 'text') return sendText;
+    const { mediaId } = part;
+    return async (adapter, credentials, target) => {
+      const opened = mediaId === null ? null : await this.media.open(mediaId);
+      if (!opened) return { ok: false, retryable: false, error: 'the file is no longer stored' };
+      const { record } = opened;
+      return adapter.sendFile(credentials, target, {
+        kind: mediaKindOf(record),
+        name: record.name,
+        mimeType: record.mimeType,
+        size: record.size,
+        open: () => opened.stream(),
+      });
+    };
+  }
+
   /**
    * One send. An invalid-token answer refreshes the token (when the channel can) and retries once; a channel
    * that needs reconnecting holds the reply (HELD: it stays pending and goes out once the channel is fixed).
    */
-  private async send({ message, threadKey, channel: stored, replyWindow }: ClaimedMessage): Promise<SendResult | typeof HELD> {
+  private async send(
+    { message, threadKey, channel: stored, replyWindow }: ClaimedMessage,
+    deliver: Delivery,
+  ): Promise<SendResult | typeof HELD> {
     let channel: PlatformChannel;
     try {
       channel = this.channels.withCredentials(stored);
@@ -157,7 +241,7 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       content: message.content,
       humanAgentTag: window.state === 'tag_required',
     };
-    const result = await adapter.send(channel.credentials, target);
+    const result = await deliver(adapter, channel.credentials, target);
     if (result.ok || result.problem !== 'invalid_token') return result;
     const renewed = await this.tokens.afterInvalidToken(
       channel.workspaceId,
@@ -166,7 +250,7 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       result.error,
     );
     if (!renewed) return HELD;
-    const retried = await adapter.send(renewed, target);
+    const retried = await deliver(adapter, renewed, target);
     if (!retried.ok && retried.problem === 'invalid_token') {
       await this.tokens.markNeedsReconnect(
         channel.workspaceId,
@@ -178,16 +262,12 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     return retried;
   }
 
-  private async record(message: MessageEntity, result: SendResult): Promise<void> {
-    if (!result.ok && result.retryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
-      const delay = retryDelayMs(message.sendAttempts);
-      this.logger.warn(
-        { messageId: message.id, attempt: message.sendAttempts },
-        `transient send failure, retrying in ${delay} ms: ${result.error}`,
+  /** `attempts`: of this send (the message's claims for a text; the part's own attempts for a part). */
+  private async record(message: MessageEntity, result: SendResult, attempts: number): Promise<void> {
+    if (!result.ok && result.retryable && attempts < MAX_SEND_ATTEMPTS)
+      return this.retryLater(message, attempts, result.error, (delay) =>
+        this.messages.rescheduleOutbound(message.workspaceId, message.id, delay),
       );
-      await this.messages.rescheduleOutbound(message.workspaceId, message.id, delay);
-      return;
-    }
     await this.transactions.run(async (tx) => {
       let recorded: MessageEntity | null;
       if (result.ok) {
@@ -198,22 +278,31 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
           result.platformMessageId,
         );
       } else {
-        const error = result.retryable
-          ? `${result.error} (gave up after ${message.sendAttempts} attempts)`
-          : result.error;
+        const error = result.retryable ? `${result.error} (gave up after ${attempts} attempts)` : result.error;
         this.logger.warn({ messageId: message.id }, `send failed: ${error}`);
         recorded = await this.messages.markFailed(tx.manager, message.workspaceId, message.id, error);
       }
       if (!recorded) return; // already moved on (its echo arrived first)
-      tx.emit(
-        'message.sent',
-        {
-          workspaceId: recorded.workspaceId,
-          channelId: recorded.channelId,
-          conversationId: recorded.conversationId,
-        },
-        toMessageView(recorded),
-      );
+      this.emitStatus(tx, recorded);
     });
+  }
+
+  private async retryLater(
+    message: MessageEntity,
+    attempts: number,
+    error: string,
+    reschedule: (delayMs: number) => Promise<void>,
+  ): Promise<void> {
+    const delay = retryDelayMs(attempts);
+    this.logger.warn(
+      { messageId: message.id, attempt: attempts },
+      `transient send failure, retrying in ${delay} ms: ${error}`,
+    );
+    await reschedule(delay);
+  }
+
+  private emitStatus(tx: Transaction, message: MessageEntity): void {
+    const { workspaceId, channelId, conversationId } = message;
+    tx.emit('message.sent', { workspaceId, channelId, conversationId }, toMessageView(message));
   }
 }

@@ -1246,10 +1246,15 @@ export interface components {
              * @description The newest message the agent had on screen: 409 with newMessages when the customer or anyone else wrote later
              */
             afterMessageId?: string;
+            /** @description Uploads (POST /api/uploads) to send with the message, in order; each goes out as its own platform message, after the text */
+            attachmentIds?: string[];
             /** @description Idempotency key chosen by the client: sending the same one again in this conversation returns the same message */
             clientMessageId?: string;
-            /** @example Hello! How can we help? */
-            content: string;
+            /**
+             * @description Required (at least one non-space character) unless attachmentIds names a file
+             * @example Hello! How can we help?
+             */
+            content?: string;
         };
         SetChannelMembersDto: {
             /** @description The complete member set (users of this workspace); [] removes everyone */
