@@ -110,8 +110,7 @@ describe('attachments in the console', () => {
     await viewer.waitFor({ state: 'detached' });
   });
 
-  // Needs the server's outbound attachments (attachmentIds on POST …/messages and the split sender).
-  it.skip('(b) an agent pastes an image, sees it upload, sends it, and the platform receives the file', async () => {
+  it('(b) an agent pastes an image, sees it upload, sends it, and the platform receives the file', async () => {
     const seenProgress = await watch('progress[aria-label="Uploading sole.png"]');
     await pasteImage('sole.png', PASTED_PNG);
     const chip = page.getByTestId('attachment-chip').filter({ hasText: 'sole.png' });

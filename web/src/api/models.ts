@@ -31,10 +31,7 @@ export type StreamTicket = Schemas['StreamTicketResponse'];
 /** A file stored by `POST /api/uploads`, to be sent by its id in `attachmentIds`. */
 export type Upload = Schemas['UploadResponse'];
 /** A reply: non-empty `content` or at least one attachment (docs/api.md). */
-export type SendMessageInput = Omit<Schemas['SendMessageDto'], 'content' | 'attachmentIds'> & {
-  content?: string;
-  attachmentIds?: string[];
-};
+export type SendMessageInput = Schemas['SendMessageDto'];
 
 /** Every list answer: `{items, nextCursor}`. */
 export interface Page<T> {

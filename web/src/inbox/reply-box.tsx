@@ -97,6 +97,7 @@ export function ReplyBox({
   const blockedId = useId();
   const chips = attachments?.chips ?? [];
   const blocked = attachments?.blockedReason ?? null;
+  const uploading = chips.some((chip) => chip.status === 'uploading');
   const canSend = !disabled && !blocked && (draft.trim() !== '' || chips.length > 0);
   const send = (): void => {
     if (!canSend) return;
@@ -128,7 +129,7 @@ export function ReplyBox({
         </ul>
       )}
       {blocked && (
-        <p className="error small" id={blockedId} data-testid="send-blocked">
+        <p className={`small ${uploading ? 'muted' : 'error'}`} id={blockedId} data-testid="send-blocked">
           {blocked}
         </p>
       )}
