@@ -1,6 +1,7 @@
 import type { Conversation, Customer, User } from '../../src/api/models';
 import {
   FAKE_SECRETS,
+  facebookImageMessage,
   facebookTextMessage,
   signedFacebookDelivery,
 } from '../../../test/support/webhook-signing';
@@ -79,4 +80,16 @@ export async function deliverFacebookMessage(
     body: delivery.body,
   });
   if (response.status !== 200) throw new Error(`webhook → ${response.status} ${await response.text()}`);
+}
+
+/** A customer's Facebook image (the platform's CDN URL, downloaded by the server), signed and delivered. */
+export async function deliverFacebookImage(
+  baseUrl: string,
+  options: { pageId: string; psid: string; url: string },
+): Promise<void> {
+  const { path, headers, body } = signedFacebookDelivery(
+    facebookImageMessage({ ...options, mid: `m_e2e_image_${Date.now()}_${++sequence}` }),
+  );
+  const answer = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body });
+  if (answer.status !== 200) throw new Error(`image webhook → ${answer.status} ${await answer.text()}`);
 }

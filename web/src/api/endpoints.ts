@@ -11,6 +11,7 @@ import type {
   LoginResponse,
   Message,
   Page,
+  SendMessageInput,
   StreamTicket,
   User,
 } from './models';
@@ -53,11 +54,8 @@ export const api = {
 
   listMessages: (conversationId: string, before?: string) =>
     apiRequest<Page<Message>>(`/conversations/${conversationId}/messages`, { query: { before } }),
-  sendMessage: (conversationId: string, content: string, clientMessageId: string, afterMessageId?: string) =>
-    apiRequest<Message>(`/conversations/${conversationId}/messages`, {
-      method: 'POST',
-      body: { content, clientMessageId, afterMessageId },
-    }),
+  sendMessage: (conversationId: string, input: SendMessageInput) =>
+    apiRequest<Message>(`/conversations/${conversationId}/messages`, { method: 'POST', body: input }),
   conversationCounts: () => apiRequest<ConversationCounts>('/conversations/counts'),
   markRead: (conversationId: string) =>
     apiRequest<void>(`/conversations/${conversationId}/read`, { method: 'POST', body: {} }),

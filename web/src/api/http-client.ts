@@ -66,12 +66,15 @@ function send(path: string, options: RequestOptions, token: string | null): Prom
   });
 }
 
-/** After a 401: renews the token once and retries with it; a refused renewal ends the session everywhere. */
-async function retryRenewed(
-  refused: Response,
+/**
+ * After a 401: renews the token once and retries with it; a refused renewal ends the session everywhere.
+ * Generic over the answer so uploads (XMLHttpRequest, for their progress) renew the same way as fetch calls.
+ */
+export async function retryRenewed<Answer extends { status: number }>(
+  refused: Answer,
   token: string | null,
-  retry: (renewed: string) => Promise<Response>,
-): Promise<Response> {
+  retry: (renewed: string) => Promise<Answer>,
+): Promise<Answer> {
   if (!sessionHooks) {
     tokenStore.clear();
     return refused;
@@ -107,9 +110,13 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   if (response.status === 401 && !options.anonymous)
     response = await retryRenewed(response, token, (renewed) => send(path, options, renewed));
   if (response.status === 204) return undefined as T;
-  const text = await response.text();
+  return readAnswer<T>(response.status, await response.text());
+}
+
+/** The body of a 2xx answer; any other status throws its ApiError. */
+export function readAnswer<T>(status: number, text: string): T {
   const body: unknown = text ? safeJson(text) : undefined;
-  if (!response.ok) throw new ApiError(response.status, errorMessage(body, response.status), body);
+  if (status < 200 || status > 299) throw new ApiError(status, errorMessage(body, status), body);
   return body as T;
 }
 

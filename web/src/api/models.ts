@@ -28,6 +28,10 @@ export type Message = Schemas['MessageResponse'];
 export type LoginResponse = Schemas['AuthSessionResponse'];
 export type CurrentUser = Schemas['CurrentUserResponse'];
 export type StreamTicket = Schemas['StreamTicketResponse'];
+/** A file stored by `POST /api/uploads`, to be sent by its id in `attachmentIds`. */
+export type Upload = Schemas['UploadResponse'];
+/** A reply: non-empty `content` or at least one attachment (docs/api.md). */
+export type SendMessageInput = Schemas['SendMessageDto'];
 
 /** Every list answer: `{items, nextCursor}`. */
 export interface Page<T> {

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { Message } from '../api/models';
-import { isLocalMessage, useSendMessage } from '../inbox/use-send-message';
+import { isLocalMessage, useSendMessage, type Reply, type SendOutcome } from '../inbox/use-send-message';
 
 export interface Collision {
-  content: string;
+  reply: Reply;
   newMessages: Message[];
 }
 
@@ -17,37 +17,32 @@ export function newestStoredId(messages: Message[]): string | undefined {
 /**
  * Sends with the collision guard: every reply names the newest message on screen (`afterMessageId`). When the
  * customer or a colleague wrote in the meantime the server refuses (409); the new messages are shown and the
- * draft is given back, and "Send anyway" sends it after them (still guarded against anything newer again).
+ * caller gives the draft back, and "Send anyway" sends it after them (still guarded against anything newer again).
  */
-export function useGuardedSend(
-  conversationId: string,
-  messages: Message[],
-  restoreDraft: (content: string) => void,
-) {
+export function useGuardedSend(conversationId: string, messages: Message[]) {
   const send = useSendMessage(conversationId);
   const [collision, setCollision] = useState<Collision | null>(null);
   const newestId = newestStoredId(messages);
 
-  const sendGuarded = async (content: string, afterMessageId: string | undefined): Promise<void> => {
+  const sendGuarded = async (reply: Reply, afterMessageId: string | undefined): Promise<SendOutcome> => {
     setCollision(null);
-    const outcome = await send(content, undefined, afterMessageId);
-    if (outcome.kind === 'collision') {
-      setCollision({ content, newMessages: outcome.newMessages });
-      restoreDraft(content);
-    }
+    const outcome = await send(reply, { afterMessageId, keptByComposer: true });
+    if (outcome.kind === 'collision') setCollision({ reply, newMessages: outcome.newMessages });
+    return outcome;
   };
 
   return {
     collision,
-    send: (content: string) => sendGuarded(content, newestId),
-    sendAnyway: (content: string) => sendGuarded(content, collision?.newMessages.at(-1)?.id ?? newestId),
+    send: (reply: Reply) => sendGuarded(reply, newestId),
+    sendAnyway: (reply: Reply) => sendGuarded(reply, collision?.newMessages.at(-1)?.id ?? newestId),
     dismiss: () => setCollision(null),
     retry: (message: Message) => {
+      const reply = { content: message.content, attachments: message.attachments };
       // A POST that never reached the server is retried under the same clientMessageId (sent at most once);
       // a send the platform refused is a new attempt.
       if (isLocalMessage(message) && message.clientMessageId)
-        void send(message.content, message.clientMessageId, newestId);
-      else void send(message.content, undefined, newestId);
+        void send(reply, { clientMessageId: message.clientMessageId, afterMessageId: newestId });
+      else void send(reply, { afterMessageId: newestId });
     },
   };
 }

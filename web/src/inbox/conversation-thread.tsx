@@ -15,6 +15,8 @@ import { threadMessages } from '../cache/message-thread';
 import { queryKeys } from '../cache/query-keys';
 import { applyConversation } from '../cache/stream-cache-effects';
 import { customerLabel } from './format';
+import { DropTarget } from '../media/drop-target';
+import { useFileDrop } from '../media/use-file-drop';
 import { MessageBubble } from './message-bubble';
 import { ReplyBox } from './reply-box';
 import { ReplyWindowNotice } from './reply-window-notice';
@@ -91,7 +93,7 @@ export function ConversationThread({ conversationId, conversation, channels }: P
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const messages = threadMessages(query.data);
-  const composer = useComposer(conversationId, messages);
+  const composer = useComposer(conversationId, messages, conversation?.platform);
   const read = useReadWhileVisible(conversation);
   const activity = useConversationActivity(conversationId);
   const bottom = useRef<HTMLDivElement>(null);
@@ -101,9 +103,12 @@ export function ConversationThread({ conversationId, conversation, channels }: P
   }, [lastId]);
 
   const channel = channels.find((c) => c.id === conversation?.channelId);
+  const replyClosed = conversation?.replyWindow.state === 'closed';
+  const drop = useFileDrop(composer.addFiles, !replyClosed);
 
   return (
-    <section className="thread" aria-label="Conversation" data-testid="thread">
+    <section className="thread" aria-label="Conversation" data-testid="thread" {...drop.handlers}>
+      {drop.over && <DropTarget />}
       <header className="thread-header">
         <div>
           <h2>{customerLabel(conversation?.customer)}</h2>
@@ -148,7 +153,7 @@ export function ConversationThread({ conversationId, conversation, channels }: P
         />
       )}
       {conversation && <ReplyWindowNotice conversation={conversation} channel={channel} />}
-      <ReplyBox {...composer.replyBox} disabled={conversation?.replyWindow.state === 'closed'} />
+      <ReplyBox {...composer.replyBox} disabled={replyClosed} />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import type { Channel, Conversation, Customer, Message, Page, MessageAttachment } from '../api/models';
+import type { Channel, Conversation, Customer, Message, Page, MessageAttachment, User } from '../api/models';
 import type { PagedList } from '../cache/infinite-lists';
 
 let counter = 0;
@@ -88,6 +88,17 @@ export function attachment(overrides: Partial<MessageAttachment> = {}): MessageA
     mimeType: null,
     size: null,
     originalUrl: null,
+    ...overrides,
+  };
+}
+
+export function agent(overrides: Partial<User> = {}): User {
+  return {
+    id: 'agent-1',
+    email: 'agent@example.com',
+    name: 'Agent One',
+    role: 'agent',
+    workspaceId: 'w',
     ...overrides,
   };
 }
