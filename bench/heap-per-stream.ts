@@ -3,7 +3,8 @@
  * shutdown hooks take SIGUSR2), snapshots with no stream, opens N idle streams from this process, snapshots
  * again, and prints the objects per stream (count and bytes) that the second snapshot adds.
  *
- * Run: npm run build && node dist/bench/heap-per-stream.js [--streams=1000] [--top=40]
+ * Run: npm run build && node dist/bench/heap-per-stream.js [--streams=1000] [--top=40] [--keep]
+ * (`--keep` leaves both snapshots in the working directory, for a retainer view in DevTools.)
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
@@ -71,7 +72,7 @@ function openIdle(port: number, headers: Record<string, string>, path: string): 
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { streams: { type: 'string', default: '1000' }, top: { type: 'string', default: '40' } },
+    options: { streams: { type: 'string', default: '1000' }, top: { type: 'string', default: '40' }, keep: { type: 'boolean', default: false } },
   });
   const streams = Number(values.streams);
   process.env.BENCH_SERVER_NODE_ARGS = `${process.env.BENCH_SERVER_NODE_ARGS ?? ''} --heapsnapshot-signal=SIGUSR1`;
@@ -90,8 +91,11 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const second = await snapshot(started.server.pid, cwd);
     const [a, b] = [histogram(first), histogram(second)];
-    rmSync(first);
-    rmSync(second);
+    if (values.keep) process.stdout.write(`snapshots kept: ${first} ${second}\n`);
+    else {
+      rmSync(first);
+      rmSync(second);
+    }
     const rows = [...b].map(([key, after]) => {
       const was = a.get(key) ?? { count: 0, bytes: 0 };
       return { key, count: (after.count - was.count) / streams, bytes: (after.bytes - was.bytes) / streams };

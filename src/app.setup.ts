@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { createOpenApiDocument } from './openapi/openapi-document.js';
 import { securityHeaders } from './common/security-headers.js';
+import { ExpressHttpAdapter } from './common/express-http-adapter.js';
 
 /** Webhook bodies may be up to 1 MiB (docs/api.md); larger ones get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,7 +18,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * exercise the same pipes, filters, guards, body limits and prefix.
  */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressHttpAdapter(), {
     bufferLogs: true,
     rawBody: true,
     bodyParser: true,

@@ -23,6 +23,9 @@ export function resyncFrame(headId: number, reason: 'retention' | 'unknown_id'):
 
 const CRLF = Buffer.from('\r\n', 'latin1');
 
+/** The last chunk of a chunked body: the stream is over. */
+export const END_OF_CHUNKS = Buffer.from('0\r\n\r\n', 'latin1');
+
 /**
  * A frame encoded once per process: the UTF-8 bytes already wrapped as one HTTP/1.1 chunk
  * (`<size hex>\r\n<frame>\r\n`), so that a stream can hand the very same Buffer to its socket in one call.

@@ -88,12 +88,17 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   /**
    * Adds a stream with its user's access (`loaded`, or undefined when the registry already shares one).
    * `resumeFrom` undefined: it starts live at the current head. Otherwise it replays every event after that
-   * id up to the head, then goes live with no gap and no duplicate.
+   * id up to the head, then goes live with no gap and no duplicate. `onGone` runs once the connection is
+   * closed, whichever way.
    */
-  register(connection: StreamConnection, loaded: StreamAccess | undefined, resumeFrom: number | undefined): void {
+  register(connection: StreamConnection, loaded: StreamAccess | undefined, resumeFrom: number | undefined, onGone: () => void): void {
     this.registry.add(connection, loaded);
     this.metrics.openStreams.set(this.registry.openCount);
-    connection.response.once('close', () => this.close(connection, 'client'));
+    // A socket closes once: a plain listener, no once() wrapper to keep per stream.
+    connection.socket.on('close', () => {
+      this.close(connection, 'client');
+      onGone();
+    });
     if (resumeFrom === undefined || resumeFrom >= this.relay.headId) {
       // Nothing to replay: live from the head, or from a later id another instance already served (events
       // up to that id are skipped when this relay reaches them).

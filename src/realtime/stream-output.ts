@@ -54,7 +54,7 @@ export class StreamOutput {
   }
 
   private corkOnce(connection: StreamConnection): void {
-    const output = connection.directSocket ?? connection.response;
+    const output = connection.socket;
     if (output.writableCorked > 0) return;
     output.cork();
     this.corked!.push(output);
@@ -82,12 +82,12 @@ export class StreamOutput {
     connection.closed = true;
     this.registry.remove(connection);
     this.metrics.openStreams.set(this.registry.openCount);
-    const response = connection.response;
+    const socket = connection.socket;
     if (reason === 'slow_consumer') {
       this.metrics.slowConsumerDisconnects.inc();
-      response.destroy();
-    } else if (reason !== 'client' && !response.writableEnded) {
-      response.end(retryMs === undefined ? undefined : retryFrame(retryMs));
+      socket.destroy();
+    } else if (reason !== 'client' && !socket.writableEnded) {
+      connection.end(retryMs === undefined ? undefined : retryFrame(retryMs));
     }
   }
 }

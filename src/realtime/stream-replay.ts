@@ -64,19 +64,19 @@ export class StreamReplay {
   /** A replaying stream waits for its client instead of being cut off; one that never reads is closed. */
   private drained(connection: StreamConnection): Promise<void> {
     return new Promise((resolve) => {
-      const response = connection.response;
+      const socket = connection.socket;
       const done = () => {
         clearTimeout(timeout);
-        response.off('drain', done);
-        response.off('close', done);
+        socket.off('drain', done);
+        socket.off('close', done);
         resolve();
       };
       const timeout = setTimeout(() => {
         done();
         this.output.close(connection, 'slow_consumer');
       }, CATCH_UP_DRAIN_TIMEOUT_MS);
-      response.once('drain', done);
-      response.once('close', done);
+      socket.once('drain', done);
+      socket.once('close', done);
     });
   }
 }

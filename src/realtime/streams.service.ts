@@ -14,6 +14,7 @@ import { StreamConnection } from './stream-connection.js';
 import { parseFilters } from './stream-filters.parser.js';
 import { StreamHub } from './stream-hub.js';
 import { StreamRegistry } from './stream-registry.js';
+import { takeOverSocket } from './stream-socket.js';
 import type { StreamFilters } from './stream-filters.js';
 import { PresenceService } from './presence/presence.service.js';
 import { RateLimitedError } from '../common/errors/domain-errors.js';
@@ -40,8 +41,9 @@ export class StreamsService {
   ) {}
 
   /**
-   * Writes the stream straight to the response (one shared frame per event, see StreamHub) and resolves once
-   * the connection is gone, so the @Sse() route stays open exactly as long as the stream.
+   * Answers errors before any byte, writes the head and first frames, then hands the connection to the hub and
+   * resolves at once with an empty Observable: the response is marked ended (see takeOverSocket), so the
+   * @Sse() route finishes and nothing of the request's handling stays alive with the stream.
    */
   async open(actor: AuthUser, query: StreamQueryDto, request: Request, response: Response): Promise<Observable<never>> {
     const filters = parseFilters(query);
@@ -49,44 +51,39 @@ export class StreamsService {
     const resume = await this.resumePoint(actor, request, query);
     // Counted on every instance (429 past the limit) until the stream is gone, whichever way it ends.
     await this.presence.streamOpened(actor);
+    let started = false;
     try {
-      return await this.serve(actor, filters, resume, request, response);
+      started = await this.start(actor, filters, resume, request, response);
     } finally {
-      await this.presence.streamClosed(actor);
+      if (!started) await this.presence.streamClosed(actor);
     }
+    return EMPTY;
   }
 
-  private async serve(
-    actor: AuthUser,
-    filters: StreamFilters,
-    resume: ResumePoint,
-    request: Request,
-    response: Response,
-  ): Promise<Observable<never>> {
+  /** True once the stream is the hub's (which then reports its end); false when it never started. */
+  private async start(actor: AuthUser, filters: StreamFilters, resume: ResumePoint, request: Request, response: Response): Promise<boolean> {
     // A user with streams here shares their live access (kept current by access events): no read needed.
     const loaded = this.registry.sharesAccess(actor) ? undefined : await this.accessLoader.load(actor);
     this.assertBelowLimit(actor);
-    if (request.socket.destroyed) return EMPTY;
+    if (request.socket.destroyed) return false;
 
     // From here to register() nothing awaits: the shared access seen above is still there when it registers.
-    const connection = new StreamConnection(randomUUID(), actor.id, actor.workspaceId, filters, response, actor.tokenExpiresAt);
     request.socket.setNoDelay(true);
     response.shouldKeepAlive = false;
     response.writeHead(200, STREAM_HEADERS);
+    if (request.method === 'HEAD') {
+      response.end();
+      return false;
+    }
     const resumeFrom = resume.kind === 'resume' ? resume.after : undefined;
     // Registration and the first frames happen in one tick, so the cursor announced is exactly where delivery starts.
     const startId = resumeFrom ?? this.hub.headId;
-    response.write(connectedFrame(connection.id, String(startId), this.config.sseHeartbeatMs, this.config.sseRetryMs));
+    const connectionId = randomUUID();
+    response.write(connectedFrame(connectionId, String(startId), this.config.sseHeartbeatMs, this.config.sseRetryMs));
     if (resume.kind === 'resync') response.write(resyncFrame(startId, resume.reason));
-    // Head and first frames were handed to the socket (nothing left in the response's own buffer): from here
-    // on, ready-made chunks can go to the socket directly.
-    const socket = response.socket;
-    if ((response as Response & { chunkedEncoding?: boolean }).chunkedEncoding === true && socket && response.writableLength === socket.writableLength) {
-      connection.directSocket = socket;
-    }
-    this.hub.register(connection, loaded, resumeFrom);
-    await new Promise<void>((resolve) => (response.destroyed ? resolve() : response.once('close', resolve)));
-    return EMPTY;
+    const connection = new StreamConnection(connectionId, actor.id, actor.workspaceId, filters, takeOverSocket(request, response), actor.tokenExpiresAt);
+    this.hub.register(connection, loaded, resumeFrom, () => void this.presence.streamClosed(actor));
+    return true;
   }
 
   private assertBelowLimit(actor: AuthUser): void {
