@@ -14,6 +14,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { CustomersModule } from './customers/customers.module.js';
+import { CustomerProfilesModule } from './customers/profiles/customer-profiles.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MediaModule } from './media/media.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         WebhooksModule,
         WebConsoleModule,
         MediaModule,
+        CustomerProfilesModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: RejectNulCharactersPipe },

@@ -16,6 +16,17 @@ export class ConversationCustomerResponse {
 
   @ApiProperty({ type: String, nullable: true, description: 'Null until the platform profile is known' })
   name!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: '`/api/media/<id>` once the platform profile gave a picture' })
+  avatarUrl!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The platform's id of the customer in this thread (Facebook PSID, Zalo user id; null on TikTok, whose thread is a conversation id): what a client shows until the name is known",
+  })
+  externalUserId!: string | null;
 }
 
 /** A conversation as `new_conversation` / `conversation_updated` carry it: the fields every user shares. */
@@ -92,7 +103,13 @@ export function toConversationView(conversation: ConversationEntity, attention: 
     assigneeId: conversation.assigneeId,
     lastMessageAt: conversation.lastMessageAt.toISOString(),
     createdAt: conversation.createdAt.toISOString(),
-    customer: { id: conversation.customerId, name: conversation.customer?.name ?? null },
+    customer: {
+      id: conversation.customerId,
+      name: conversation.customer?.name ?? null,
+      avatarUrl: conversation.customer?.avatarUrl ?? null,
+      // One thread is one user on Facebook and Zalo: its key is that user's id.
+      externalUserId: conversation.platform === 'tiktok' ? null : conversation.threadKey,
+    },
     replyWindow: conversationReplyWindow(conversation),
     lastMessage: attention.lastMessage,
     waitingSince: attention.waitingSince,

@@ -16,6 +16,9 @@ export interface CustomerFields {
   avatarUrl: string | null;
 }
 
+/** A change of a customer: its fields, and (agent edits) which fields an agent has set, all of them. */
+export type CustomerChanges = Partial<CustomerFields> & { agentSetFields?: string[] };
+
 /** `%`, `_` and `\` match themselves in a search term. */
 function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
@@ -35,7 +38,7 @@ export class CustomersRepository {
 
   async insert(
     workspaceId: string,
-    fields: Partial<CustomerFields>,
+    fields: CustomerChanges,
     manager: EntityManager,
   ): Promise<CustomerEntity> {
     const repository = manager.getRepository(CustomerEntity);
@@ -151,7 +154,7 @@ export class CustomersRepository {
   async update(
     workspaceId: string,
     id: string,
-    changes: Partial<CustomerFields>,
+    changes: CustomerChanges,
     manager: EntityManager,
   ): Promise<CustomerEntity> {
     await manager.getRepository(CustomerEntity).update({ id, workspaceId }, changes);

@@ -25,6 +25,17 @@ function normalizedChanges(dto: CreateCustomerDto): Partial<Pick<CustomerFields,
   return changes;
 }
 
+/** The fields an agent's change sets: what it changes, clearing included (so a profile lookup leaves them). */
+function agentSetFields(
+  already: readonly string[],
+  changes: Partial<Pick<CustomerFields, EditableField>>,
+  current?: Partial<Pick<CustomerFields, EditableField>>,
+): string[] {
+  const set = new Set(already);
+  for (const field of EDITABLE_FIELDS)
+    if (field in changes && changes[field] !== (current ? current[field] : null)) set.add(field);
+  return [...set].sort();
+}
 
 @Injectable()
 export class CustomersService {
@@ -51,8 +62,13 @@ export class CustomersService {
 
   async createCustomer(actor: AuthUser, dto: CreateCustomerDto): Promise<CustomerView> {
     return this.transactions.run(async (tx) => {
+      const changes = normalizedChanges(dto);
       const customer = toCustomerView(
-        await this.customers.insert(actor.workspaceId, normalizedChanges(dto), tx.manager),
+        await this.customers.insert(
+          actor.workspaceId,
+          { ...changes, agentSetFields: agentSetFields([], changes) },
+          tx.manager,
+        ),
       );
       tx.emit('customer.created', workspaceScope(actor.workspaceId), customer);
       return customer;
@@ -70,7 +86,14 @@ export class CustomersService {
         return toCustomerView(
           (await this.customers.getWithIdentities(actor.workspaceId, id, tx.manager)) ?? current,
         );
-      const customer = toCustomerView(await this.customers.update(actor.workspaceId, id, changes, tx.manager));
+      const customer = toCustomerView(
+        await this.customers.update(
+          actor.workspaceId,
+          id,
+          { ...changes, agentSetFields: agentSetFields(current.agentSetFields, changes, current) },
+          tx.manager,
+        ),
+      );
       tx.emit('customer.updated', workspaceScope(actor.workspaceId), customer);
       return customer;
     });

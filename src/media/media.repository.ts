@@ -93,6 +93,14 @@ export class MediaRepository {
     return rows.length;
   }
 
+  /** A customer's avatars other than `keepId` lose their owner (the sweep removes them). */
+  async releaseAvatars(workspaceId: string, customerId: string, keepId: string, manager?: EntityManager): Promise<void> {
+    await this.manager(manager).query(
+      `UPDATE media SET customer_id = NULL WHERE workspace_id = $1 AND customer_id = $2 AND kind = 'avatar' AND id <> $3`,
+      [workspaceId, customerId, keepId],
+    );
+  }
+
   /**
    * Media whose owner is gone: inbound files and avatars without their message/customer (deleted with a channel or
    * customer), and uploads never sent within `uploadTtlMs`.

@@ -89,6 +89,7 @@ class Inspector extends Transform {
  * - `findForWorkspace(workspaceId, ids)`: records of one workspace.
  * - `findUsableUploads(actor, ids)`: unsent uploads the actor may attach to a message now (24 h).
  * - `attachToMessage(workspaceId, ids, messageId, manager?)`: marks uploads as sent with a message.
+ * - `releaseAvatars(workspaceId, customerId, keepId, manager?)`: a customer's replaced avatars lose their owner.
  * - `delete(id)`: the file and its record.
  */
 @Injectable()
@@ -159,6 +160,11 @@ export class MediaService {
   /** Returns how many uploads were linked (one already sent with another message is not). */
   attachToMessage(workspaceId: string, ids: string[], messageId: string, manager?: EntityManager): Promise<number> {
     return this.media.attachToMessage(workspaceId, ids, messageId, manager);
+  }
+
+  /** A new avatar replaced the customer's others: they become ownerless, and the sweep removes them. */
+  releaseAvatars(workspaceId: string, customerId: string, keepId: string, manager?: EntityManager): Promise<void> {
+    return this.media.releaseAvatars(workspaceId, customerId, keepId, manager);
   }
 
   async delete(id: string): Promise<void> {

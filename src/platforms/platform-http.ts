@@ -23,6 +23,11 @@ export function postJson(call: PlatformPost): Promise<PlatformResponse> {
   return send(call, { contentType: 'application/json', payload: JSON.stringify(call.body) });
 }
 
+/** A GET of a JSON resource (profile lookups); the same timeout and secret-free failures as the POSTs. */
+export function getJson(call: Omit<PlatformPost, 'body'>): Promise<PlatformResponse> {
+  return send(call, null);
+}
+
 /** A form POST (OAuth token endpoints); `body` holds the fields. */
 export function postForm(call: PlatformPost & { body: Record<string, string> }): Promise<PlatformResponse> {
   return send(call, {
@@ -40,20 +45,21 @@ interface Payload {
 
 async function send(
   call: Pick<PlatformPost, 'url' | 'headers' | 'timeoutMs'>,
-  { contentType, payload, length }: Payload,
+  request: Payload | null,
 ): Promise<PlatformResponse> {
+  const { contentType, payload, length } = request ?? {};
   try {
     const response = await fetch(call.url, {
-      method: 'POST',
+      method: request ? 'POST' : 'GET',
       headers: {
-        'Content-Type': contentType,
+        ...(contentType ? { 'Content-Type': contentType } : {}),
         Accept: 'application/json',
         ...(length !== undefined ? { 'Content-Length': String(length) } : {}),
         ...call.headers,
       },
       body: payload as RequestInit['body'],
       signal: AbortSignal.timeout(call.timeoutMs ?? SEND_TIMEOUT_MS),
-      ...(typeof payload === 'string' ? {} : { duplex: 'half' }),
+      ...(payload === undefined || typeof payload === 'string' ? {} : { duplex: 'half' }),
     });
     const text = await response.text();
     let body: unknown = null;

@@ -54,7 +54,7 @@ describe('conversations', () => {
       assigneeId: null,
       lastMessageAt: expect.any(String),
       createdAt: expect.any(String),
-      customer: { id: inbox.customer.id, name: 'Hoa' },
+      customer: { id: inbox.customer.id, name: 'Hoa', avatarUrl: null, externalUserId: inbox.identity.externalUserId },
       lastMessage: { id: inbox.messages[2].id, sender: 'customer', content: 'hello 3', sentAt: expect.any(String), hasAttachments: false },
       unreadCount: 3,
       waitingSince: expect.any(String),

@@ -24,6 +24,10 @@ export class CustomerEntity {
   @Column('text', { name: 'avatar_url', nullable: true })
   avatarUrl!: string | null;
 
+  /** Fields an agent set or cleared (`name`, `phone`, …): a platform profile never overwrites them. */
+  @Column('text', { name: 'agent_set_fields', array: true, default: () => "'{}'" })
+  agentSetFields!: string[];
+
   @OneToMany(() => CustomerIdentityEntity, (identity) => identity.customer)
   identities?: Relation<CustomerIdentityEntity[]>;
 

@@ -11,6 +11,8 @@ export interface CustomerRow {
   email: string | null;
   notes: string | null;
   avatar_url: string | null;
+  /** Absent when a join did not select it. */
+  agent_set_fields?: string[];
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -49,6 +51,7 @@ export function customerFromRow(row: CustomerRow, identities?: IdentityRow[]): C
     email: row.email,
     notes: row.notes,
     avatarUrl: row.avatar_url,
+    agentSetFields: row.agent_set_fields ?? [],
     identities: identities?.map(identityFromRow),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -769,6 +769,10 @@ export interface components {
             waiting: number;
         };
         ConversationCustomerResponse: {
+            /** @description `/api/media/<id>` once the platform profile gave a picture */
+            avatarUrl: string | null;
+            /** @description The platform's id of the customer in this thread (Facebook PSID, Zalo user id; null on TikTok, whose thread is a conversation id): what a client shows until the name is known */
+            externalUserId: string | null;
             /** Format: uuid */
             id: string;
             /** @description Null until the platform profile is known */

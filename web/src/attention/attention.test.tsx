@@ -40,7 +40,7 @@ beforeEach(() => {
   chat = conversation({
     id: 'conv-1',
     channelId: 'channel-1',
-    customer: { id: 'cust-1', name: 'Alice' },
+    customer: { id: 'cust-1', name: 'Alice', avatarUrl: null, externalUserId: null },
     assigneeId: 'agent-1',
     unreadCount: 2,
     waitingSince: '2026-01-01T10:18:00.000Z',
@@ -54,7 +54,7 @@ beforeEach(() => {
   });
   other = conversation({
     id: 'conv-2',
-    customer: { id: 'cust-2', name: 'Bao' },
+    customer: { id: 'cust-2', name: 'Bao', avatarUrl: null, externalUserId: null },
     lastMessageAt: '2026-01-01T09:00:00.000Z',
   });
   counts = { unread: 1, unreadMine: 1, unreadUnassigned: 0, waiting: 1, byChannel: { 'channel-1': 1 } };

@@ -186,7 +186,7 @@ describe('customer events', () => {
     const other = customer({ name: 'Carol' });
     queryClient.setQueryData(queryKeys.customers(''), paged({ items: [other, bob], nextCursor: null }));
     queryClient.setQueryData(queryKeys.customers('bob'), paged({ items: [bob], nextCursor: null }));
-    const chat = conversation({ customerId: bob.id, customer: { id: bob.id, name: 'Bob' } });
+    const chat = conversation({ customerId: bob.id, customer: { id: bob.id, name: 'Bob', avatarUrl: null, externalUserId: null } });
     queryClient.setQueryData(queryKeys.conversations({}), paged({ items: [chat], nextCursor: null }));
     const renamed = { ...bob, name: 'Robert', phone: '+84 90 000' };
     apply('customer_updated', renamed);

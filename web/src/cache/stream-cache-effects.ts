@@ -54,7 +54,9 @@ export function applyCustomer(queryClient: QueryClient, customer: Customer, crea
       pages: data.pages.map((page) => ({
         ...page,
         items: page.items.map((c) =>
-          c.customerId === customer.id ? { ...c, customer: { id: customer.id, name: customer.name } } : c,
+          c.customerId === customer.id
+            ? { ...c, customer: { ...c.customer, name: customer.name, avatarUrl: customer.avatarUrl } }
+            : c,
         ),
       })),
     };

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Customer, CustomerInput } from '../api/models';
+import { customerLabel } from './customer-label';
 
 const FIELDS: Array<{ name: keyof CustomerInput; label: string; type: string }> = [
   { name: 'name', label: 'Name', type: 'text' },
@@ -40,7 +41,7 @@ export function CustomerForm({ customer, busy, error, onSave, onCancel }: Props)
       onSubmit={submit}
       aria-label={customer ? 'Edit customer' : 'New customer'}
     >
-      <h3>{customer ? `Edit ${customer.name ?? 'customer'}` : 'New customer'}</h3>
+      <h3>{customer ? `Edit ${customerLabel(customer, customer.identities[0])}` : 'New customer'}</h3>
       {FIELDS.map((field) => (
         <label key={field.name}>
           {field.label}

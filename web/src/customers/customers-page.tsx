@@ -6,7 +6,9 @@ import type { Customer, CustomerInput } from '../api/models';
 import { listItems, removeFromList, type PagedList } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';
 import { applyCustomer } from '../cache/stream-cache-effects';
+import { CustomerAvatar } from './customer-avatar';
 import { CustomerForm } from './customer-form';
+import { customerLabel } from './customer-label';
 
 /** Typing pauses this long before the search runs (a user action, not a poll). */
 const SEARCH_DEBOUNCE_MS = 300;
@@ -57,7 +59,7 @@ export function CustomersPage() {
   });
 
   const confirmDelete = (customer: Customer): void => {
-    if (window.confirm(`Delete ${customer.name ?? 'this customer'}? This cannot be undone.`))
+    if (window.confirm(`Delete ${customerLabel(customer, customer.identities[0])}? This cannot be undone.`))
       remove.mutate(customer);
   };
 
@@ -117,7 +119,14 @@ export function CustomersPage() {
             )}
             {customers.map((customer) => (
               <tr key={customer.id} data-testid="customer-row" data-customer-id={customer.id}>
-                <td>{customer.name ?? <span className="muted">—</span>}</td>
+                <td>
+                  <span className="customer-name">
+                    <CustomerAvatar avatarUrl={customer.avatarUrl} name={customer.name} />
+                    <span className={customer.name ? '' : 'muted'}>
+                      {customerLabel(customer, customer.identities[0])}
+                    </span>
+                  </span>
+                </td>
                 <td>{customer.phone ?? ''}</td>
                 <td>{customer.email ?? ''}</td>
                 <td>

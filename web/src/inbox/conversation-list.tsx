@@ -6,7 +6,9 @@ import { listItems } from '../cache/infinite-lists';
 import { queryKeys } from '../cache/query-keys';
 import { LastMessagePreview } from '../attention/last-message-preview';
 import { WaitingSince } from '../attention/waiting-since';
-import { customerLabel, formatWhen } from './format';
+import { CustomerAvatar } from '../customers/customer-avatar';
+import { conversationCustomerLabel } from '../customers/customer-label';
+import { formatWhen } from './format';
 import { ReconnectBanner } from './reconnect-banner';
 
 interface Props {
@@ -57,7 +59,10 @@ export function ConversationList({ filters, selectedId, channels, search }: Prop
               ].join(' ')}
             >
               <span className="row">
-                <strong>{customerLabel(conversation.customer)}</strong>
+                <span className="customer-name">
+                  <CustomerAvatar avatarUrl={conversation.customer.avatarUrl} name={conversation.customer.name} />
+                  <strong className="ellipsis">{conversationCustomerLabel(conversation)}</strong>
+                </span>
                 <time dateTime={conversation.lastMessageAt}>{formatWhen(conversation.lastMessageAt)}</time>
               </span>
               <span className="row small">

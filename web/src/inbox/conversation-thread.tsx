@@ -14,9 +14,10 @@ import { useCurrentUser } from '../auth/auth-provider';
 import { threadMessages } from '../cache/message-thread';
 import { queryKeys } from '../cache/query-keys';
 import { applyConversation } from '../cache/stream-cache-effects';
-import { customerLabel } from './format';
 import { DropTarget } from '../media/drop-target';
 import { useFileDrop } from '../media/use-file-drop';
+import { CustomerAvatar } from '../customers/customer-avatar';
+import { conversationCustomerLabel } from '../customers/customer-label';
 import { MessageBubble } from './message-bubble';
 import { ReplyBox } from './reply-box';
 import { ReplyWindowNotice } from './reply-window-notice';
@@ -110,8 +111,9 @@ export function ConversationThread({ conversationId, conversation, channels }: P
     <section className="thread" aria-label="Conversation" data-testid="thread" {...drop.handlers}>
       {drop.over && <DropTarget />}
       <header className="thread-header">
+        <CustomerAvatar avatarUrl={conversation?.customer.avatarUrl} name={conversation?.customer.name} size="large" />
         <div>
-          <h2>{customerLabel(conversation?.customer)}</h2>
+          <h2>{conversationCustomerLabel(conversation)}</h2>
           <span className="muted small">
             {conversation?.platform}
             {channel ? ` · ${channel.name}` : ''}

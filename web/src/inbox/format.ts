@@ -12,7 +12,3 @@ export function formatWhen(iso: string): string {
   const today = new Date().toDateString() === date.toDateString();
   return today ? timeFormat.format(date) : dateTimeFormat.format(date);
 }
-
-export function customerLabel(customer: { name: string | null } | undefined): string {
-  return customer?.name?.trim() || 'Unknown customer';
-}

@@ -17,7 +17,7 @@ const agent: User = {
 };
 const chat = conversation({
   id: 'conv-1',
-  customer: { id: 'cust-1', name: 'Alice' },
+  customer: { id: 'cust-1', name: 'Alice', avatarUrl: null, externalUserId: null },
   lastMessageAt: '2026-01-01T10:00:00.000Z',
 });
 const greeting = message({ id: 'm-1', conversationId: 'conv-1', content: 'Hi, is the blue one in stock?' });
@@ -134,7 +134,7 @@ describe('inbox', () => {
 
     const newcomer = conversation({
       id: 'conv-2',
-      customer: { id: 'cust-2', name: 'Bao' },
+      customer: { id: 'cust-2', name: 'Bao', avatarUrl: null, externalUserId: null },
       lastMessageAt: '2026-01-01T11:00:00.000Z',
     });
     act(() => FakeEventSource.latest().emit('new_conversation', newcomer, '10'));

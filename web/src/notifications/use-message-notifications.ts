@@ -7,7 +7,7 @@ import { useDocumentVisible } from '../attention/use-document-visible';
 import { useCurrentUser } from '../auth/auth-provider';
 import { findConversation } from '../cache/conversation-lists';
 import { queryKeys } from '../cache/query-keys';
-import { customerLabel } from '../inbox/format';
+import { conversationCustomerLabel } from '../customers/customer-label';
 import { useRealtime } from '../realtime/realtime-provider';
 import { beep } from './beep';
 import { isMuted } from './notification-settings';
@@ -68,7 +68,7 @@ export function useMessageNotifications(): void {
       const lookingAt = (id: string): boolean => tabs.current?.isLookingAt(id) ?? false;
       if (!shouldNotify(message, conversation, me.id, lookingAt)) return;
       const text = message.content || (message.attachments.length > 0 ? '📎 Attachment' : '');
-      const notification = new Notification(customerLabel(conversation?.customer), {
+      const notification = new Notification(conversationCustomerLabel(conversation), {
         body: Array.from(text).slice(0, BODY_CHARACTERS).join(''),
         tag: message.conversationId,
       });

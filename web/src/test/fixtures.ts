@@ -34,7 +34,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     assigneeId: null,
     lastMessageAt: '2026-01-01T10:00:00.000Z',
     createdAt: '2026-01-01T09:00:00.000Z',
-    customer: { id: `customer-of-${id}`, name: 'Alice' },
+    customer: { id: `customer-of-${id}`, name: 'Alice', avatarUrl: null, externalUserId: null },
     lastMessage: null,
     unreadCount: 0,
     waitingSince: null,
