@@ -44,7 +44,7 @@ function setUp(platform: Platform): void {
     id: 'conv-1',
     channelId: 'channel-1',
     platform,
-    customer: { id: 'c', name: 'Alice' },
+    customer: { id: 'c', name: 'Alice', avatarUrl: null, externalUserId: null },
   });
   sendAnswer = () =>
     json(message({ id: 'm-2', conversationId: 'conv-1', sender: 'agent', status: 'pending' }), 202);
