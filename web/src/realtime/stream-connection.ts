@@ -115,18 +115,21 @@ export class StreamConnection {
   reconnect(): void {
     if (this.stopped || this.status.state === 'offline') return;
     this.attempt = 0;
-    void this.connect();
+    void this.connect(true);
   }
 
   getStatus(): ConnectionStatus {
     return { ...this.status, lastEventId: this.lastEventId };
   }
 
-  private async connect(): Promise<void> {
+  /** `switching`: a planned move to a new stream, no outage: the indicator keeps its state unless it fails. */
+  private async connect(switching = false): Promise<void> {
     const generation = ++this.generation;
+    const wasLive = this.status.state === 'live';
     this.clearTimers();
     this.closeSource();
-    this.setStatus(this.attempt === 0 && this.status.state === 'connecting' ? 'connecting' : 'reconnecting');
+    if (!switching)
+      this.setStatus(this.attempt === 0 && this.status.state === 'connecting' ? 'connecting' : 'reconnecting');
     let ticket: string;
     try {
       ticket = await this.options.fetchTicket();
@@ -144,7 +147,7 @@ export class StreamConnection {
     source.addEventListener('connected', () => {
       if (source !== this.source) return;
       this.attempt = 0;
-      if (resumedFrom === null) this.setStatus('live');
+      if (resumedFrom === null || (switching && wasLive)) this.setStatus('live');
       else this.startCatchingUp();
     });
     for (const type of STREAM_EVENT_TYPES) {
