@@ -42,6 +42,10 @@ async function threadNumbers(target: Page): Promise<number[]> {
 /** Whether the sign-in form was ever rendered in this page since it loaded. */
 const signInSeen = (target: Page) => target.evaluate(() => (window as { signInSeen?: boolean }).signInSeen === true);
 
+/** Every state the connection indicator showed since the page loaded, in order. */
+const indicatorStates = (target: Page) =>
+  target.evaluate(() => (window as { indicatorStates?: string[] }).indicatorStates ?? []);
+
 const accountButton = (target: Page) => target.getByRole('button', { name: `${agent.name} (agent)` });
 
 beforeAll(async () => {
@@ -59,12 +63,15 @@ beforeAll(async () => {
   browser = await AgentBrowser.launch();
   violations = await recordCspViolations(browser.context);
   issuedTokens = recordIssuedTokens(browser.context);
-  // Remembers, across the page's life, whether the sign-in form was ever shown.
+  // Remembers, across the page's life, whether the sign-in form was ever shown and each indicator state.
   await browser.context.addInitScript(() => {
-    const flag = window as { signInSeen?: boolean };
+    const seen = window as { signInSeen?: boolean; indicatorStates?: string[] };
+    seen.indicatorStates = [];
     new MutationObserver(() => {
-      if (document.querySelector('.sign-in')) flag.signInSeen = true;
-    }).observe(document, { childList: true, subtree: true });
+      if (document.querySelector('.sign-in')) seen.signInSeen = true;
+      const state = document.querySelector('[data-testid="connection-indicator"]')?.getAttribute('data-state');
+      if (state && state !== seen.indicatorStates?.at(-1)) seen.indicatorStates?.push(state);
+    }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
   });
 });
 
@@ -92,6 +99,7 @@ describe('console sessions with short-lived access tokens', () => {
     await page.getByTestId('conversation-item').first().click();
     await page.getByTestId('message').first().waitFor({ timeout: 5_000 });
     const requests = recordApiRequests(page);
+    const statesBefore = (await indicatorStates(page)).length;
     const refreshes: number[] = [];
     page.on('response', (response) => {
       if (new URL(response.url()).pathname === '/api/auth/refresh') refreshes.push(response.status());
@@ -109,7 +117,9 @@ describe('console sessions with short-lived access tokens', () => {
     // The stream followed each renewal: a new ticket and a resume from the last event, no gap.
     expect(requests.streams.length).toBeGreaterThanOrEqual(EXPIRIES);
     for (const url of requests.streams) expect(new URL(url).searchParams.get('lastEventId')).toMatch(/^\d+$/);
-    await waitForConnection(page, 'live', 1_000);
+    await waitForConnection(page, 'live', 5_000);
+    // A renewal switches streams without an outage: the indicator never claimed one.
+    expect((await indicatorStates(page)).slice(statesBefore)).not.toContain('reconnecting');
     expect(await signInSeen(page)).toBe(false);
     expect(page.url()).toContain('/inbox');
   });
@@ -141,7 +151,7 @@ describe('console sessions with short-lived access tokens', () => {
     await deliver();
     for (const tab of [page, second]) {
       await expect.poll(() => threadNumbers(tab), { timeout: 5_000 }).toHaveLength(sent);
-      await waitForConnection(tab, 'live', 1_000);
+      await waitForConnection(tab, 'live', 5_000);
       expect(await signInSeen(tab)).toBe(false);
     }
 
