@@ -8,6 +8,7 @@ import { applyChannelAppeared, applyChannelGone } from '../cache/stream-cache-ef
 import { useChannels } from '../inbox/use-directory';
 import { adminApi } from './admin-api';
 import { absoluteWebhookUrl, filledCredentials, PLATFORM_SETUP } from './platforms';
+import './admin.css';
 
 /** The credential inputs of one platform; values are write-only, so a saved channel only says "set". */
 function CredentialFields({
@@ -185,7 +186,7 @@ function ChannelEditor({ channel, users, verifyToken }: { channel: Channel; user
           <input aria-label="Channel name" required value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         {channel.platform === 'facebook' && (
-          <label>
+          <label className="check">
             <input type="checkbox" checked={humanAgentTag} onChange={(e) => setHumanAgentTag(e.target.checked)} />
             Use the HUMAN_AGENT tag 24 h – 7 d after the customer&apos;s last message
           </label>
