@@ -122,14 +122,16 @@ export class StreamConnection {
     return { ...this.status, lastEventId: this.lastEventId };
   }
 
-  /** `switching`: a planned move to a new stream, no outage: the indicator keeps its state unless it fails. */
+  /**
+   * `switching`: a planned move to a new stream, no outage: the indicator says catching up (it resumes), not
+   * reconnecting, unless the switch fails.
+   */
   private async connect(switching = false): Promise<void> {
     const generation = ++this.generation;
-    const wasLive = this.status.state === 'live';
     this.clearTimers();
     this.closeSource();
-    if (!switching)
-      this.setStatus(this.attempt === 0 && this.status.state === 'connecting' ? 'connecting' : 'reconnecting');
+    if (switching) this.setStatus('catching_up');
+    else this.setStatus(this.attempt === 0 && this.status.state === 'connecting' ? 'connecting' : 'reconnecting');
     let ticket: string;
     try {
       ticket = await this.options.fetchTicket();
@@ -147,7 +149,7 @@ export class StreamConnection {
     source.addEventListener('connected', () => {
       if (source !== this.source) return;
       this.attempt = 0;
-      if (resumedFrom === null || (switching && wasLive)) this.setStatus('live');
+      if (resumedFrom === null) this.setStatus('live');
       else this.startCatchingUp();
     });
     for (const type of STREAM_EVENT_TYPES) {
