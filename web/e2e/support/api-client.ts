@@ -22,7 +22,21 @@ export class ApiClient {
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await this.send(method, path, body);
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The answer's status only, for requests that are meant to be refused. */
+  async status(method: string, path: string, body?: unknown): Promise<number> {
+    const response = await this.send(method, path, body);
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  private send(method: string, path: string, body: unknown): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -30,9 +44,6 @@ export class ApiClient {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   createAgent(email: string, name: string, password: string): Promise<User> {
@@ -67,14 +78,18 @@ export class ApiClient {
 
 let sequence = 0;
 
-/** A customer's Facebook message, signed as Meta signs it, delivered to the server. */
+/**
+ * A customer's Facebook message, signed as Meta signs it, delivered to the server (or to the full webhook URL
+ * a channel shows, `webhookUrl`), with the fake app secret unless the channel was given another.
+ */
 export async function deliverFacebookMessage(
   baseUrl: string,
-  options: { pageId: string; psid: string; text: string; timestamp?: number },
+  options: { pageId: string; psid: string; text: string; timestamp?: number; appSecret?: string; webhookUrl?: string },
 ): Promise<void> {
   const mid = `m_e2e_${Date.now()}_${++sequence}`;
-  const delivery = signedFacebookDelivery(facebookTextMessage({ ...options, mid }));
-  const response = await fetch(`${baseUrl}${delivery.path}`, {
+  const { appSecret, webhookUrl, ...message } = options;
+  const delivery = signedFacebookDelivery(facebookTextMessage({ ...message, mid }), appSecret);
+  const response = await fetch(webhookUrl ?? `${baseUrl}${delivery.path}`, {
     method: 'POST',
     headers: delivery.headers,
     body: delivery.body,

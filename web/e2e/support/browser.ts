@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_PATH } from './paths';
 
@@ -66,4 +66,50 @@ export function recordApiRequests(page: Page): { urls: string[]; streams: string
     else log.urls.push(`${request.method()} ${path}`);
   });
   return log;
+}
+
+/** Screenshots go to docs/ only when asked (`npm --prefix web run screenshots`), never on a plain test run. */
+const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ? resolve(process.env.E2E_SCREENSHOT_DIR) : null;
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOT_DIR) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, name) });
+}
+
+const CSP_MARKER = '[securitypolicyviolation]';
+
+/**
+ * Content-Security-Policy violations in any page of the context: the browser's own console reports and the
+ * `securitypolicyviolation` events (re-logged by an init script, so both arrive as console messages).
+ */
+export async function recordCspViolations(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  await context.addInitScript((marker: string) => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`${marker} ${event.violatedDirective} blocked ${event.blockedURI}`);
+    });
+  }, CSP_MARKER);
+  context.on('console', (message) => {
+    const text = message.text();
+    if (text.includes(CSP_MARKER) || /Content Security Policy/i.test(text)) violations.push(text);
+  });
+  return violations;
+}
+
+const TOKEN_ISSUERS = new Set(['/api/auth/login', '/api/auth/refresh', '/api/auth/password']);
+
+/** Every access token the server handed to pages of the context (to look for them where they must not be). */
+export function recordIssuedTokens(context: BrowserContext): string[] {
+  const tokens: string[] = [];
+  context.on('response', (response) => {
+    if (!TOKEN_ISSUERS.has(new URL(response.url()).pathname) || !response.ok()) return;
+    response
+      .json()
+      .then((body: { accessToken?: unknown }) => {
+        if (typeof body.accessToken === 'string') tokens.push(body.accessToken);
+      })
+      .catch(() => undefined); // a body already discarded by a navigation
+  });
+  return tokens;
 }

@@ -8,6 +8,7 @@ import { applyChannelAppeared, applyChannelGone } from '../cache/stream-cache-ef
 import { useChannels } from '../inbox/use-directory';
 import { adminApi } from './admin-api';
 import { absoluteWebhookUrl, filledCredentials, PLATFORM_SETUP } from './platforms';
+import './admin.css';
 
 /** The credential inputs of one platform; values are write-only, so a saved channel only says "set". */
 function CredentialFields({
@@ -40,7 +41,13 @@ function CredentialFields({
   );
 }
 
-function ConnectForm({ onDone }: { onDone: () => void }) {
+/** A channel just connected in this tab, with the verify token typed for it (no answer ever carries it). */
+interface Connected {
+  channel: Channel;
+  verifyToken?: string;
+}
+
+function ConnectForm({ onDone }: { onDone: (connected?: Connected) => void }) {
   const queryClient = useQueryClient();
   const [platform, setPlatform] = useState<Platform>('zalo');
   const [name, setName] = useState('');
@@ -51,7 +58,7 @@ function ConnectForm({ onDone }: { onDone: () => void }) {
       adminApi.createChannel({ platform, name, externalId, credentials: filledCredentials(credentials) }),
     onSuccess: (channel) => {
       applyChannelAppeared(queryClient, channel);
-      onDone();
+      onDone({ channel, verifyToken: platform === 'facebook' ? credentials.verifyToken : undefined });
     },
   });
   const submit = (event: FormEvent): void => {
@@ -86,7 +93,7 @@ function ConnectForm({ onDone }: { onDone: () => void }) {
       <button type="submit" disabled={create.isPending}>
         Connect
       </button>{' '}
-      <button type="button" className="secondary" onClick={onDone}>
+      <button type="button" className="secondary" onClick={() => onDone()}>
         Cancel
       </button>
     </form>
@@ -132,7 +139,7 @@ function MembersPicker({ channel, users }: { channel: Channel; users: User[] }) 
   );
 }
 
-function ChannelEditor({ channel, users }: { channel: Channel; users: User[] }) {
+function ChannelEditor({ channel, users, verifyToken }: { channel: Channel; users: User[]; verifyToken?: string }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState(channel.name);
   const [humanAgentTag, setHumanAgentTag] = useState(channel.humanAgentTag);
@@ -166,6 +173,12 @@ function ChannelEditor({ channel, users }: { channel: Channel; users: User[] }) 
       <p>
         Webhook URL: <code data-testid="webhook-url">{absoluteWebhookUrl(channel.webhookUrl)}</code>
       </p>
+      {verifyToken && (
+        <p>
+          Verify token: <code data-testid="verify-token">{verifyToken}</code>{' '}
+          <small className="muted">(as entered; shown only now, it is stored write-only like the other credentials)</small>
+        </p>
+      )}
       <p className="muted">{PLATFORM_SETUP[channel.platform].help}</p>
       <form className="admin-form" aria-label="Edit channel" onSubmit={submit}>
         <label>
@@ -173,7 +186,7 @@ function ChannelEditor({ channel, users }: { channel: Channel; users: User[] }) 
           <input aria-label="Channel name" required value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         {channel.platform === 'facebook' && (
-          <label>
+          <label className="check">
             <input type="checkbox" checked={humanAgentTag} onChange={(e) => setHumanAgentTag(e.target.checked)} />
             Use the HUMAN_AGENT tag 24 h – 7 d after the customer&apos;s last message
           </label>
@@ -206,6 +219,7 @@ export function ChannelsPage() {
   const channels = useChannels();
   const users = useQuery({ queryKey: queryKeys.users, queryFn: () => api.listUsers() });
   const [connecting, setConnecting] = useState(false);
+  const [connected, setConnected] = useState<Connected | null>(null);
   const [openId, setOpenId] = useState<string | undefined>(channelId);
   const open = channels.find((channel) => channel.id === openId);
   return (
@@ -216,7 +230,18 @@ export function ChannelsPage() {
           Connect a channel
         </button>
       </div>
-      {connecting && <ConnectForm onDone={() => setConnecting(false)} />}
+      {connecting && (
+        <ConnectForm
+          onDone={(done) => {
+            setConnecting(false);
+            // What to paste into the platform's console comes next: open the new channel.
+            if (done) {
+              setConnected(done);
+              setOpenId(done.channel.id);
+            }
+          }}
+        />
+      )}
       <table data-testid="channel-table">
         <thead>
           <tr>
@@ -255,7 +280,14 @@ export function ChannelsPage() {
           ))}
         </tbody>
       </table>
-      {open && <ChannelEditor key={open.id} channel={open} users={users.data ?? []} />}
+      {open && (
+        <ChannelEditor
+          key={open.id}
+          channel={open}
+          users={users.data ?? []}
+          verifyToken={connected?.channel.id === open.id ? connected.verifyToken : undefined}
+        />
+      )}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useCurrentUser } from '../auth/auth-provider';
 import { queryKeys } from '../cache/query-keys';
 import { applyUser } from '../cache/stream-cache-effects';
 import { adminApi } from './admin-api';
+import './admin.css';
 
 const EMPTY = { name: '', email: '', role: 'agent' as UserRole, password: '' };
 

@@ -49,9 +49,9 @@ describe('session renewal across tabs', () => {
     const refresh = vi.fn(() => Promise.resolve({ accessToken: 'next', expiresIn: 8 }));
     const a = tab(refresh);
     a.store.set(accessTokenFrom('first', 8));
-    await vi.advanceTimersByTimeAsync(5_900);
+    await vi.advanceTimersByTimeAsync(4_900);
     expect(refresh).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(200); // 8 s − 2 s margin
+    await vi.advanceTimersByTimeAsync(200); // 8 s − 1 s of exp's whole seconds − 2 s margin
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(a.store.get()).toBe('next');
   });

@@ -56,9 +56,15 @@ export class TokenStore {
 
 export const tokenStore = new TokenStore();
 
+/**
+ * The server's `exp` counts whole seconds from the second the token was issued in, so the token (and the stream
+ * opened with it) may end up to this much before now + expiresIn.
+ */
+const EXP_ROUNDING_MS = 1_000;
+
 export function accessTokenFrom(token: string, expiresInSeconds: number, now = Date.now()): AccessToken {
   const lifetimeMs = Math.max(0, expiresInSeconds) * 1000;
-  return { token, expiresAt: now + lifetimeMs, lifetimeMs };
+  return { token, expiresAt: now + Math.max(0, lifetimeMs - EXP_ROUNDING_MS), lifetimeMs };
 }
 
 try {

@@ -203,6 +203,34 @@ describe('StreamConnection', () => {
     connection.stop();
   });
 
+  it('reconnect() (a renewed token) moves to a new stream catching up, never reconnecting, resuming after the last id', async () => {
+    const { connection, fetchTicket, statuses, events } = setup();
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = FakeEventSource.latest();
+    first.connect();
+    first.emit('customer_deleted', { id: 'a' }, '6');
+    const seen = statuses.length;
+    connection.reconnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetchTicket).toHaveBeenCalledTimes(2);
+    const second = FakeEventSource.latest();
+    expect(second).not.toBe(first);
+    expect(first.readyState).toBe(2);
+    expect(second.params.get('lastEventId')).toBe('6');
+    second.connect('6');
+    second.emit('customer_deleted', { id: 'b' }, '7');
+    await vi.advanceTimersByTimeAsync(CATCH_UP_QUIET_MS);
+    expect([...new Set(statuses.slice(seen).map((status) => status.state))]).toEqual(['catching_up', 'live']);
+    expect(events.map((event) => event.id)).toEqual(['6', '7']);
+    // A switch that fails is an outage like any other.
+    connection.reconnect();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeEventSource.latest().drop();
+    expect(statuses.at(-1)?.state).toBe('reconnecting');
+    connection.stop();
+  });
+
   it('on `resync` refetches over REST, then carries on live from the head', async () => {
     let finishRefetch: () => void = () => undefined;
     const onResync = vi.fn(() => new Promise<void>((resolve) => (finishRefetch = resolve)));

@@ -115,18 +115,23 @@ export class StreamConnection {
   reconnect(): void {
     if (this.stopped || this.status.state === 'offline') return;
     this.attempt = 0;
-    void this.connect();
+    void this.connect(true);
   }
 
   getStatus(): ConnectionStatus {
     return { ...this.status, lastEventId: this.lastEventId };
   }
 
-  private async connect(): Promise<void> {
+  /**
+   * `switching`: a planned move to a new stream, no outage: the indicator says catching up (it resumes), not
+   * reconnecting, unless the switch fails.
+   */
+  private async connect(switching = false): Promise<void> {
     const generation = ++this.generation;
     this.clearTimers();
     this.closeSource();
-    this.setStatus(this.attempt === 0 && this.status.state === 'connecting' ? 'connecting' : 'reconnecting');
+    if (switching) this.setStatus('catching_up');
+    else this.setStatus(this.attempt === 0 && this.status.state === 'connecting' ? 'connecting' : 'reconnecting');
     let ticket: string;
     try {
       ticket = await this.options.fetchTicket();
