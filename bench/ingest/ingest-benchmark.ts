@@ -4,6 +4,7 @@ import { publisherAgent, requestRaw } from '../lib/http-json.js';
 import { cpuMicros, descendantsCpu, descendantsCpuDelta, loadAverage } from '../lib/process-stats.js';
 import { epochMs, mergeSorted, percentile, sleep } from '../lib/stats.js';
 import { AppTarget } from '../targets/app-target.js';
+import { countersPerMessage, readDatabaseCounters, type DatabaseCounters } from './database-counters.js';
 import { BENCH_CHANNELS, signedDelivery } from './webhook-deliveries.js';
 
 export interface IngestScenario {
@@ -38,6 +39,11 @@ export interface IngestResult {
   deliveryP99Ms?: number;
   serverCpuMicrosPerMessage?: number;
   databaseCpuMicrosPerMessage?: number;
+  /** The load generator's own CPU: this process (signing, HTTP client) and the stream-reading clients. */
+  senderCpuMicrosPerMessage?: number;
+  streamClientsCpuMicrosPerMessage?: number;
+  /** What Postgres did per message (transactions, index scans, ...), from its statistics views. */
+  database?: DatabaseCounters;
   loadAverage?: [number, number];
 }
 
@@ -88,13 +94,21 @@ export async function runIngestScenario(
     log(`  ${opened.opened}/${scenario.streams} streams open`);
     await sleep(SETTLE_MS);
 
+    const databaseDir = app.databaseDir;
+    const countersBefore = databaseDir ? await readDatabaseCounters(databaseDir, true) : undefined;
     const cpuBefore = cpuMicros(pid);
     const databaseBefore = descendantsCpu(pid);
+    const senderBefore = process.cpuUsage();
+    const clientsBefore = sumCpu(pool.pids);
     const loadBefore = loadAverage();
     const sending = await sendAll(app.port, scenario);
     const reports = await pool.awaitDeliveries({ events: sending.accepted, timeoutMs: DELIVERY_TIMEOUT_MS });
     const serverCpu = cpuMicros(pid) - cpuBefore;
     const databaseCpu = descendantsCpuDelta(databaseBefore, descendantsCpu(pid));
+    const sender = process.cpuUsage(senderBefore);
+    const clientsCpu = sumCpu(pool.pids) - clientsBefore;
+    const loadAfter = loadAverage();
+    const countersAfter = databaseDir ? await readDatabaseCounters(databaseDir, true) : undefined;
 
     const total = (pick: (r: (typeof reports)[number]) => number): number =>
       reports.reduce((sum, r) => sum + pick(r), 0);
@@ -121,7 +135,13 @@ export async function runIngestScenario(
       deliveryP99Ms: percentile(deliveryLatencies, 99),
       serverCpuMicrosPerMessage: serverCpu / sending.accepted,
       databaseCpuMicrosPerMessage: databaseCpu / sending.accepted,
-      loadAverage: [loadBefore, loadAverage()],
+      senderCpuMicrosPerMessage: (sender.user + sender.system) / sending.accepted,
+      streamClientsCpuMicrosPerMessage: clientsCpu / sending.accepted,
+      database:
+        countersBefore && countersAfter
+          ? countersPerMessage(countersBefore, countersAfter, sending.accepted)
+          : undefined,
+      loadAverage: [loadBefore, loadAfter],
     };
   } catch (error) {
     const message = (error as Error).message;
@@ -133,6 +153,8 @@ export async function runIngestScenario(
     app.dispose();
   }
 }
+
+const sumCpu = (pids: number[]): number => pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
 
 interface SendOutcome {
   sent: number;

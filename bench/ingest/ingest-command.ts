@@ -135,6 +135,18 @@ function ingestSection(
       ['app CPU µs / message (node process)', fixed(r.serverCpuMicrosPerMessage, 0)],
       ['Postgres CPU µs / message (embedded, child processes)', fixed(r.databaseCpuMicrosPerMessage, 0)],
       [
+        'load generator CPU µs / message (sender / stream clients)',
+        `${fixed(r.senderCpuMicrosPerMessage, 0)} / ${fixed(r.streamClientsCpuMicrosPerMessage, 0)}`,
+      ],
+      [
+        'Postgres per message: transactions / index scans / sequential scans / rows inserted',
+        r.database
+          ? [r.database.transactions, r.database.indexScans, r.database.sequentialScans, r.database.rowsInserted]
+              .map((value) => value.toFixed(2))
+              .join(' / ')
+          : '—',
+      ],
+      [
         'load average before → after',
         r.loadAverage ? `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}` : '—',
       ],

@@ -109,6 +109,11 @@ export class AppTarget implements StreamTarget {
     this.dataDir = undefined;
   }
 
+  /** The embedded Postgres' data directory of this run (its postmaster.pid names the port), once started. */
+  get databaseDir(): string | undefined {
+    return this.dataDir && join(this.dataDir, 'postgres');
+  }
+
   get port(): number {
     if (!this.server) throw new Error('app not started');
     return this.server.port;

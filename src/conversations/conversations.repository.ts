@@ -223,6 +223,42 @@ export class ConversationsRepository {
   }
 
   /**
+   * findByThread for many threads at once, each row locked (FOR NO KEY UPDATE) in id order, so concurrent
+   * batches lock shared threads in one order. Threads without a conversation are absent from the answer.
+   */
+  async findByThreadsLocked(
+    manager: EntityManager,
+    threads: ReadonlyArray<{ channel: ChannelRef; threadKey: string }>,
+  ): Promise<Array<{ channelId: string; threadKey: string; thread: ThreadConversation }>> {
+    if (threads.length === 0) return [];
+    const rows: Array<ConversationRow & PrefixedCustomerRow> = await queryRows(
+      manager,
+      `SELECT conv.*, ${channelHumanAgentTagSql('conv.channel_id')}, ${JOINED_CUSTOMER_COLUMNS}
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS wanted (channel_id, thread_key, workspace_id)
+         JOIN conversations conv ON conv.channel_id = wanted.channel_id AND conv.thread_key = wanted.thread_key
+                                AND conv.workspace_id = wanted.workspace_id
+         JOIN customers cust ON cust.id = conv.customer_id
+        ORDER BY conv.id FOR NO KEY UPDATE OF conv`,
+      [
+        threads.map((thread) => thread.channel.id),
+        threads.map((thread) => thread.threadKey),
+        threads.map((thread) => thread.channel.workspaceId),
+      ],
+    );
+    return rows.map((joined) => {
+      const { row, customer } = splitJoinedCustomer(joined);
+      return {
+        channelId: row.channel_id,
+        threadKey: row.thread_key,
+        thread: {
+          conversation: conversationFromRow(row, customerFromRow(customer)),
+          customerDeleted: customer.deleted_at !== null,
+        },
+      };
+    });
+  }
+
+  /**
    * Starts the conversation of a platform thread (webhooks). Null when the thread's conversation already exists
    * (created concurrently: the unique constraint settles it, ON CONFLICT, so the transaction never aborts).
    */

@@ -21,6 +21,7 @@ import type {
   InboundMessage,
   InboundReceipt,
 } from '../platforms/platform-adapter.js';
+import { BatchThreads } from './batch-threads.js';
 import { DeliveryBatcher } from './delivery-batcher.js';
 
 /** The items of one delivery that belong to one known channel. */
@@ -77,9 +78,10 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (tx) => {
+          const threads = await BatchThreads.lock(tx, this.conversations, group);
           for (const deliveries of group) {
             for (const { channel, items } of deliveries) {
-              for (const item of items) await this.apply(tx, channel, item);
+              for (const item of items) await this.apply(tx, threads, channel, item);
             }
           }
           return group.map(() => undefined);
@@ -92,10 +94,10 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     }
   }
 
-  private async apply(tx: Transaction, channel: ChannelRef, item: InboundItem): Promise<void> {
+  private async apply(tx: Transaction, threads: BatchThreads, channel: ChannelRef, item: InboundItem): Promise<void> {
     switch (item.kind) {
       case 'message':
-        return this.applyMessage(tx, channel, item);
+        return this.applyMessage(tx, threads, channel, item);
       case 'receipt':
         return this.applyReceipt(tx, channel, item);
       case 'contact':
@@ -109,11 +111,17 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     return this.conversations.sharedAttention(channel.workspaceId, conversationId, tx.manager);
   }
 
-  private async applyMessage(tx: Transaction, channel: ChannelRef, item: InboundMessage): Promise<void> {
+  private async applyMessage(
+    tx: Transaction,
+    threads: BatchThreads,
+    channel: ChannelRef,
+    item: InboundMessage,
+  ): Promise<void> {
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item))) return;
 
     const sentAt = messageTime(item.sentAt);
-    const { conversation, started } = await this.ensureConversation(tx, channel, item, sentAt);
+    const { conversation, started } = await this.ensureConversation(tx, threads, channel, item, sentAt);
+    threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
     const reopen = item.direction === 'customer';
     const inserted = await this.messages.insertInboundUnlessDuplicate(
       tx.manager,
@@ -133,6 +141,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     const scope = this.scope(channel, conversation.id);
     tx.emit('message.received', scope, toMessageView(inserted.message));
     const after = { ...conversation, ...inserted.conversation };
+    threads.set(channel, item.threadKey, { conversation: after, customerDeleted: false });
     // Reopening, or a customer message opening the reply window (a new thread's first message, a customer
     // writing again after it closed): clients learn the conversation's new state without a refetch.
     if ((reopen && conversation.status === 'resolved') || (!started && replyWindowMoved(conversation, after))) {
@@ -200,11 +209,14 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
 
   private async ensureConversation(
     tx: Transaction,
+    threads: BatchThreads,
     channel: ChannelRef,
     item: InboundMessage,
     sentAt: Date,
   ): Promise<ThreadConversation & { started: boolean }> {
-    const existing = await this.conversations.findByThread(tx.manager, channel, item.threadKey, true);
+    const existing =
+      threads.get(channel, item.threadKey) ??
+      (await this.conversations.findByThread(tx.manager, channel, item.threadKey, true));
     if (existing && !existing.customerDeleted) return { ...existing, started: false };
     if (existing) {
       // The customer was deleted (with its identities): this message makes a new one, and the thread follows it.

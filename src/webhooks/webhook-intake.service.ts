@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Platform } from '../channels/entities/channel.entity.js';
 import type { PlatformChannel } from '../channels/entities/platform-channel.js';
 import { PlatformChannelsService } from '../channels/platform-channels.service.js';
+import { WebhookChannelCache } from '../channels/webhook-channel-cache.js';
 import { FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../database/postgres-errors.js';
 import {
   MalformedPayloadError,
@@ -41,6 +42,7 @@ export class WebhookIntakeService {
   constructor(
     private readonly registry: PlatformRegistry,
     private readonly channels: PlatformChannelsService,
+    private readonly channelCache: WebhookChannelCache,
     private readonly ingestion: InboundIngestionService,
   ) {}
 
@@ -69,7 +71,7 @@ export class WebhookIntakeService {
     return challenge;
   }
 
-  /** `retried`: replayed once after the channel disappeared between its lookup and the writes. */
+  /** `retried`: replayed once, on a fresh read, after the channel disappeared between its lookup and the writes. */
   private async process(
     platform: Platform,
     request: WebhookRequest,
@@ -90,18 +92,22 @@ export class WebhookIntakeService {
       throw error;
     }
     const keys = [...new Set(deliveries.map((delivery) => delivery.channelKey))];
-    const known = await this.channels.findByExternalIds(platform, keys);
+    const signed: SignedRequest = { rawBody: request.rawBody, headers: request.headers, body: request.body };
+    const now = new Date();
+    const verifies = (channel: PlatformChannel): boolean => adapter.verify(signed, channel.credentials, now);
+    let known = retried
+      ? await this.channelCache.readFresh(platform, keys)
+      : await this.channelCache.findByExternalIds(platform, keys);
+    // A cached secret may have just been replaced on another instance: a failure is settled on a fresh read.
+    if (!retried && !known.every(verifies)) known = await this.channelCache.readFresh(platform, keys);
     if (known.length === 0) {
       this.logger.debug(
         `${platform} webhook for no known channel (${keys.length} id(s)): acknowledged, nothing stored`,
       );
       return 'unknown_channel';
     }
-
-    const signed: SignedRequest = { rawBody: request.rawBody, headers: request.headers, body: request.body };
-    const now = new Date();
     for (const channel of known) {
-      if (!adapter.verify(signed, channel.credentials, now)) {
+      if (!verifies(channel)) {
         this.logger.warn(`${platform} webhook with an invalid signature for channel ${channel.id}`);
         throw new UnauthenticatedError('Invalid signature');
       }
