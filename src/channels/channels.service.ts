@@ -11,6 +11,7 @@ import { ChannelsRepository, type ChannelChanges } from './channels.repository.j
 import { channelScope } from './health/channel-scope.js';
 import { healthForNewCredentials } from './health/token-schedule.js';
 import { CredentialsCipher } from './credentials-cipher.js';
+import { WebhookChannelCache } from './webhook-channel-cache.js';
 import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { SetChannelMembersDto } from './dto/set-channel-members.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
@@ -22,6 +23,7 @@ export class ChannelsService {
     private readonly channels: ChannelsRepository,
     private readonly cipher: CredentialsCipher,
     private readonly transactions: TransactionRunner,
+    private readonly webhookChannels: WebhookChannelCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,7 +74,7 @@ export class ChannelsService {
    * active again (its waiting replies then go out, in order). Emits `channel_updated`.
    */
   async updateChannel(actor: AuthUser, id: string, dto: UpdateChannelDto, baseUrl: string): Promise<ChannelView> {
-    return this.transactions.run(async (tx) => {
+    const view = await this.transactions.run(async (tx) => {
       const channel = await this.channels.getInWorkspaceForUpdate(actor.workspaceId, id, tx.manager);
       if (!channel) throw new NotFoundError('Channel not found');
       const changes: ChannelChanges = {};
@@ -92,6 +94,10 @@ export class ChannelsService {
       tx.emit('channel.updated', channelScope(actor.workspaceId, id), toChannelView(updated, this.eventBaseUrl));
       return toChannelView(updated, baseUrl);
     });
+    // Here at once, before the answer: a replaced secret must not verify another delivery on this instance
+    // (other instances drop the entry when the relay brings them `channel_updated`).
+    this.webhookChannels.invalidate(id);
+    return view;
   }
 
   /**
@@ -106,6 +112,7 @@ export class ChannelsService {
       tx.emit('channel.deleted', channelScope(actor.workspaceId, id), { id });
       tx.emit('access.changed', workspaceScope(actor.workspaceId), { kind: 'channel_deleted', channelId: id });
     });
+    this.webhookChannels.invalidate(id);
   }
 
   async listChannelMembers(actor: AuthUser, id: string): Promise<ChannelMembersView> {
