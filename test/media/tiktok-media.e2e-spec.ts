@@ -11,13 +11,11 @@ import {
   deliver,
   expectStoredAttachment,
   firstMessageUpdated,
-  startPlatformTest,
-  stopPlatformTest,
   uniqueId,
+  usePlatformTest,
   waitFor,
   type ChannelInfo,
   type Loose,
-  type PlatformTestContext,
 } from '../platforms/platform-test-helpers.js';
 
 const PNG = Buffer.from(
@@ -43,8 +41,7 @@ async function startRecordingServer(
 
 /** TikTok inbound media: a `media_id` in the webhook, fetched through the Business API's media download. */
 describe('media: TikTok inbound media by id', () => {
-  let context: PlatformTestContext;
-  let logs: LogCapture;
+  let logs: LogCapture | undefined;
   /** Another origin's CDN, and a host of TikTok's that redirects there. */
   let elsewhere: Awaited<ReturnType<typeof startRecordingServer>>;
   let redirecting: Awaited<ReturnType<typeof startRecordingServer>>;
@@ -56,17 +53,16 @@ describe('media: TikTok inbound media by id', () => {
     redirecting = await startRecordingServer((response) =>
       response.writeHead(302, { Location: `http://${elsewhere.host}/photo.png` }).end(),
     );
-    // The fake serves the download URLs it hands out on its own (loopback) address.
-    context = await startPlatformTest((fake) => ({
-      MEDIA_FETCH_ALLOW_HOSTS: [new URL(fake.url).host, elsewhere.host, redirecting.host].join(','),
-    }));
   });
+  // The fake serves the download URLs it hands out on its own (loopback) address.
+  const context = usePlatformTest((fake) => ({
+    MEDIA_FETCH_ALLOW_HOSTS: [new URL(fake.url).host, elsewhere.host, redirecting.host].join(','),
+  }));
   afterEach(() => {
     logs?.stop();
-    context.fake.reset();
+    logs = undefined;
   });
-  afterAll(async () => {
-    await stopPlatformTest(context);
+  afterAll(() => {
     elsewhere.server.close();
     redirecting.server.close();
   });

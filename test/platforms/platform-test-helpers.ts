@@ -1,4 +1,4 @@
-import { expect } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startFakePlatforms, type FakePlatforms } from '../support/fake-platforms.js';
@@ -30,8 +30,26 @@ export async function startPlatformTest(
 }
 
 export async function stopPlatformTest(context: PlatformTestContext | undefined): Promise<void> {
-  await context?.t.close();
-  await context?.fake.close();
+  await context?.t?.close();
+  await context?.fake?.close();
+}
+
+/**
+ * A describe block's platform test: started before its tests (after the hooks declared earlier), stopped after
+ * them, the fake's requests and scripts reset before each test. The returned context is filled in once started.
+ */
+export function usePlatformTest(
+  env?: Record<string, string> | ((fake: FakePlatforms) => Record<string, string>),
+): PlatformTestContext {
+  const context = {} as PlatformTestContext;
+  beforeAll(async () => {
+    Object.assign(context, await startPlatformTest(env));
+  });
+  afterAll(async () => {
+    await stopPlatformTest(context);
+  });
+  beforeEach(() => context.fake.reset());
+  return context;
 }
 
 export function uniqueId(prefix = ''): string {
