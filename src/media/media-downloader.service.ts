@@ -37,7 +37,10 @@ const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const RECONNECT_RECHECK_MS = 5 * 60 * 1000;
 /** …for this long after the message arrived; then it is given up like any failing download. */
 const RECONNECT_WAIT_LIMIT_MS = 3 * 24 * 60 * 60 * 1000;
-/** The last path segment of the URL fetched (a TikTok reference has none worth keeping). */
+/** Attachment types that are files (a location or link URL is not downloaded). */
+const DOWNLOADABLE_TYPES = new Set(['image', 'video', 'audio', 'file', 'sticker']);
+
+/** The last path segment of the URL fetched (for TikTok the download URL, not the `tiktok-media:` reference). */
 function fileNameOf(url: string): string {
   try {
     return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'attachment';
@@ -45,9 +48,6 @@ function fileNameOf(url: string): string {
     return 'attachment';
   }
 }
-
-/** Attachment types that are files (a location or link URL is not downloaded). */
-const DOWNLOADABLE_TYPES = new Set(['image', 'video', 'audio', 'file', 'sticker']);
 
 /**
  * Downloads inbound attachments after the webhook is answered. A stored customer message's http(s) attachments
@@ -93,14 +93,16 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
         type: attachment.type,
         mediaId: attachment.mediaId,
       }))
-      .filter((entry) => !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && this.sources.isFetchable(entry.url));
+      .filter(
+        (entry) => !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && this.sources.isFetchable(entry.url),
+      );
     await this.downloads.enqueue(manager, event.workspaceId, event.data.id, urls);
   }
 
   /** Reconnected (new credentials, a refreshed token): the downloads waiting for it go now. */
   @OnEvent('channel.updated', { suppressErrors: false })
   async resumeChannel({ event, manager }: DomainEventEnvelope<'channel.updated'>): Promise<void> {
-    if (event.data.status === 'active') 
+    if (event.data.status === 'active')
       await this.downloads.makeChannelDue(manager, event.workspaceId, event.data.id, LEASE_MS);
   }
 

@@ -287,6 +287,7 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       );
     await this.transactions.run(async (tx) => {
       let recorded: MessageEntity | null;
+      let returnedSlots = 0;
       if (result.ok) {
         recorded = await this.messages.markSent(
           tx.manager,
@@ -299,11 +300,12 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
         this.logger.warn({ messageId: message.id }, `send failed: ${error}`);
         const failed = await this.messages.markFailed(tx.manager, message.workspaceId, message.id, error);
         recorded = failed?.message ?? null;
-        // TikTok's remaining count went up again: clients learn it without a refetch.
-        if (failed && failed.returnedSlots > 0) await this.emitConversation(tx, failed.message);
+        returnedSlots = failed?.returnedSlots ?? 0;
       }
       if (!recorded) return; // already moved on (its echo arrived first)
       this.emitStatus(tx, recorded);
+      // TikTok's remaining count went up again: clients learn it without a refetch.
+      if (returnedSlots > 0) await this.emitConversation(tx, recorded);
     });
   }
 
