@@ -12,6 +12,7 @@ import {
   type TiktokDownloadUrlResult,
   type TiktokMediaRequest,
 } from '../platforms/tiktok/tiktok-media.js';
+import type { MediaIdentity } from './inbound-file-name.js';
 import { MediaDownloadsRepository, type PendingDownload } from './media-downloads.repository.js';
 import { PermanentFetchError } from './safe-fetch.js';
 
@@ -19,6 +20,8 @@ import { PermanentFetchError } from './safe-fetch.js';
 export interface MediaSource {
   url: string;
   headers: Record<string, string>;
+  /** Set when the platform names the file only by id: the downloader then gives it a readable name. */
+  identity?: MediaIdentity;
 }
 
 /** The attachment's channel needs reconnecting: its download waits instead of failing. */
@@ -79,7 +82,11 @@ export class InboundMediaSources {
       requestTiktokDownloadUrl(this.config.tiktokApiUrl, current, request),
     );
     if (!result.ok) throw result.retryable ? new Error(result.error) : new PermanentFetchError(result.error);
-    return { url: result.downloadUrl, headers: { [TIKTOK_MEDIA_TOKEN_HEADER]: credentials.accessToken } };
+    return {
+      url: result.downloadUrl,
+      headers: { [TIKTOK_MEDIA_TOKEN_HEADER]: credentials.accessToken },
+      identity: { attachmentType: origin.attachmentType, mediaId },
+    };
   }
 
   /** One call; an invalid-token answer refreshes the token (when the channel can) and calls once more. */

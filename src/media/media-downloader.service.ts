@@ -14,6 +14,7 @@ import {
   type TransactionCommitted,
 } from '../database/transaction-runner.js';
 import { toMessageView } from '../messages/message.view.js';
+import { downloadedFileName } from './inbound-file-name.js';
 import { ChannelNeedsReconnectError, InboundMediaSources } from './inbound-media-sources.js';
 import { MediaDownloadsRepository, type PendingDownload } from './media-downloads.repository.js';
 import { mediaUrl } from './media.record.js';
@@ -39,15 +40,6 @@ const RECONNECT_RECHECK_MS = 5 * 60 * 1000;
 const RECONNECT_WAIT_LIMIT_MS = 3 * 24 * 60 * 60 * 1000;
 /** Attachment types that are files (a location or link URL is not downloaded). */
 const DOWNLOADABLE_TYPES = new Set(['image', 'video', 'audio', 'file', 'sticker']);
-
-/** The last path segment of the URL fetched (for TikTok the download URL, not the `tiktok-media:` reference). */
-function fileNameOf(url: string): string {
-  try {
-    return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'attachment';
-  } catch {
-    return 'attachment';
-  }
-}
 
 /**
  * Downloads inbound attachments after the webhook is answered. A stored customer message's http(s) attachments
@@ -182,7 +174,7 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
         response.destroy();
         throw new MediaTooLargeError(this.config.uploadMaxBytes);
       }
-      const name = fileNameOf(source.url);
+      const name = downloadedFileName(source.url, response.headers['content-disposition'], source.identity);
       const record = await this.media.store(response, {
         workspaceId: download.workspaceId,
         kind: 'inbound',

@@ -26,6 +26,11 @@ const TOKEN = FAKE_SECRETS.tiktok.accessToken;
 /** Attempts the downloader makes before it gives up (media-downloader.service.ts). */
 const MAX_ATTEMPTS = 5;
 
+/** What the downloader calls a TikTok photo that arrives without a name: kind, media id's tail, stored type. */
+function photoName(mediaId: string): string {
+  return `photo-${mediaId.slice(-6)}.png`;
+}
+
 /** A local server answering every GET with `answer`, keeping the headers it was sent. */
 async function startRecordingServer(
   answer: (response: import('node:http').ServerResponse) => void,
@@ -45,6 +50,8 @@ describe('media: TikTok inbound media by id', () => {
   /** Another origin's CDN, and a host of TikTok's that redirects there. */
   let elsewhere: Awaited<ReturnType<typeof startRecordingServer>>;
   let redirecting: Awaited<ReturnType<typeof startRecordingServer>>;
+  /** A download host that names the file in Content-Disposition. */
+  let naming: Awaited<ReturnType<typeof startRecordingServer>>;
 
   beforeAll(async () => {
     elsewhere = await startRecordingServer((response) =>
@@ -53,10 +60,19 @@ describe('media: TikTok inbound media by id', () => {
     redirecting = await startRecordingServer((response) =>
       response.writeHead(302, { Location: `http://${elsewhere.host}/photo.png` }).end(),
     );
+    naming = await startRecordingServer((response) =>
+      response
+        .writeHead(200, {
+          'Content-Type': 'image/png',
+          'Content-Length': PNG.length,
+          'Content-Disposition': `attachment; filename="ao-dai.png"; filename*=UTF-8''%C3%A1o%20d%C3%A0i.png`,
+        })
+        .end(PNG),
+    );
   });
   // The fake serves the download URLs it hands out on its own (loopback) address.
   const context = usePlatformTest((fake) => ({
-    MEDIA_FETCH_ALLOW_HOSTS: [new URL(fake.url).host, elsewhere.host, redirecting.host].join(','),
+    MEDIA_FETCH_ALLOW_HOSTS: [new URL(fake.url).host, elsewhere.host, redirecting.host, naming.host].join(','),
   }));
   afterEach(() => {
     logs?.stop();
@@ -65,6 +81,7 @@ describe('media: TikTok inbound media by id', () => {
   afterAll(() => {
     elsewhere.server.close();
     redirecting.server.close();
+    naming.server.close();
   });
 
   interface Received {
@@ -131,7 +148,7 @@ describe('media: TikTok inbound media by id', () => {
       const data = await firstMessageUpdated(stream);
       const [attachment] = data.attachments;
       const reference = `tiktok-media:${mediaId}`;
-      expectStoredAttachment(attachment, { type: 'image', name: mediaId, mimeType: 'image/png', size: PNG.length, originalUrl: reference });
+      expectStoredAttachment(attachment, { type: 'image', name: photoName(mediaId), mimeType: 'image/png', size: PNG.length, originalUrl: reference });
       expect(data).toMatchObject({ sender: 'customer', platformMessageId: messageId });
 
       const [download] = context.fake.requests('tiktok_media');
@@ -161,12 +178,20 @@ describe('media: TikTok inbound media by id', () => {
 
   it('sends the token only to the download URL, never after a redirect to another host', async () => {
     context.fake.script('tiktok_media', context.fake.replies.tiktokMedia.success(`http://${redirecting.host}/media`));
-    const { channel } = await receiveImage({ served: false });
+    const { channel, mediaId } = await receiveImage({ served: false });
     const message = await settled(channel.id);
-    expect(message.attachments[0]).toMatchObject({ name: 'media', mimeType: 'image/png', size: PNG.length });
+    expect(message.attachments[0]).toMatchObject({ name: photoName(mediaId), mimeType: 'image/png', size: PNG.length });
     expect(redirecting.seen.at(-1)?.['x-user']).toBe(TOKEN);
     expect(elsewhere.seen.at(-1)).toBeDefined();
     expect(elsewhere.seen.at(-1)?.['x-user']).toBeUndefined();
+  });
+
+  it('names the file as the download response does, when it gives a name', async () => {
+    context.fake.script('tiktok_media', context.fake.replies.tiktokMedia.success(`http://${naming.host}/dl/8f3e0c9a`));
+    const { channel } = await receiveImage({ served: false });
+    const message = await settled(channel.id);
+    expect(message.attachments[0]).toMatchObject({ name: 'áo dài.png', mimeType: 'image/png', size: PNG.length });
+    expect(naming.seen.at(-1)?.['x-user']).toBe(TOKEN);
   });
 
   it('retries a download TikTok answers with a transient error, then gives up keeping the reference', async () => {
@@ -224,7 +249,7 @@ describe('media: TikTok inbound media by id', () => {
       .send({ credentials: { ...FAKE_SECRETS.tiktok, accessToken: newToken } })
       .expect(200);
     const message = await settled(channel.id);
-    expect(message.attachments[0]).toMatchObject({ name: mediaId, mimeType: 'image/png', size: PNG.length });
+    expect(message.attachments[0]).toMatchObject({ name: photoName(mediaId), mimeType: 'image/png', size: PNG.length });
     expect(context.fake.requests('tiktok_media')[0].headers['access-token']).toBe(newToken);
     expect(context.fake.requests('tiktok_cdn')[0].headers['x-user']).toBe(newToken);
     expect(JSON.stringify(message)).not.toContain(newToken);
