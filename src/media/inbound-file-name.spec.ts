@@ -11,9 +11,9 @@ describe('inbound file names', () => {
   it('reads the Content-Disposition name, preferring the UTF-8 one', () => {
     expect(contentDispositionFileName('attachment; filename="receipt 12.pdf"')).toBe('receipt 12.pdf');
     expect(contentDispositionFileName('inline; filename=photo.png')).toBe('photo.png');
-    expect(contentDispositionFileName(`attachment; filename="a.png"; filename*=UTF-8''%C3%A1o%20d%C3%A0i.png`)).toBe(
-      'áo dài.png',
-    );
+    expect(
+      contentDispositionFileName(`attachment; filename="a.png"; filename*=UTF-8''%C3%A1o%20d%C3%A0i.png`),
+    ).toBe('áo dài.png');
     expect(contentDispositionFileName('attachment; filename="say \\"hi\\".txt"')).toBe('say "hi".txt');
   });
 
@@ -22,9 +22,9 @@ describe('inbound file names', () => {
     expect(contentDispositionFileName('inline')).toBeNull();
     expect(contentDispositionFileName('attachment; filename=""')).toBeNull();
     expect(contentDispositionFileName(`attachment; filename*=UTF-8''%E0%A4%A`)).toBeNull();
-    expect(contentDispositionFileName(`attachment; filename*=ISO-8859-1''caf%E9.txt; filename="cafe.txt"`)).toBe(
-      'cafe.txt',
-    );
+    expect(
+      contentDispositionFileName(`attachment; filename*=ISO-8859-1''caf%E9.txt; filename="cafe.txt"`),
+    ).toBe('cafe.txt');
   });
 
   it('names a file by its kind, the tail of its media id and the extension of its stored type', () => {
@@ -36,12 +36,18 @@ describe('inbound file names', () => {
   });
 
   it('keeps the URL segment for files with a URL of their own, and names files known only by id', () => {
-    expect(downloadedFileName('https://cdn.example/a/b/IMG%201.jpg?x=1', 'attachment; filename="x.jpg"', undefined)).toBe(
-      'IMG 1.jpg',
-    );
+    expect(
+      downloadedFileName(
+        'https://cdn.example/a/b/IMG%201.jpg?x=1',
+        'attachment; filename="x.jpg"',
+        undefined,
+      ),
+    ).toBe('IMG 1.jpg');
     expect(fileNameFromUrl('not a url')).toBe('attachment');
     const identity = { attachmentType: 'image', mediaId: 'v0media123456789' };
-    expect(downloadedFileName('https://tiktok.example/dl/abc', 'inline; filename="shirt.jpg"', identity)).toBe('shirt.jpg');
+    expect(
+      downloadedFileName('https://tiktok.example/dl/abc', 'inline; filename="shirt.jpg"', identity),
+    ).toBe('shirt.jpg');
     const byType = downloadedFileName('https://tiktok.example/dl/abc', undefined, identity);
     expect(typeof byType === 'function' ? byType('image/jpeg') : byType).toBe('photo-456789.jpg');
   });
