@@ -329,6 +329,19 @@ export const fakeReplies = {
 export interface FakeFile {
   contentType: string;
   body: Buffer;
+  /** Sent as the Content-Disposition file name (a CDN may name a file that its URL does not). */
+  fileName?: string;
+}
+
+/** The headers a file is served with. */
+function fileHeaders(file: FakeFile): Record<string, string | number> {
+  return {
+    'Content-Type': file.contentType,
+    'Content-Length': file.body.length,
+    ...(file.fileName
+      ? { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}` }
+      : {}),
+  };
 }
 
 export interface FakePlatformsOptions {
@@ -433,9 +446,7 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
         const file =
           prefix === FILES_PREFIX && request.method === 'GET' ? files.get(rest.join('/')) : undefined;
         if (file) {
-          response
-            .writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length })
-            .end(file.body);
+          response.writeHead(200, fileHeaders(file)).end(file.body);
           return;
         }
         const platform = routeOf(prefix, path);
@@ -485,9 +496,7 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
           return;
         }
         if ('file' in reply) {
-          response
-            .writeHead(reply.status, { 'Content-Type': reply.file.contentType, 'Content-Length': reply.file.body.length })
-            .end(reply.file.body);
+          response.writeHead(reply.status, fileHeaders(reply.file)).end(reply.file.body);
           return;
         }
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
