@@ -94,30 +94,25 @@ describe("the composer and TikTok's message budget", { timeout: 20_000 }, () => 
   it('follows the count live as conversation_updated brings it', async () => {
     composer.setUpConsole('tiktok', { replyWindow: tiktokWindow(5) });
     const source = await composer.openThread();
+    let eventId = 6;
+    /** The conversation's reply window as the stream brings it. */
+    const windowChanges = (remaining: number): void =>
+      act(() => {
+        const changed = { ...composer.composerConsole.chat, replyWindow: tiktokWindow(remaining) };
+        source.emit('conversation_updated', changed, String((eventId += 1)));
+      });
     await userEvent.type(screen.getByLabelText('Reply'), 'Front and back');
     await attachTwoPhotos();
     expect(composer.sendButton()).toBeEnabled();
 
     // Another agent's replies spend the budget: 2 left, this draft needs 3.
-    act(() =>
-      source.emit(
-        'conversation_updated',
-        { ...composer.composerConsole.chat, replyWindow: tiktokWindow(2) },
-        '7',
-      ),
-    );
+    windowChanges(2);
     await waitFor(() => expect(screen.getByTestId('reply-window-notice')).toHaveTextContent('2 of 10'));
     expect(overBudget()).toHaveTextContent('TikTok allows 2 more until the customer writes');
     expect(composer.sendButton()).toBeDisabled();
 
     // The customer writes again: the window starts over.
-    act(() =>
-      source.emit(
-        'conversation_updated',
-        { ...composer.composerConsole.chat, replyWindow: tiktokWindow(10) },
-        '8',
-      ),
-    );
+    windowChanges(10);
     await waitFor(() => expect(overBudget()).toBeNull());
     expect(composer.sendButton()).toBeEnabled();
   });
