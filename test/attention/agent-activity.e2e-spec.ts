@@ -209,7 +209,7 @@ describe('agent activity (ephemeral, across instances)', () => {
     for (let attempt = 0; attempt < 40 && (await allowed()) !== 204; attempt++) await sleep(50);
     await report(two, outsider, 'idle').expect(204);
     await setChannelMembers(one, admin, inbox.channel.id, [reporter.user.id, colleague.user.id]);
-    // Well within the 10 s a remembered answer would otherwise hold.
+    // Well within the 60 s a remembered answer would otherwise hold.
     let status = await allowed();
     for (let attempt = 0; attempt < 40 && status !== 404; attempt++) {
       await sleep(50);
