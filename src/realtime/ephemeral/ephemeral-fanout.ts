@@ -1,9 +1,10 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { canSeeEvent } from '../../access/access.service.js';
+import { canSeeEvent, type StreamAccess } from '../../access/access.service.js';
 import { EventRelay } from '../event-relay.service.js';
 import { encodeFrame, type EncodedFrame } from '../sse-frames.js';
 import type { StreamConnection } from '../stream-connection.js';
+import type { StreamFilters } from '../stream-filters.js';
 import { StreamOutput } from '../stream-output.js';
 import { StreamRegistry } from '../stream-registry.js';
 import type { EphemeralEvent } from './ephemeral-event.js';
@@ -87,21 +88,37 @@ export class EphemeralFanout implements OnModuleInit, OnModuleDestroy {
     if (!connections) return;
     // The bytes of each selection of events (by index), built once: most streams share the same one.
     const encoded = new Map<string, EncodedFrame>();
-    const selected: number[] = [];
+    // A user's streams share one live access: without filters they all get the same selection, decided once.
+    const byAccess = new Map<StreamAccess, EncodedFrame | null>();
     for (const connection of connections) {
       if (connection.closed) continue;
-      selected.length = 0;
-      for (let index = 0; index < events.length; index++) if (mayReceive(connection, events[index])) selected.push(index);
-      if (selected.length === 0) continue;
-      const key = selected.length === events.length ? '*' : selected.join(',');
-      let frame = encoded.get(key);
-      if (!frame) {
-        frame = encodeFrame(key === '*' ? frames.join('') : selected.map((index) => frames[index]).join(''));
-        encoded.set(key, frame);
+      const unfiltered = hasNoFilters(connection.filters);
+      let frame = unfiltered ? byAccess.get(connection.access) : undefined;
+      if (frame === undefined) {
+        frame = selectFrames(connection, events, frames, encoded);
+        if (unfiltered) byAccess.set(connection.access, frame);
       }
-      this.output.write(connection, frame);
+      if (frame) this.output.write(connection, frame);
     }
   }
+}
+
+/** The frames of `events` this stream may receive, as one encoded write (shared through `encoded`); null: none. */
+function selectFrames(connection: StreamConnection, events: EphemeralEvent[], frames: string[], encoded: Map<string, EncodedFrame>): EncodedFrame | null {
+  const selected: number[] = [];
+  for (let index = 0; index < events.length; index++) if (mayReceive(connection, events[index])) selected.push(index);
+  if (selected.length === 0) return null;
+  const key = selected.length === events.length ? '*' : selected.join(',');
+  let frame = encoded.get(key);
+  if (!frame) {
+    frame = encodeFrame(key === '*' ? frames.join('') : selected.map((index) => frames[index]).join(''));
+    encoded.set(key, frame);
+  }
+  return frame;
+}
+
+function hasNoFilters(filters: StreamFilters): boolean {
+  return filters.types === null && filters.conversationId === null && filters.channelId === null;
 }
 
 function mayReceive(connection: StreamConnection, event: EphemeralEvent): boolean {
