@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNode } from '../lib/spawn-node.js';
-import { askWorker } from '../lib/worker-ipc.js';
+import { askWorker, stopWorker } from '../lib/worker-ipc.js';
 
 const LISTENER_SCRIPT = fileURLToPath(new URL('./commit-listener.js', import.meta.url));
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -67,20 +67,7 @@ export class CommitClock {
   }
 
   stop(): Promise<void> {
-    const listener = this.listener;
-    return new Promise((resolve) => {
-      if (listener.exitCode !== null || listener.signalCode !== null) return resolve();
-      const timer = setTimeout(() => {
-        listener.kill('SIGKILL');
-        resolve();
-      }, EXIT_WAIT_MS);
-      listener.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (listener.connected) listener.send({ command: 'stop' } satisfies CommitListenerCommand);
-      else listener.kill('SIGTERM');
-    });
+    return stopWorker(this.listener, { command: 'stop' } satisfies CommitListenerCommand, EXIT_WAIT_MS);
   }
 
   private async ask(command: CommitListenerCommand): Promise<CommitListenerReport> {
@@ -91,6 +78,20 @@ export class CommitClock {
     if (answer.report === 'failed') throw new Error(`commit clock: ${answer.error}`);
     return answer;
   }
+}
+
+/**
+ * Each event's commit stamp made the earlier of the clock's and the publisher's (both come after the commit:
+ * the one nearer to it is the better reference).
+ */
+export function earliest(times: CommitTimes | { unmatched: string }, answered: ReadonlyMap<number, number>): CommitTimes | { unmatched: string } {
+  if ('unmatched' in times) return times;
+  const committedAt = new Map(times.committedAt);
+  for (const [seq, stamp] of answered) {
+    const clocked = committedAt.get(seq);
+    if (clocked !== undefined && stamp < clocked) committedAt.set(seq, stamp);
+  }
+  return { committedAt, publishedAt: times.publishedAt };
 }
 
 /** Commit → receive of every delivery (ascending), and how many deliveries had no commit stamp. */

@@ -9,9 +9,9 @@ import {
   loadAverage,
   rssKib,
 } from '../lib/process-stats.js';
-import { mergeSorted, percentile, sleep } from '../lib/stats.js';
+import { epochMs, mergeSorted, percentile, sleep } from '../lib/stats.js';
 import type { StreamTarget } from '../targets/stream-target.js';
-import { commitToReceive, publishToCommit, type CommitClock, type CommitTimes } from './commit-clock.js';
+import { commitToReceive, earliest, publishToCommit, type CommitClock, type CommitTimes } from './commit-clock.js';
 
 /** One (stream count, event count, rate) combination, run against every target. */
 export interface StreamScenario {
@@ -144,7 +144,7 @@ export async function runStreamScenario(
     const clientCpu = (): number => pool!.pids.reduce((sum, clientPid) => sum + cpuMicros(clientPid), 0);
     const clientCpuBefore = clientCpu();
     const phaseStarted = performance.now();
-    const answeredStamps = await publishAtRate(target, scenario.events, scenario.eventsPerSecond, (index) => index);
+    const published = await publishAtRate(target, scenario.events, scenario.eventsPerSecond, (index) => index);
     const reports = await pool.awaitDeliveries({ events: scenario.events, timeoutMs: DELIVERY_TIMEOUT_MS });
     const eventPhaseSeconds = (performance.now() - phaseStarted) / 1000;
     const cpuUsed = cpuMicros(pid) - cpuBefore;
@@ -157,10 +157,11 @@ export async function runStreamScenario(
       reports.reduce((sum, report) => sum + pick(report), 0);
     const latencies = mergeSorted(reports.map((report) => report.latenciesMs));
     const delivered = total((r) => r.delivered);
+    // The app's answer comes after its commit, as does the clock's notification: the earlier of the two.
     const commits = clock
-      ? commitFigures(await clock.read(target.payloadShape), reports)
-      : answeredStamps.size === scenario.events
-        ? commitFigures({ committedAt: answeredStamps }, reports)
+      ? commitFigures(earliest(await clock.read(target.payloadShape), published.answeredAt), reports)
+      : published.server.size === scenario.events
+        ? commitFigures({ committedAt: published.server }, reports)
         : {};
     return {
       ...base,
@@ -216,17 +217,22 @@ function commitFigures(times: CommitTimes | { unmatched: string }, reports: Deli
   };
 }
 
+/** By sequence number: the stamps the server answered (see StreamTarget.publish), and when its answer arrived. */
+export interface PublishStamps {
+  server: Map<number, number>;
+  answeredAt: Map<number, number>;
+}
+
 /**
- * Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding). Returns
- * the stamps the server answered, by sequence number (see StreamTarget.publish).
+ * Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding).
  */
 export async function publishAtRate(
   target: Pick<StreamTarget, 'publish'>,
   events: number,
   eventsPerSecond: number,
   seqOf: (index: number) => number,
-): Promise<Map<number, number>> {
-  const answeredStamps = new Map<number, number>();
+): Promise<PublishStamps> {
+  const stamps: PublishStamps = { server: new Map(), answeredAt: new Map() };
   const agent = publisherAgent(MAX_PUBLISHES_IN_FLIGHT);
   const intervalMs = 1000 / eventsPerSecond;
   const started = performance.now();
@@ -241,7 +247,8 @@ export async function publishAtRate(
       const seq = seqOf(index);
       const publication = target.publish(seq, agent).then(
         (stamp) => {
-          if (typeof stamp === 'number') answeredStamps.set(seq, stamp);
+          stamps.answeredAt.set(seq, epochMs());
+          if (typeof stamp === 'number') stamps.server.set(seq, stamp);
         },
         (error: Error) => {
           failures.push(error);
@@ -256,5 +263,5 @@ export async function publishAtRate(
   }
   if (failures.length > 0)
     throw new Error(`${failures.length} publish requests failed, first: ${failures[0].message}`);
-  return answeredStamps;
+  return stamps;
 }
