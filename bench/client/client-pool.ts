@@ -70,7 +70,9 @@ export class ClientPool {
 
   async close(): Promise<void> {
     await Promise.all(
-      this.workers.map((worker) => stopWorker(worker, { command: 'close' } satisfies ClientCommand, WORKER_EXIT_WAIT_MS)),
+      this.workers.map((worker) =>
+        stopWorker(worker, { command: 'close' } satisfies ClientCommand, WORKER_EXIT_WAIT_MS),
+      ),
     );
   }
 

@@ -55,7 +55,11 @@ export function splitEvenly(total: number, parts: number): number[] {
  * Asks a worker process to stop with `command` (SIGTERM once its IPC channel is gone) and resolves when it has
  * exited, or after `waitMs`, when it is killed.
  */
-export function stopWorker(worker: ChildProcess, command: { command: string }, waitMs: number): Promise<void> {
+export function stopWorker(
+  worker: ChildProcess,
+  command: { command: string },
+  waitMs: number,
+): Promise<void> {
   return new Promise((resolve) => {
     if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
     const timer = setTimeout(() => {

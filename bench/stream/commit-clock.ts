@@ -8,9 +8,7 @@ const ANSWER_TIMEOUT_MS = 30_000;
 const EXIT_WAIT_MS = 5000;
 
 export type CommitListenerCommand =
-  | { command: 'start'; databaseUrl: string }
-  | { command: 'read'; field: string }
-  | { command: 'stop' };
+  { command: 'start'; databaseUrl: string } | { command: 'read'; field: string } | { command: 'stop' };
 
 export type CommitListenerReport =
   | { report: 'started' }
@@ -84,7 +82,10 @@ export class CommitClock {
  * Each event's commit stamp made the earlier of the clock's and the publisher's (both come after the commit:
  * the one nearer to it is the better reference).
  */
-export function earliest(times: CommitTimes | { unmatched: string }, answered: ReadonlyMap<number, number>): CommitTimes | { unmatched: string } {
+export function earliest(
+  times: CommitTimes | { unmatched: string },
+  answered: ReadonlyMap<number, number>,
+): CommitTimes | { unmatched: string } {
   if ('unmatched' in times) return times;
   const committedAt = new Map(times.committedAt);
   for (const [seq, stamp] of answered) {
@@ -112,7 +113,10 @@ export function commitToReceive(
 }
 
 /** Publish stamp → commit stamp of each event (ascending). */
-export function publishToCommit(committedAt: ReadonlyMap<number, number>, publishedAt: ReadonlyMap<number, number>): Float64Array {
+export function publishToCommit(
+  committedAt: ReadonlyMap<number, number>,
+  publishedAt: ReadonlyMap<number, number>,
+): Float64Array {
   const spans = [...committedAt].map(([seq, committed]) => committed - (publishedAt.get(seq) ?? committed));
   return Float64Array.from(spans).sort();
 }

@@ -57,7 +57,10 @@ async function read(field: string): Promise<void> {
   }
   const transactions = transaction + 1;
   if (transactions !== stamps.length)
-    send({ report: 'unmatched', unmatched: `${stamps.length} notifications for ${transactions} transactions` });
+    send({
+      report: 'unmatched',
+      unmatched: `${stamps.length} notifications for ${transactions} transactions`,
+    });
   else send({ report: 'times', seqs, committedAt, publishedAt });
 }
 
@@ -65,7 +68,9 @@ function benchPayload(text: string | null): { t: number; seq: number } | undefin
   if (text === null) return undefined;
   try {
     const parsed = JSON.parse(text) as { t?: unknown; seq?: unknown };
-    return typeof parsed.t === 'number' && typeof parsed.seq === 'number' ? { t: parsed.t, seq: parsed.seq } : undefined;
+    return typeof parsed.t === 'number' && typeof parsed.seq === 'number'
+      ? { t: parsed.t, seq: parsed.seq }
+      : undefined;
   } catch {
     return undefined;
   }

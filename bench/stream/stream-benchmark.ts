@@ -11,7 +11,13 @@ import {
 } from '../lib/process-stats.js';
 import { epochMs, mergeSorted, percentile, sleep } from '../lib/stats.js';
 import type { StreamTarget } from '../targets/stream-target.js';
-import { commitToReceive, earliest, publishToCommit, type CommitClock, type CommitTimes } from './commit-clock.js';
+import {
+  commitToReceive,
+  earliest,
+  publishToCommit,
+  type CommitClock,
+  type CommitTimes,
+} from './commit-clock.js';
 
 /** One (stream count, event count, rate) combination, run against every target. */
 export interface StreamScenario {
@@ -144,7 +150,12 @@ export async function runStreamScenario(
     const clientCpu = (): number => pool!.pids.reduce((sum, clientPid) => sum + cpuMicros(clientPid), 0);
     const clientCpuBefore = clientCpu();
     const phaseStarted = performance.now();
-    const published = await publishAtRate(target, scenario.events, scenario.eventsPerSecond, (index) => index);
+    const published = await publishAtRate(
+      target,
+      scenario.events,
+      scenario.eventsPerSecond,
+      (index) => index,
+    );
     const reports = await pool.awaitDeliveries({ events: scenario.events, timeoutMs: DELIVERY_TIMEOUT_MS });
     const eventPhaseSeconds = (performance.now() - phaseStarted) / 1000;
     const cpuUsed = cpuMicros(pid) - cpuBefore;
@@ -205,7 +216,10 @@ export async function runStreamScenario(
 }
 
 /** Commit → receive percentiles of a run, from its commit stamps and the deliveries' receive times. */
-function commitFigures(times: CommitTimes | { unmatched: string }, reports: DeliveryReport[]): Partial<StreamRunResult> {
+function commitFigures(
+  times: CommitTimes | { unmatched: string },
+  reports: DeliveryReport[],
+): Partial<StreamRunResult> {
   if ('unmatched' in times) return { commitUnmeasured: times.unmatched };
   const { latenciesMs, unstamped } = commitToReceive(reports, times.committedAt);
   if (unstamped > 0) return { commitUnmeasured: `${unstamped} deliveries without a commit stamp` };
@@ -213,7 +227,9 @@ function commitFigures(times: CommitTimes | { unmatched: string }, reports: Deli
     commitP50Ms: percentile(latenciesMs, 50),
     commitP99Ms: percentile(latenciesMs, 99),
     commitMaxMs: latenciesMs.length > 0 ? latenciesMs[latenciesMs.length - 1] : Number.NaN,
-    publishToCommitP99Ms: times.publishedAt ? percentile(publishToCommit(times.committedAt, times.publishedAt), 99) : undefined,
+    publishToCommitP99Ms: times.publishedAt
+      ? percentile(publishToCommit(times.committedAt, times.publishedAt), 99)
+      : undefined,
   };
 }
 
