@@ -60,6 +60,8 @@ function parsePending(): void {
 const errors: string[] = [];
 let settings: OpenCommand | undefined;
 let latencies = new Float64Array(0);
+let receivedAts = new Float64Array(0);
+let receivedSeqs = new Int32Array(0);
 let latencyCount = 0;
 let duplicates = 0;
 let outOfOrder = 0;
@@ -123,7 +125,12 @@ function onFrame(state: StreamState, frame: SseFrame, receivedAt: number, config
   state.received += 1;
   if (idBySeq[payload.seq] === 0) idBySeq[payload.seq] = id;
   else if (idBySeq[payload.seq] !== id) idMismatches += 1;
-  if (latencyCount < latencies.length) latencies[latencyCount++] = receivedAt - payload.t;
+  if (latencyCount < latencies.length) {
+    latencies[latencyCount] = receivedAt - payload.t;
+    receivedAts[latencyCount] = receivedAt;
+    receivedSeqs[latencyCount] = payload.seq;
+    latencyCount += 1;
+  }
   if (receivedAt > lastReceivedAt) lastReceivedAt = receivedAt;
 }
 
@@ -201,6 +208,8 @@ function openOne(config: OpenCommand): Promise<boolean> {
 async function openAll(config: OpenCommand): Promise<void> {
   settings = config;
   latencies = new Float64Array(config.streams * config.maxEvents);
+  receivedAts = new Float64Array(latencies.length);
+  receivedSeqs = new Int32Array(latencies.length);
   idBySeq = new Float64Array(config.maxEvents);
   let next = 0;
   let opened = 0;
@@ -251,6 +260,8 @@ async function awaitDeliveries(command: AwaitCommand): Promise<void> {
     idMismatches,
     lastReceivedAt,
     latenciesMs: latencies.slice(0, latencyCount),
+    receivedAtMs: receivedAts.slice(0, latencyCount),
+    receivedSeqs: receivedSeqs.slice(0, latencyCount),
     errors,
   });
 }
