@@ -1,34 +1,16 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { descendantPids } from '../../bench/lib/process-stats.js';
+import { ensureIsolatedBuild, isolatedBuildDir } from '../support/isolated-build.js';
 
-/**
- * The demo built into a folder of its own (inside node_modules, so the build still finds the packages): other
- * tests rebuild dist/ with `nest build`, which empties it first, and must not pull the demo from under this one.
- */
-const BUILD_DIR = resolve('node_modules/.cache/crm-inbox-demo-test');
-export const DEMO_JS = join(BUILD_DIR, 'src/demo/demo.js');
-const SOURCES = [resolve('src'), resolve('migrations')];
-const BUILD_TIMEOUT_MS = 240_000;
-
-function newestSource(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+const DEMO_ENTRY = 'src/demo/demo.js';
+/** The demo in a build folder of its own (see ensureIsolatedBuild): other tests rebuild dist/. */
+export const DEMO_JS = join(isolatedBuildDir('demo-test'), DEMO_ENTRY);
 
 /** Compiles the demo when it is missing or older than a source file, so the test runs the code it sees. */
 export function ensureDemoBuilt(): void {
-  const newest = Math.max(...SOURCES.map(newestSource));
-  if (existsSync(DEMO_JS) && statSync(DEMO_JS).mtimeMs >= newest) return;
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], {
-    stdio: 'inherit',
-    timeout: BUILD_TIMEOUT_MS,
-  });
+  ensureIsolatedBuild('demo-test', DEMO_ENTRY);
 }
 
 /** A process is running unless /proc no longer lists it or it is a zombie waiting to be reaped. */

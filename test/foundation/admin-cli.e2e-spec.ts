@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { signupWorkspace, TEST_PASSWORD } from '../support/fixtures.js';
+import { ensureIsolatedBuild } from '../support/isolated-build.js';
 import { startTestApp, TEST_CREDENTIALS_KEY, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 
 const run = promisify(execFile);
-const CLI_JS = resolve('dist/src/cli/admin-cli.js');
+/** The CLI as `npm run admin` runs it, compiled into this test's own folder. */
+const CLI_ENTRY = 'src/cli/admin-cli.js';
+let cliJs = '';
 
 interface CliResult {
   code: number;
@@ -18,7 +21,7 @@ interface CliResult {
 
 async function cli(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI_JS, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [cliJs, ...args], {
       env: { PATH: process.env.PATH ?? '', JWT_SECRET: TEST_JWT_SECRET, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY, LOG_LEVEL: 'silent', ...env },
       timeout: 120_000,
     });
@@ -39,7 +42,7 @@ describe('npm run admin (the built CLI)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    execFileSync('npx', ['nest', 'build'], { stdio: 'ignore', timeout: 180_000 });
+    cliJs = join(ensureIsolatedBuild('admin-cli', CLI_ENTRY), CLI_ENTRY);
     t = await startTestApp();
   }, 240_000);
   afterAll(async () => {

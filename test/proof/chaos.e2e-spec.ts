@@ -3,7 +3,7 @@ import { createTestDatabase } from '../support/test-database.js';
 import { ensureBuilt, formatChaosReport, runChaos } from './support/chaos-harness.js';
 
 /**
- * Chaos (issue 6): two `node dist/src/main.js` processes on one database, eight resilient SSE clients
+ * Chaos: two built `src/main.js` processes on one database, eight resilient SSE clients
  * (admins and agents with partial memberships, two workspaces) spread over both, writers on REST and signed
  * webhooks, while the harness drops client connections, SIGKILLs and restarts an instance and terminates the
  * LISTEN connections. Every client must end with exactly the committed events it may see, once each, in order.

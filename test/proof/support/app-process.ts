@@ -2,11 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { isolatedBuildDir } from '../../support/isolated-build.js';
 import { TEST_CREDENTIALS_KEY, TEST_JWT_SECRET } from '../../support/test-app.js';
 
-/** The built server (`npm run build`): a real process, so the chaos harness can SIGKILL it. */
-export const MAIN_JS = resolve('dist/src/main.js');
+/** The proof tests' own build of the server (ensureBuilt): a real process, so the chaos harness can SIGKILL it. */
+export const PROOF_BUILD = 'proof';
+export const MAIN_JS = join(isolatedBuildDir(PROOF_BUILD), 'src/main.js');
 
 const BOOT_TIMEOUT_MS = 30_000;
 const EXIT_TIMEOUT_MS = 10_000;
@@ -16,7 +18,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * One app instance as a child process (`node dist/src/main.js`) on a fixed loopback port, so clients find it
+ * One app instance as a child process (the built `src/main.js`, see MAIN_JS) on a fixed loopback port, so clients find it
  * again after a restart. Every instance of a run shares JWT_SECRET and CREDENTIALS_KEY, as docs/api.md requires.
  */
 export class AppProcess {
@@ -51,7 +53,7 @@ export class AppProcess {
   /** Spawns the process and resolves once GET /api/health answers 200. */
   async start(): Promise<void> {
     if (this.child) return;
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
+    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: call ensureBuilt() first`);
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? tmpdir(),

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { startFakePlatforms, type FakePlatforms } from '../../support/fake-platforms.js';
 import { FAKE_SECRETS } from '../../support/webhook-signing.js';
 import { freePort } from '../../../src/database/embedded-postgres.js';
-import { AppProcess, MAIN_JS } from './app-process.js';
+import { ensureIsolatedBuild } from '../../support/isolated-build.js';
+import { AppProcess, PROOF_BUILD } from './app-process.js';
 import { ChaosWriter, type Platform, type WriterChannel } from './chaos-writers.js';
 import { diffIds, expectedIdsFor, ResilientSseClient } from './resilient-sse-client.js';
 
@@ -60,9 +59,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-/** Builds dist/ when it is missing (a fresh checkout running `npm test`). */
+/** Builds the server the proof runs, when it is missing or older than the sources. */
 export function ensureBuilt(): void {
-  if (!existsSync(MAIN_JS)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  ensureIsolatedBuild(PROOF_BUILD);
 }
 
 async function api<T>(
