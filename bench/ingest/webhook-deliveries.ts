@@ -8,7 +8,6 @@ import {
   zaloUserText,
   type SignedDelivery,
 } from '../../test/support/webhook-signing.js';
-import { epochMs } from '../lib/stats.js';
 
 /** The three channels the ingest benchmark creates (ids in the platforms' own formats). */
 export const BENCH_CHANNELS = [
@@ -36,11 +35,12 @@ const [FACEBOOK, ZALO, TIKTOK] = BENCH_CHANNELS;
 
 /**
  * Delivery number `seq`: platforms in turn, senders in turn (so most messages land in an existing
- * conversation, a few open new ones), the text is `{"t":<send time>,"seq":n}` — what the load client reads
- * back from `new_message.content`.
+ * conversation, a few open new ones), the text is `{"seq":n}` — what the load client finds in
+ * `new_message.content`. Deliveries are signed before the timed window, so the send time is not in the text:
+ * the sender records it per sequence number.
  */
 export function signedDelivery(seq: number, runId: string, sendersPerPlatform: number): SignedDelivery {
-  const text = JSON.stringify({ t: epochMs(), seq });
+  const text = JSON.stringify({ seq });
   const sender = Math.floor(seq / BENCH_CHANNELS.length) % sendersPerPlatform;
   const messageId = `bench_${runId}_${seq}`;
   switch (seq % BENCH_CHANNELS.length) {
