@@ -14,7 +14,7 @@ import { DEADLOCK_DETECTED, postgresErrorCode } from '../database/postgres-error
 import { Transaction, TransactionRunner } from '../database/transaction-runner.js';
 import type { MessageEntity } from '../messages/entities/message.entity.js';
 import { toMessageView } from '../messages/message.view.js';
-import { MessagesRepository } from '../messages/messages.repository.js';
+import { MessagesRepository, type InsertedInboundMessage } from '../messages/messages.repository.js';
 import type {
   InboundContact,
   InboundItem,
@@ -22,6 +22,7 @@ import type {
   InboundReceipt,
 } from '../platforms/platform-adapter.js';
 import { BatchThreads } from './batch-threads.js';
+import { PendingCustomerMessages, type PendingCustomerMessage } from './pending-customer-messages.js';
 import { DeliveryBatcher } from './delivery-batcher.js';
 
 /** The items of one delivery that belong to one known channel. */
@@ -79,11 +80,18 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       try {
         return await this.transactions.run(async (tx) => {
           const threads = await BatchThreads.lock(tx, this.conversations, group);
+          const pending = new PendingCustomerMessages();
           for (const deliveries of group) {
             for (const { channel, items } of deliveries) {
-              for (const item of items) await this.apply(tx, threads, channel, item);
+              for (const item of items) {
+                if (pending.take(threads, channel, item, messageTime)) continue;
+                // Anything else runs in order after the messages taken so far, so events keep their order.
+                await this.insertPending(tx, threads, pending);
+                await this.apply(tx, threads, channel, item);
+              }
             }
           }
+          await this.insertPending(tx, threads, pending);
           return group.map(() => undefined);
         });
       } catch (error) {
@@ -92,6 +100,50 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
         this.logger.warn(`deadlock while ingesting webhook deliveries, retrying (attempt ${attempt})`);
       }
     }
+  }
+
+  /**
+   * The customer messages taken so far, in one statement: their new_message events in order, each followed
+   * by its conversation's conversation_updated when it reopened or the reply window moved (once per
+   * conversation, with its state after all of them).
+   */
+  private async insertPending(tx: Transaction, threads: BatchThreads, pending: PendingCustomerMessages): Promise<void> {
+    const taken = pending.drain();
+    if (taken.length === 0) return;
+    const inserted = await this.messages.insertCustomerMessagesUnlessDuplicate(
+      tx.manager,
+      taken.map(({ channel, item, conversation, sentAt }) => ({
+        channel,
+        conversationId: conversation.id,
+        content: item.text,
+        attachments: item.attachments,
+        sentAt,
+        platformMessageId: item.platformMessageId,
+      })),
+    );
+    const announced = new Set<string>();
+    for (const [index, message] of taken.entries()) {
+      const stored = inserted[index];
+      if (!stored) continue; // a redelivery or a concurrent duplicate
+      await this.announceCustomerMessage(tx, threads, message, stored, announced);
+    }
+  }
+
+  private async announceCustomerMessage(
+    tx: Transaction,
+    threads: BatchThreads,
+    { channel, item, conversation }: PendingCustomerMessage,
+    stored: InsertedInboundMessage,
+    announced: Set<string>,
+  ): Promise<void> {
+    const scope = this.scope(channel, conversation.id);
+    tx.emit('message.received', scope, toMessageView(stored.message));
+    const after = { ...conversation, ...stored.conversation };
+    threads.set(channel, item.threadKey, { conversation: after, customerDeleted: false });
+    if (announced.has(conversation.id)) return;
+    announced.add(conversation.id);
+    if (conversation.status === 'resolved' || replyWindowMoved(conversation, after))
+      tx.emit('conversation.updated', scope, toConversationView(after, await this.sharedAttention(tx, channel, after.id)));
   }
 
   private async apply(tx: Transaction, threads: BatchThreads, channel: ChannelRef, item: InboundItem): Promise<void> {
