@@ -90,6 +90,36 @@ export class CustomersRepository {
   }
 
   /**
+   * findByIdentity for many (channel, external user id) pairs in one query: the customers found, each with
+   * the pair it was found by. Pairs without a customer are absent from the answer.
+   */
+  async findByIdentities(
+    manager: EntityManager,
+    wanted: ReadonlyArray<{ channel: ChannelRef; externalUserId: string }>,
+  ): Promise<Array<{ channelId: string; externalUserId: string; customer: CustomerEntity }>> {
+    if (wanted.length === 0) return [];
+    const rows: Array<CustomerRow & { found_channel_id: string; found_external_user_id: string }> = await queryRows(
+      manager,
+      `SELECT i.channel_id AS found_channel_id, i.external_user_id AS found_external_user_id, c.*
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS wanted (channel_id, external_user_id, workspace_id)
+         JOIN customer_identities i ON i.channel_id = wanted.channel_id
+                                   AND i.external_user_id = wanted.external_user_id
+                                   AND i.workspace_id = wanted.workspace_id
+         JOIN customers c ON c.id = i.customer_id`,
+      [
+        wanted.map((pair) => pair.channel.id),
+        wanted.map((pair) => pair.externalUserId),
+        wanted.map((pair) => pair.channel.workspaceId),
+      ],
+    );
+    return rows.map(({ found_channel_id: channelId, found_external_user_id: externalUserId, ...row }) => ({
+      channelId,
+      externalUserId,
+      customer: customerFromRow(row),
+    }));
+  }
+
+  /**
    * Creates a customer with its platform identity on this channel, or returns null when another transaction
    * created the identity first (our customer row is then removed again, inside this transaction). Settled by
    * the identity's unique constraint (ON CONFLICT), so concurrent deliveries never fail.

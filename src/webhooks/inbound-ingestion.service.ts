@@ -21,6 +21,7 @@ import type {
   InboundMessage,
   InboundReceipt,
 } from '../platforms/platform-adapter.js';
+import { BatchCustomers } from './batch-customers.js';
 import { BatchThreads } from './batch-threads.js';
 import { PendingCustomerMessages, type PendingCustomerMessage } from './pending-customer-messages.js';
 import { DeliveryBatcher } from './delivery-batcher.js';
@@ -80,6 +81,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       try {
         return await this.transactions.run(async (tx) => {
           const threads = await BatchThreads.lock(tx, this.conversations, group);
+          const customers = await BatchCustomers.read(tx, this.customers, group, threads);
           const pending = new PendingCustomerMessages();
           for (const deliveries of group) {
             for (const { channel, items } of deliveries) {
@@ -87,7 +89,16 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
                 if (pending.take(threads, channel, item, messageTime)) continue;
                 // Anything else runs in order after the messages taken so far, so events keep their order.
                 await this.insertPending(tx, threads, pending);
-                await this.apply(tx, threads, channel, item);
+                if (item.kind === 'message' && item.direction === 'customer') {
+                  // A thread's first message (or a deleted customer's thread): its customer and conversation
+                  // first, with their events; the message itself then joins the next run.
+                  const sentAt = messageTime(item.sentAt);
+                  const { conversation, started } = await this.ensureConversation(tx, threads, customers, channel, item, sentAt);
+                  threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
+                  pending.take(threads, channel, item, () => sentAt, started);
+                  continue;
+                }
+                await this.apply(tx, threads, customers, channel, item);
               }
             }
           }
@@ -132,7 +143,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
   private async announceCustomerMessage(
     tx: Transaction,
     threads: BatchThreads,
-    { channel, item, conversation }: PendingCustomerMessage,
+    { channel, item, conversation, started }: PendingCustomerMessage,
     stored: InsertedInboundMessage,
     announced: Set<string>,
   ): Promise<void> {
@@ -142,18 +153,26 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     threads.set(channel, item.threadKey, { conversation: after, customerDeleted: false });
     if (announced.has(conversation.id)) return;
     announced.add(conversation.id);
+    // A new conversation's new_conversation already said that its first message opened the reply window.
+    if (started) return;
     if (conversation.status === 'resolved' || replyWindowMoved(conversation, after))
       tx.emit('conversation.updated', scope, toConversationView(after, await this.sharedAttention(tx, channel, after.id)));
   }
 
-  private async apply(tx: Transaction, threads: BatchThreads, channel: ChannelRef, item: InboundItem): Promise<void> {
+  private async apply(
+    tx: Transaction,
+    threads: BatchThreads,
+    customers: BatchCustomers,
+    channel: ChannelRef,
+    item: InboundItem,
+  ): Promise<void> {
     switch (item.kind) {
       case 'message':
-        return this.applyMessage(tx, threads, channel, item);
+        return this.applyMessage(tx, threads, customers, channel, item);
       case 'receipt':
         return this.applyReceipt(tx, channel, item);
       case 'contact':
-        return this.applyContact(tx, channel, item);
+        return this.applyContact(tx, customers, channel, item);
       case 'ignored':
         return;
     }
@@ -166,13 +185,14 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
   private async applyMessage(
     tx: Transaction,
     threads: BatchThreads,
+    customers: BatchCustomers,
     channel: ChannelRef,
     item: InboundMessage,
   ): Promise<void> {
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item))) return;
 
     const sentAt = messageTime(item.sentAt);
-    const { conversation, started } = await this.ensureConversation(tx, threads, channel, item, sentAt);
+    const { conversation, started } = await this.ensureConversation(tx, threads, customers, channel, item, sentAt);
     threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
     const reopen = item.direction === 'customer';
     const inserted = await this.messages.insertInboundUnlessDuplicate(
@@ -251,8 +271,13 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     for (const message of changed) this.emitStatus(tx, channel, message);
   }
 
-  private async applyContact(tx: Transaction, channel: ChannelRef, item: InboundContact): Promise<void> {
-    await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
+  private async applyContact(
+    tx: Transaction,
+    customers: BatchCustomers,
+    channel: ChannelRef,
+    item: InboundContact,
+  ): Promise<void> {
+    await this.ensureCustomer(tx, customers, channel, item.customerExternalId, item.customerName);
   }
 
   private emitStatus(tx: Transaction, channel: ChannelRef, message: MessageEntity): void {
@@ -262,17 +287,20 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
   private async ensureConversation(
     tx: Transaction,
     threads: BatchThreads,
+    customers: BatchCustomers,
     channel: ChannelRef,
     item: InboundMessage,
     sentAt: Date,
   ): Promise<ThreadConversation & { started: boolean }> {
     const existing =
       threads.get(channel, item.threadKey) ??
-      (await this.conversations.findByThread(tx.manager, channel, item.threadKey, true));
+      (threads.lookedUp(channel, item.threadKey)
+        ? null
+        : await this.conversations.findByThread(tx.manager, channel, item.threadKey, true));
     if (existing && !existing.customerDeleted) return { ...existing, started: false };
     if (existing) {
       // The customer was deleted (with its identities): this message makes a new one, and the thread follows it.
-      const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
+      const customer = await this.ensureCustomer(tx, customers, channel, item.customerExternalId, item.customerName);
       const relinked = await this.conversations.relinkToCustomer(
         tx.manager,
         channel.workspaceId,
@@ -286,7 +314,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       );
       return { conversation: relinked, customerDeleted: false, started: false };
     }
-    const customer = await this.ensureCustomer(tx, channel, item.customerExternalId, item.customerName);
+    const customer = await this.ensureCustomer(tx, customers, channel, item.customerExternalId, item.customerName);
     const created = await this.conversations.insertForThreadUnlessExists(
       tx.manager,
       channel,
@@ -311,11 +339,14 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
 
   private async ensureCustomer(
     tx: Transaction,
+    customers: BatchCustomers,
     channel: ChannelRef,
     externalUserId: string,
     name: string | null,
   ): Promise<CustomerEntity> {
-    const existing = await this.customers.findByIdentity(tx.manager, channel, externalUserId);
+    const read = customers.get(channel, externalUserId);
+    const existing =
+      read === undefined ? await this.customers.findByIdentity(tx.manager, channel, externalUserId) : read;
     if (existing) return existing;
     const created = await this.customers.createWithIdentityUnlessTaken(
       tx.manager,
@@ -326,8 +357,10 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     if (!created) {
       const concurrent = await this.customers.findByIdentity(tx.manager, channel, externalUserId);
       if (!concurrent) throw new Error('customer identity vanished while it was being created');
+      customers.set(channel, externalUserId, concurrent);
       return concurrent;
     }
+    customers.set(channel, externalUserId, created);
     tx.emit('customer.created', workspaceScope(channel.workspaceId), toCustomerView(created));
     return created;
   }

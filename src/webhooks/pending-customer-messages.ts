@@ -9,13 +9,15 @@ export interface PendingCustomerMessage {
   item: InboundMessage;
   conversation: ConversationEntity;
   sentAt: Date;
+  /** The message opens its conversation (created just before, in this batch). */
+  started: boolean;
 }
 
 /**
  * The run of customer messages a batch can insert together: those whose conversation the batch already holds
  * locked (read up front, or written earlier in the batch) and whose customer still exists. Everything else —
- * echoes, receipts, contacts, a thread's first message, a deleted customer's thread — goes through the
- * one-by-one path, after the run so far has been inserted. A conversation's state is the one from before the
+ * echoes, receipts, contacts, and the conversation (and customer) of a thread's first message — goes through
+ * the one-by-one path, after the run so far has been inserted. A conversation's state is the one from before the
  * run: the run's statement moves it once for all its messages.
  */
 export class PendingCustomerMessages {
@@ -23,13 +25,19 @@ export class PendingCustomerMessages {
   private readonly before = new Map<string, ConversationEntity>();
 
   /** Takes the item into the run when it can be inserted with it; false when it must go one by one. */
-  take(threads: BatchThreads, channel: ChannelRef, item: InboundItem, timeOf: (sentAt: Date | null) => Date): boolean {
+  take(
+    threads: BatchThreads,
+    channel: ChannelRef,
+    item: InboundItem,
+    timeOf: (sentAt: Date | null) => Date,
+    started = false,
+  ): boolean {
     if (item.kind !== 'message' || item.direction !== 'customer') return false;
     const known = threads.get(channel, item.threadKey);
     if (!known || known.customerDeleted) return false;
     const conversation = this.before.get(known.conversation.id) ?? known.conversation;
     this.before.set(conversation.id, conversation);
-    this.taken.push({ channel, item, conversation, sentAt: timeOf(item.sentAt) });
+    this.taken.push({ channel, item, conversation, sentAt: timeOf(item.sentAt), started });
     return true;
   }
 
