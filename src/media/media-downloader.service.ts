@@ -6,14 +6,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { DomainEventEnvelope } from '../common/domain-events.js';
+import type { DomainEvent, DomainEventEnvelope } from '../common/domain-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import {
   TRANSACTION_COMMITTED,
   TransactionRunner,
   type TransactionCommitted,
 } from '../database/transaction-runner.js';
-import { toMessageView } from '../messages/message.view.js';
+import { toMessageView, type MessageView } from '../messages/message.view.js';
 import { MediaDownloadsRepository, type PendingDownload } from './media-downloads.repository.js';
 import { mediaUrl } from './media.record.js';
 import { MediaService, MediaTooLargeError } from './media.service.js';
@@ -34,6 +34,15 @@ const DOWNLOADABLE_TYPES = new Set(['image', 'video', 'audio', 'file', 'sticker'
 
 function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
+}
+
+/** A stored message's attachments still to download: http(s), of a kind we store, not stored yet. */
+function downloadsOf(message: Pick<MessageView, 'attachments'>): Array<{ index: number; url: string }> {
+  // Events committed by other paths (or older data) may carry no attachments at all.
+  return (message.attachments ?? [])
+    .map((attachment, index) => ({ index, url: attachment.url, type: attachment.type, mediaId: attachment.mediaId }))
+    .filter((entry) => !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && isHttpUrl(entry.url))
+    .map(({ index, url }) => ({ index, url }));
 }
 
 /**
@@ -70,21 +79,15 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
 
   @OnEvent('message.received', { suppressErrors: false })
   async queueDownloads({ event, manager }: DomainEventEnvelope<'message.received'>): Promise<void> {
-    // Events committed by other paths (or older data) may carry no attachments at all.
-    const urls = (event.data.attachments ?? [])
-      .map((attachment, index) => ({
-        index,
-        url: attachment.url,
-        type: attachment.type,
-        mediaId: attachment.mediaId,
-      }))
-      .filter((entry) => !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && isHttpUrl(entry.url));
-    await this.downloads.enqueue(manager, event.workspaceId, event.data.id, urls);
+    await this.downloads.enqueue(manager, event.workspaceId, event.data.id, downloadsOf(event.data));
   }
 
+  /** Only a change that queued a download wakes the worker: text messages cost no claim query. */
   @OnEvent(TRANSACTION_COMMITTED)
   onCommitted({ events }: TransactionCommitted): void {
-    if (events.some((event) => event.name === 'message.received')) this.tick();
+    const queued = (event: DomainEvent): boolean =>
+      event.name === 'message.received' && downloadsOf((event as DomainEvent<'message.received'>).data).length > 0;
+    if (events.some(queued)) this.tick();
   }
 
   private tick(): void {
