@@ -28,6 +28,13 @@ function likePattern(term: string): string {
  * Every query on customers and their identities. Lookups are scoped by workspace and never return a deleted
  * customer (customers are soft-deleted).
  */
+/** The identity a new customer was created with, beside its row; null when another transaction had taken it. */
+interface TakenIdentityColumns {
+  identity_id: string | null;
+  identity_platform: IdentityRow['platform'] | null;
+  identity_created_at: Date | null;
+}
+
 @Injectable()
 export class CustomersRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -130,26 +137,39 @@ export class CustomersRepository {
     externalUserId: string,
     name: string | null,
   ): Promise<CustomerEntity | null> {
-    const [customer]: CustomerRow[] = await queryRows(
+    // One statement for both rows: the identity's columns come back beside the customer's, null when taken.
+    const [row]: Array<CustomerRow & TakenIdentityColumns> = await queryRows(
       manager,
-      `INSERT INTO customers (workspace_id, name) VALUES ($1, $2) RETURNING *`,
-      [channel.workspaceId, name],
+      `WITH customer AS (
+         INSERT INTO customers (workspace_id, name) VALUES ($1, $2) RETURNING *
+       ), identity AS (
+         INSERT INTO customer_identities (customer_id, workspace_id, channel_id, platform, external_user_id)
+         SELECT id, $1, $3, $4, $5 FROM customer
+         ON CONFLICT ON CONSTRAINT customer_identities_channel_user_key DO NOTHING RETURNING *
+       )
+       SELECT customer.*, identity.id AS identity_id, identity.platform AS identity_platform,
+              identity.created_at AS identity_created_at
+         FROM customer LEFT JOIN identity ON true`,
+      [channel.workspaceId, name, channel.id, channel.platform, externalUserId],
     );
-    const identities: IdentityRow[] = await queryRows(
-      manager,
-      `INSERT INTO customer_identities (customer_id, workspace_id, channel_id, platform, external_user_id)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ON CONSTRAINT customer_identities_channel_user_key DO NOTHING RETURNING *`,
-      [customer.id, channel.workspaceId, channel.id, channel.platform, externalUserId],
-    );
-    if (identities.length === 0) {
+    const { identity_id: identityId, identity_platform: platform, identity_created_at: identityCreatedAt, ...customer } = row;
+    if (identityId === null) {
       await manager.query(`DELETE FROM customers WHERE id = $1 AND workspace_id = $2`, [
         customer.id,
         channel.workspaceId,
       ]);
       return null;
     }
-    return customerFromRow(customer, identities);
+    const identity: IdentityRow = {
+      id: identityId,
+      customer_id: customer.id,
+      workspace_id: channel.workspaceId,
+      channel_id: channel.id,
+      platform: platform ?? channel.platform,
+      external_user_id: externalUserId,
+      created_at: identityCreatedAt ?? customer.created_at,
+    };
+    return customerFromRow(customer, [identity]);
   }
 
   /** Newest first; `search` matches name, phone or email as a case-insensitive substring. */
