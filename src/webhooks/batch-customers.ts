@@ -5,7 +5,8 @@ import type { Transaction } from '../database/transaction-runner.js';
 import type { BatchThreads } from './batch-threads.js';
 import type { ChannelItems } from './inbound-ingestion.service.js';
 
-const identityId = (channelId: string, externalUserId: string): string => `${channelId}\u0000${externalUserId}`;
+const identityId = (channelId: string, externalUserId: string): string =>
+  `${channelId}\u0000${externalUserId}`;
 
 /**
  * The customers a batch may need, read in ONE query when it starts: the senders of messages on threads the
@@ -15,6 +16,8 @@ const identityId = (channelId: string, externalUserId: string): string => `${cha
 export class BatchCustomers {
   /** A customer found or created; null: looked for, none exists. */
   private readonly known = new Map<string, CustomerEntity | null>();
+  /** Created by this batch, customer_created not recorded yet. */
+  private readonly unannounced = new Set<string>();
 
   static async read(
     tx: Transaction,
@@ -46,5 +49,16 @@ export class BatchCustomers {
 
   set(channel: ChannelRef, externalUserId: string, customer: CustomerEntity): void {
     this.known.set(identityId(channel.id, externalUserId), customer);
+  }
+
+  /** A customer this batch created ahead of the item that first needs it, which records its customer_created. */
+  setCreated(channel: ChannelRef, externalUserId: string, customer: CustomerEntity): void {
+    this.set(channel, externalUserId, customer);
+    this.unannounced.add(identityId(channel.id, externalUserId));
+  }
+
+  /** True once for a customer set with setCreated: the caller records its customer_created now. */
+  takeUnannounced(channel: ChannelRef, externalUserId: string): boolean {
+    return this.unannounced.delete(identityId(channel.id, externalUserId));
   }
 }

@@ -1,7 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ChannelRef } from '../channels/entities/platform-channel.js';
 import { type EventScope, workspaceScope } from '../common/domain-events.js';
-import { conversationReplyWindow, NO_MESSAGES_YET, toConversationView } from '../conversations/conversation.view.js';
+import {
+  conversationReplyWindow,
+  NO_MESSAGES_YET,
+  toConversationView,
+} from '../conversations/conversation.view.js';
 import {
   ConversationsRepository,
   type ThreadConversation,
@@ -22,6 +26,7 @@ import type {
   InboundReceipt,
 } from '../platforms/platform-adapter.js';
 import { BatchCustomers } from './batch-customers.js';
+import { BatchNewThreads } from './batch-new-threads.js';
 import { BatchThreads } from './batch-threads.js';
 import { PendingCustomerMessages, type PendingCustomerMessage } from './pending-customer-messages.js';
 import { DeliveryBatcher } from './delivery-batcher.js';
@@ -82,18 +87,35 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
         return await this.transactions.run(async (tx) => {
           const threads = await BatchThreads.lock(tx, this.conversations, group);
           const customers = await BatchCustomers.read(tx, this.customers, group, threads);
+          const newThreads = await BatchNewThreads.open(
+            tx,
+            { customers: this.customers, conversations: this.conversations },
+            group,
+            threads,
+            customers,
+            messageTime,
+          );
           const pending = new PendingCustomerMessages();
           for (const deliveries of group) {
             for (const { channel, items } of deliveries) {
               for (const item of items) {
                 if (pending.take(threads, channel, item, messageTime)) continue;
+                if (this.takeOpenedThread(tx, threads, customers, newThreads, pending, channel, item))
+                  continue;
                 // Anything else runs in order after the messages taken so far, so events keep their order.
                 await this.insertPending(tx, threads, pending);
                 if (item.kind === 'message' && item.direction === 'customer') {
                   // A thread's first message (or a deleted customer's thread): its customer and conversation
                   // first, with their events; the message itself then joins the next run.
                   const sentAt = messageTime(item.sentAt);
-                  const { conversation, started } = await this.ensureConversation(tx, threads, customers, channel, item, sentAt);
+                  const { conversation, started } = await this.ensureConversation(
+                    tx,
+                    threads,
+                    customers,
+                    channel,
+                    item,
+                    sentAt,
+                  );
                   threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
                   pending.take(threads, channel, item, () => sentAt, started);
                   continue;
@@ -114,13 +136,51 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
   }
 
   /**
+   * A thread's first message when the batch opened its conversation up front: its customer_created (when
+   * the batch created the customer) and new_conversation are recorded in the run just before it.
+   */
+  private takeOpenedThread(
+    tx: Transaction,
+    threads: BatchThreads,
+    customers: BatchCustomers,
+    newThreads: BatchNewThreads,
+    pending: PendingCustomerMessages,
+    channel: ChannelRef,
+    item: InboundItem,
+  ): boolean {
+    if (item.kind !== 'message' || item.direction !== 'customer') return false;
+    const opened = newThreads.take(channel, item.threadKey);
+    if (!opened) return false;
+    const { conversation, sentAt } = opened;
+    const created = customers.takeUnannounced(channel, item.customerExternalId)
+      ? customers.get(channel, item.customerExternalId)
+      : null;
+    pending.recordInOrder(() => {
+      if (created) tx.emit('customer.created', workspaceScope(channel.workspaceId), toCustomerView(created));
+      // The event commits with the thread's first message: a customer's opens the reply window already.
+      tx.emit(
+        'conversation.started',
+        this.scope(channel, conversation.id),
+        toConversationView({ ...conversation, lastCustomerMessageAt: sentAt }, NO_MESSAGES_YET),
+      );
+    });
+    threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
+    return pending.take(threads, channel, item, () => sentAt, true);
+  }
+
+  /**
    * The customer messages taken so far, in one statement: their new_message events in order, each followed
    * by its conversation's conversation_updated when it reopened or the reply window moved (once per
    * conversation, with its state after all of them).
    */
-  private async insertPending(tx: Transaction, threads: BatchThreads, pending: PendingCustomerMessages): Promise<void> {
-    const taken = pending.drain();
-    if (taken.length === 0) return;
+  private async insertPending(
+    tx: Transaction,
+    threads: BatchThreads,
+    pending: PendingCustomerMessages,
+  ): Promise<void> {
+    const entries = pending.drain();
+    const taken = entries.flatMap((entry) => ('message' in entry ? [entry.message] : []));
+    if (entries.length === 0) return;
     const inserted = await this.messages.insertCustomerMessagesUnlessDuplicate(
       tx.manager,
       taken.map(({ channel, item, conversation, sentAt }) => ({
@@ -133,10 +193,15 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       })),
     );
     const announced = new Set<string>();
-    for (const [index, message] of taken.entries()) {
-      const stored = inserted[index];
+    let index = 0;
+    for (const entry of entries) {
+      if (!('message' in entry)) {
+        entry.record();
+        continue;
+      }
+      const stored = inserted[index++];
       if (!stored) continue; // a redelivery or a concurrent duplicate
-      await this.announceCustomerMessage(tx, threads, message, stored, announced);
+      await this.announceCustomerMessage(tx, threads, entry.message, stored, announced);
     }
   }
 
@@ -156,7 +221,11 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     // A new conversation's new_conversation already said that its first message opened the reply window.
     if (started) return;
     if (conversation.status === 'resolved' || replyWindowMoved(conversation, after))
-      tx.emit('conversation.updated', scope, toConversationView(after, await this.sharedAttention(tx, channel, after.id)));
+      tx.emit(
+        'conversation.updated',
+        scope,
+        toConversationView(after, await this.sharedAttention(tx, channel, after.id)),
+      );
   }
 
   private async apply(
@@ -192,7 +261,14 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item))) return;
 
     const sentAt = messageTime(item.sentAt);
-    const { conversation, started } = await this.ensureConversation(tx, threads, customers, channel, item, sentAt);
+    const { conversation, started } = await this.ensureConversation(
+      tx,
+      threads,
+      customers,
+      channel,
+      item,
+      sentAt,
+    );
     threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
     const reopen = item.direction === 'customer';
     const inserted = await this.messages.insertInboundUnlessDuplicate(
@@ -216,8 +292,15 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     threads.set(channel, item.threadKey, { conversation: after, customerDeleted: false });
     // Reopening, or a customer message opening the reply window (a new thread's first message, a customer
     // writing again after it closed): clients learn the conversation's new state without a refetch.
-    if ((reopen && conversation.status === 'resolved') || (!started && replyWindowMoved(conversation, after))) {
-      tx.emit('conversation.updated', scope, toConversationView(after, await this.sharedAttention(tx, channel, after.id)));
+    if (
+      (reopen && conversation.status === 'resolved') ||
+      (!started && replyWindowMoved(conversation, after))
+    ) {
+      tx.emit(
+        'conversation.updated',
+        scope,
+        toConversationView(after, await this.sharedAttention(tx, channel, after.id)),
+      );
     }
   }
 
@@ -300,7 +383,13 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     if (existing && !existing.customerDeleted) return { ...existing, started: false };
     if (existing) {
       // The customer was deleted (with its identities): this message makes a new one, and the thread follows it.
-      const customer = await this.ensureCustomer(tx, customers, channel, item.customerExternalId, item.customerName);
+      const customer = await this.ensureCustomer(
+        tx,
+        customers,
+        channel,
+        item.customerExternalId,
+        item.customerName,
+      );
       const relinked = await this.conversations.relinkToCustomer(
         tx.manager,
         channel.workspaceId,
@@ -314,7 +403,13 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       );
       return { conversation: relinked, customerDeleted: false, started: false };
     }
-    const customer = await this.ensureCustomer(tx, customers, channel, item.customerExternalId, item.customerName);
+    const customer = await this.ensureCustomer(
+      tx,
+      customers,
+      channel,
+      item.customerExternalId,
+      item.customerName,
+    );
     const created = await this.conversations.insertForThreadUnlessExists(
       tx.manager,
       channel,
@@ -347,6 +442,8 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     const read = customers.get(channel, externalUserId);
     const existing =
       read === undefined ? await this.customers.findByIdentity(tx.manager, channel, externalUserId) : read;
+    if (existing && customers.takeUnannounced(channel, externalUserId))
+      tx.emit('customer.created', workspaceScope(channel.workspaceId), toCustomerView(existing));
     if (existing) return existing;
     const created = await this.customers.createWithIdentityUnlessTaken(
       tx.manager,

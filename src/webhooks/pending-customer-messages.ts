@@ -20,8 +20,11 @@ export interface PendingCustomerMessage {
  * the one-by-one path, after the run so far has been inserted. A conversation's state is the one from before the
  * run: the run's statement moves it once for all its messages.
  */
+/** In the run's order: a message, or events to record between messages (a new thread's opening events). */
+export type PendingEntry = { message: PendingCustomerMessage } | { record: () => void };
+
 export class PendingCustomerMessages {
-  private taken: PendingCustomerMessage[] = [];
+  private taken: PendingEntry[] = [];
   private readonly before = new Map<string, ConversationEntity>();
 
   /** Takes the item into the run when it can be inserted with it; false when it must go one by one. */
@@ -37,12 +40,17 @@ export class PendingCustomerMessages {
     if (!known || known.customerDeleted) return false;
     const conversation = this.before.get(known.conversation.id) ?? known.conversation;
     this.before.set(conversation.id, conversation);
-    this.taken.push({ channel, item, conversation, sentAt: timeOf(item.sentAt), started });
+    this.taken.push({ message: { channel, item, conversation, sentAt: timeOf(item.sentAt), started } });
     return true;
   }
 
+  /** Events to record at this point of the run, when it is inserted. */
+  recordInOrder(record: () => void): void {
+    this.taken.push({ record });
+  }
+
   /** The run so far, in order; the next run starts empty. */
-  drain(): PendingCustomerMessage[] {
+  drain(): PendingEntry[] {
     const taken = this.taken;
     this.taken = [];
     this.before.clear();
