@@ -31,6 +31,15 @@ import { BatchThreads } from './batch-threads.js';
 import { PendingCustomerMessages, type PendingCustomerMessage } from './pending-customer-messages.js';
 import { DeliveryBatcher } from './delivery-batcher.js';
 
+/** What one group's transaction holds while it applies its deliveries. */
+interface IngestBatch {
+  tx: Transaction;
+  threads: BatchThreads;
+  customers: BatchCustomers;
+  newThreads: BatchNewThreads;
+  pending: PendingCustomerMessages;
+}
+
 /** The items of one delivery that belong to one known channel. */
 export interface ChannelItems {
   channel: ChannelRef;
@@ -96,32 +105,10 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
             messageTime,
           );
           const pending = new PendingCustomerMessages();
+          const batch: IngestBatch = { tx, threads, customers, newThreads, pending };
           for (const deliveries of group) {
             for (const { channel, items } of deliveries) {
-              for (const item of items) {
-                if (pending.take(threads, channel, item, messageTime)) continue;
-                if (this.takeOpenedThread(tx, threads, customers, newThreads, pending, channel, item))
-                  continue;
-                // Anything else runs in order after the messages taken so far, so events keep their order.
-                await this.insertPending(tx, threads, pending);
-                if (item.kind === 'message' && item.direction === 'customer') {
-                  // A thread's first message (or a deleted customer's thread): its customer and conversation
-                  // first, with their events; the message itself then joins the next run.
-                  const sentAt = messageTime(item.sentAt);
-                  const { conversation, started } = await this.ensureConversation(
-                    tx,
-                    threads,
-                    customers,
-                    channel,
-                    item,
-                    sentAt,
-                  );
-                  threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
-                  pending.take(threads, channel, item, () => sentAt, started);
-                  continue;
-                }
-                await this.apply(tx, threads, customers, channel, item);
-              }
+              for (const item of items) await this.applyInBatch(batch, channel, item);
             }
           }
           await this.insertPending(tx, threads, pending);
@@ -135,16 +122,43 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     }
   }
 
+  /** One item of the batch: into the run of customer messages when it can join it, else one by one after it. */
+  private async applyInBatch(batch: IngestBatch, channel: ChannelRef, item: InboundItem): Promise<void> {
+    const { tx, threads, customers, pending } = batch;
+    if (pending.take(threads, channel, item, messageTime)) return;
+    if (this.takeOpenedThread(batch, channel, item)) return;
+    // Anything else runs in order after the messages taken so far, so events keep their order.
+    await this.insertPending(tx, threads, pending);
+    if (item.kind === 'message' && item.direction === 'customer') {
+      // A thread's first message (or a deleted customer's thread): its customer and conversation first, with
+      // their events; the message itself then joins the next run.
+      const { started, sentAt } = await this.openThread(tx, threads, customers, channel, item);
+      pending.take(threads, channel, item, () => sentAt, started);
+      return;
+    }
+    await this.apply(tx, threads, customers, channel, item);
+  }
+
+  /** The message's conversation, created (with its customer) when the thread has none; the batch holds it. */
+  private async openThread(
+    tx: Transaction,
+    threads: BatchThreads,
+    customers: BatchCustomers,
+    channel: ChannelRef,
+    item: InboundMessage,
+  ): Promise<ThreadConversation & { started: boolean; sentAt: Date }> {
+    const sentAt = messageTime(item.sentAt);
+    const opened = await this.ensureConversation(tx, threads, customers, channel, item, sentAt);
+    threads.set(channel, item.threadKey, { conversation: opened.conversation, customerDeleted: false });
+    return { ...opened, sentAt };
+  }
+
   /**
    * A thread's first message when the batch opened its conversation up front: its customer_created (when
    * the batch created the customer) and new_conversation are recorded in the run just before it.
    */
   private takeOpenedThread(
-    tx: Transaction,
-    threads: BatchThreads,
-    customers: BatchCustomers,
-    newThreads: BatchNewThreads,
-    pending: PendingCustomerMessages,
+    { tx, threads, customers, newThreads, pending }: IngestBatch,
     channel: ChannelRef,
     item: InboundItem,
   ): boolean {
@@ -260,16 +274,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
   ): Promise<void> {
     if (item.direction === 'echo' && (await this.matchOwnEcho(tx, channel, item))) return;
 
-    const sentAt = messageTime(item.sentAt);
-    const { conversation, started } = await this.ensureConversation(
-      tx,
-      threads,
-      customers,
-      channel,
-      item,
-      sentAt,
-    );
-    threads.set(channel, item.threadKey, { conversation, customerDeleted: false });
+    const { conversation, started, sentAt } = await this.openThread(tx, threads, customers, channel, item);
     const reopen = item.direction === 'customer';
     const inserted = await this.messages.insertInboundUnlessDuplicate(
       tx.manager,
@@ -360,7 +365,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     channel: ChannelRef,
     item: InboundContact,
   ): Promise<void> {
-    await this.ensureCustomer(tx, customers, channel, item.customerExternalId, item.customerName);
+    await this.ensureCustomer(tx, customers, channel, item);
   }
 
   private emitStatus(tx: Transaction, channel: ChannelRef, message: MessageEntity): void {
@@ -383,13 +388,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     if (existing && !existing.customerDeleted) return { ...existing, started: false };
     if (existing) {
       // The customer was deleted (with its identities): this message makes a new one, and the thread follows it.
-      const customer = await this.ensureCustomer(
-        tx,
-        customers,
-        channel,
-        item.customerExternalId,
-        item.customerName,
-      );
+      const customer = await this.ensureCustomer(tx, customers, channel, item);
       const relinked = await this.conversations.relinkToCustomer(
         tx.manager,
         channel.workspaceId,
@@ -403,13 +402,7 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
       );
       return { conversation: relinked, customerDeleted: false, started: false };
     }
-    const customer = await this.ensureCustomer(
-      tx,
-      customers,
-      channel,
-      item.customerExternalId,
-      item.customerName,
-    );
+    const customer = await this.ensureCustomer(tx, customers, channel, item);
     const created = await this.conversations.insertForThreadUnlessExists(
       tx.manager,
       channel,
@@ -436,9 +429,9 @@ export class InboundIngestionService implements BeforeApplicationShutdown {
     tx: Transaction,
     customers: BatchCustomers,
     channel: ChannelRef,
-    externalUserId: string,
-    name: string | null,
+    sender: Pick<InboundMessage, 'customerExternalId' | 'customerName'>,
   ): Promise<CustomerEntity> {
+    const { customerExternalId: externalUserId, customerName: name } = sender;
     const read = customers.get(channel, externalUserId);
     const existing =
       read === undefined ? await this.customers.findByIdentity(tx.manager, channel, externalUserId) : read;
