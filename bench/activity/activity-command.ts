@@ -15,7 +15,7 @@ export interface ActivityCommandOptions {
 const FLAGS = { ...COMMON_FLAGS, streams: { type: 'string' }, agents: { type: 'string' } } satisfies FlagSpec;
 const TYPING_INTERVAL_MS = 3000;
 const READING =
-  'Reading it: a 3 s repeat against a 6 s TTL leaves 3 s of the announced copy, less than the next gap plus the 500 ms delivery margin, so each report is still forwarded (coalescing drops only faster repeats); 100 agents then make about 33 `agent_activity` frames a second for the 1,000 streams, held up to 100 ms and written with the durable frames, which is what the higher CPU per durable delivery pays for. Durable delivery stays lossless and in order.';
+  'Reading it: a 3 s repeat against a 6 s TTL leaves 3 s of the announced copy, less than the next gap plus the 1250 ms delivery margin, so each report is still forwarded (coalescing drops only faster repeats); 100 agents then make about 33 `agent_activity` frames a second for the 1,000 streams, held until the next durable event (at most 750 ms) and written in its socket write, so they add bytes, not writes. The rest of the higher CPU per durable delivery is the 33 report requests a second themselves (HTTP, auth, validation). Durable delivery stays lossless and in order.';
 
 export function parseActivityArgs(argv: string[]): ActivityCommandOptions {
   const values = readFlags(argv, FLAGS);

@@ -1,15 +1,9 @@
 import type { Agent } from 'node:http';
-import { facebookTextMessage, FAKE_SECRETS, signedFacebookDelivery } from '../../test/support/webhook-signing.js';
-import { requestJson, requestRaw } from '../lib/http-json.js';
+import { requestJson } from '../lib/http-json.js';
 import type { ServerProcess } from '../lib/server-process.js';
-import { sleep } from '../lib/stats.js';
 import { AppTarget } from '../targets/app-target.js';
 import type { StreamTarget } from '../targets/stream-target.js';
-
-const PAGE_ID = '564738291034857';
-const AGENT_PASSWORD = 'bench-agent-Password-2026';
-const CONVERSATION_POLLS = 50;
-const CONVERSATION_POLL_MS = 100;
+import { everyInterval, setUpActivityFixture } from './activity-fixture.js';
 
 /** Background typing load: `agents` agents, each reporting `typing` every `intervalMs` (staggered). */
 export interface ActivityLoad {
@@ -20,7 +14,8 @@ export interface ActivityLoad {
 /**
  * The app with agents typing while durable events flow: at start it creates a channel, one conversation (by a
  * signed webhook), and `agents` agent users who are members of the channel; then each agent reports typing
- * every interval until stop. The streams (the admin's) see every report that is announced.
+ * every interval, over its own kept-alive connection, until stop. The streams (the admin's) see every report
+ * that is announced.
  */
 export class ActivityAppTarget implements StreamTarget {
   readonly key = 'app' as const;
@@ -28,7 +23,7 @@ export class ActivityAppTarget implements StreamTarget {
   readonly eventType: string;
   readonly payloadShape;
   private readonly app = new AppTarget();
-  private timers: NodeJS.Timeout[] = [];
+  private stopReports: () => void = () => undefined;
   reports = 0;
   refused = 0;
   failed = 0;
@@ -42,63 +37,26 @@ export class ActivityAppTarget implements StreamTarget {
   async start(): Promise<{ server: ServerProcess } | { skipped: string }> {
     const started = await this.app.start();
     if ('skipped' in started) return started;
-    const channel = await this.app.request('POST', '/api/channels', {
-      platform: 'facebook',
-      externalId: PAGE_ID,
-      name: 'bench activity page',
-      credentials: FAKE_SECRETS.facebook,
-    });
-    const channelId = (channel.body as { id?: string } | undefined)?.id;
-    if (!channelId) throw new Error(`channel: ${channel.status} ${channel.text.slice(0, 200)}`);
-    const delivery = signedFacebookDelivery(facebookTextMessage({ pageId: PAGE_ID, psid: '7001', mid: 'm_bench_activity', text: 'hello' }));
-    await requestRaw(this.app.port, 'POST', delivery.path, Buffer.from(delivery.body), { headers: delivery.headers });
-    const conversationId = await this.conversationOf(channelId);
-
-    const tokens: string[] = [];
-    const userIds: string[] = [];
-    for (let index = 0; index < this.load.agents; index++) {
-      const email = `bench-agent-${index}@example.com`;
-      const user = await this.app.request('POST', '/api/users', { email, name: `Agent ${index}`, password: AGENT_PASSWORD, role: 'agent' });
-      userIds.push((user.body as { id: string }).id);
-      const login = await requestJson(this.app.port, 'POST', '/api/auth/login', { email, password: AGENT_PASSWORD });
-      tokens.push((login.body as { accessToken: string }).accessToken);
-    }
-    await this.app.request('PUT', `/api/channels/${channelId}/members`, { userIds });
-
-    tokens.forEach((token, index) => {
-      const report = () => {
-        void requestJson(this.app.port, 'POST', `/api/conversations/${conversationId}/activity`, { kind: 'typing' }, {
-          headers: { authorization: `Bearer ${token}` },
+    const { conversationId, tokens, connections } = await setUpActivityFixture(this.app, this.load.agents);
+    const stop = everyInterval(tokens.length, this.load.intervalMs, (index) => {
+      void requestJson(this.app.port, 'POST', `/api/conversations/${conversationId}/activity`, { kind: 'typing' }, {
+        headers: { authorization: `Bearer ${tokens[index]}` },
+        agent: connections[index],
+      })
+        .then((response) => {
+          if (response.status === 204) this.reports += 1;
+          else this.refused += 1;
         })
-          .then((response) => {
-            if (response.status === 204) this.reports += 1;
-            else this.refused += 1;
-          })
-          // A report that timed out on a loaded machine is counted, not fatal to the run (nor left unhandled).
-          .catch(() => {
-            this.failed += 1;
-          });
-      };
-      const delay = (this.load.intervalMs * index) / tokens.length;
-      this.timers.push(
-        setTimeout(() => {
-          report();
-          this.timers.push(setInterval(report, this.load.intervalMs));
-        }, delay),
-      );
+        // A report that timed out on a loaded machine is counted, not fatal to the run (nor left unhandled).
+        .catch(() => {
+          this.failed += 1;
+        });
     });
+    this.stopReports = () => {
+      stop();
+      for (const connection of connections) connection.destroy();
+    };
     return started;
-  }
-
-  /** The webhook's conversation, once ingestion has stored it. */
-  private async conversationOf(channelId: string): Promise<string> {
-    for (let attempt = 0; attempt < CONVERSATION_POLLS; attempt++) {
-      const conversations = await this.app.request('GET', `/api/conversations?channelId=${channelId}`);
-      const id = (conversations.body as { items?: Array<{ id: string }> } | undefined)?.items?.[0]?.id;
-      if (id) return id;
-      await sleep(CONVERSATION_POLL_MS);
-    }
-    throw new Error('the webhook made no conversation');
   }
 
   streamRequest(): { path: string; headers: Record<string, string> } {
@@ -110,8 +68,8 @@ export class ActivityAppTarget implements StreamTarget {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers = [];
+    this.stopReports();
+    this.stopReports = () => undefined;
     await this.app.stop();
   }
 

@@ -11,10 +11,11 @@ describe('ActivityCoalescer', () => {
     expect(coalescer.decide('u', 'c', 'typing', 1000)).toBeNull();
     expect(coalescer.decide('u', 'c', 'typing', 2000)).toBeNull();
     expect(coalescer.decide('u', 'c', 'typing', 3000)).toBeNull();
-    expect(coalescer.decide('u', 'c', 'typing', 4000)).toBeNull();
-    // 5000: 1000 left, the next repeat is due in 1000 (+ margin): it would lapse first, so this one refreshes.
-    expect(coalescer.decide('u', 'c', 'typing', 5000)).toBe(5000 + TTL);
-    expect(coalescer.decide('u', 'c', 'typing', 6000)).toBeNull();
+    // 4000: 2000 left, the next repeat is due in 1000 and reaches the clients up to the margin later (hold +
+    // transit, 1250): it would lapse first, so this one refreshes.
+    expect(DELIVERY_MARGIN_MS).toBe(1250);
+    expect(coalescer.decide('u', 'c', 'typing', 4000)).toBe(4000 + TTL);
+    expect(coalescer.decide('u', 'c', 'typing', 5000)).toBeNull();
   });
 
   it('forwards every repeat when the gap leaves no room (a 3 s repeat of a 6 s report)', () => {

@@ -1,10 +1,14 @@
+import { EPHEMERAL_HOLD_MS } from '../realtime/ephemeral/ephemeral-hold.js';
 import type { ActivityKind } from './dto/report-activity.dto.js';
 
+/** NOTIFY between instances and the write, with room for a loaded machine. */
+const TRANSIT_MARGIN_MS = 500;
+
 /**
- * Slack between forwarding a report and the other streams having it: NOTIFY, the ephemeral flush wait
- * (100 ms) and the write, with room for a loaded machine.
+ * Slack between forwarding a report and the other streams having it: the longest an instance holds an
+ * ephemeral event for the next durable write, plus the transit.
  */
-export const DELIVERY_MARGIN_MS = 500;
+export const DELIVERY_MARGIN_MS = EPHEMERAL_HOLD_MS + TRANSIT_MARGIN_MS;
 
 interface Announced {
   kind: ActivityKind;

@@ -1,5 +1,10 @@
-/** How long a reporter's visibility of a conversation is taken as known without asking the database again. */
-export const VISIBILITY_TTL_MS = 10_000;
+/**
+ * How long a reporter's visibility of a conversation is taken as known without asking the database again.
+ * Every change that can take it away (membership, channel deleted, user changed) clears the cache as it is
+ * relayed, so this is only a backstop; reporters repeat every few seconds, and a bound of a few repeats would
+ * cost a conversation query every few reports.
+ */
+export const VISIBILITY_TTL_MS = 60_000;
 /** Entries kept at most (oldest dropped first): a bound, not a working-set size. */
 export const VISIBILITY_MAX_ENTRIES = 10_000;
 

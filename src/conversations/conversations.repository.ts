@@ -188,11 +188,16 @@ export class ConversationsRepository {
     );
   }
 
-  /** An agent reply was queued here: it counts against TikTok's per-window message cap. */
-  async countAgentReply(workspaceId: string, id: string, manager: EntityManager): Promise<void> {
+  /** An agent reply was queued here: each of its platform messages counts against TikTok's per-window cap. */
+  async countAgentReply(
+    workspaceId: string,
+    id: string,
+    platformMessages: number,
+    manager: EntityManager,
+  ): Promise<void> {
     await manager.query(
-      'UPDATE conversations SET agent_messages_since_customer = agent_messages_since_customer + 1 WHERE id = $1 AND workspace_id = $2',
-      [id, workspaceId],
+      'UPDATE conversations SET agent_messages_since_customer = agent_messages_since_customer + $3 WHERE id = $1 AND workspace_id = $2',
+      [id, workspaceId, platformMessages],
     );
   }
 

@@ -128,12 +128,14 @@ export const DEMO_ATTACHMENTS: DemoAttachment[] = [
 ];
 
 export function demoFiles(): Record<string, FakeFile> {
-  const png = (body: Buffer): FakeFile => ({ contentType: 'image/png', body });
-  return {
+  const png = (body: Buffer): Omit<FakeFile, 'fileName'> => ({ contentType: 'image/png', body });
+  const files = {
     'dress-beige.png': png(productPhoto([214, 226, 233], [222, 196, 160])),
     'shirt-blue.png': png(productPhoto([240, 232, 220], [86, 128, 196])),
     'jacket-green.png': png(productPhoto([228, 228, 236], [84, 120, 84])),
     'receipt.png': png(receiptPhoto()),
     'order-list.pdf': { contentType: 'application/pdf', body: orderListPdf() },
   };
+  // Named in Content-Disposition too: a TikTok download URL (by media id) says nothing of the name.
+  return Object.fromEntries(Object.entries(files).map(([name, file]) => [name, { ...file, fileName: name }]));
 }

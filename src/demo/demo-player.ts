@@ -73,6 +73,7 @@ export class DemoPlayer {
           attachment: message.attachment && {
             type: message.attachment.type,
             url: this.options.fileUrl(message.attachment.name),
+            name: message.attachment.name,
           },
         }),
       );
@@ -95,18 +96,16 @@ export class DemoPlayer {
     const id = `demo-live-${customer.platform}-${this.runId}-${this.sequence}`;
     const attachment = attachmentFor(customer);
     const language = languageOf(customer);
-    const text = attachment
-      ? language === 'vi'
-        ? attachment.captionVi
-        : attachment.caption
-      : pick(LIVE_LINES[language]);
+    // A TikTok photo comes without a caption: TikTok carries text or an image, not both.
+    const caption = customer.platform === 'tiktok' ? '' : language === 'vi' ? attachment?.captionVi : attachment?.caption;
+    const text = attachment ? (caption ?? '') : pick(LIVE_LINES[language]);
     return { customer, id, text, attachment, newcomer };
   }
 }
 
-/** Facebook carries photos and files, Zalo photos; TikTok's customers write text here. */
+/** Facebook carries photos and files, Zalo and TikTok photos. */
 function attachmentFor(customer: DemoCustomer): DemoAttachment | undefined {
-  if (customer.platform === 'tiktok' || Math.random() >= ATTACHMENT_SHARE) return undefined;
+  if (Math.random() >= ATTACHMENT_SHARE) return undefined;
   return pick(
     DEMO_ATTACHMENTS.filter((attachment) => customer.platform === 'facebook' || attachment.type === 'image'),
   );

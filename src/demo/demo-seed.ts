@@ -94,8 +94,8 @@ export class DemoSeed {
         const attachment = line.attachment
           ? DEMO_ATTACHMENTS.find((candidate) => candidate.name === line.attachment)
           : undefined;
-        // TikTok's inbound media arrives by media id only; the demo's customers there write text.
-        if (attachment && customer.platform === 'tiktok') continue;
+        // TikTok carries photos only (by media id); a file in a TikTok customer's story is left out.
+        if (attachment?.type === 'file' && customer.platform === 'tiktok') continue;
         const id = `demo-history-${customer.platform}-${customer.userId}-${index}`;
         const timestamp = now - line.minutesAgo * MINUTE_MS;
         await this.webhooks.deliver(
@@ -104,7 +104,11 @@ export class DemoSeed {
             : customerMessageDelivery(customer, {
                 id,
                 text: line.text,
-                attachment: attachment && { type: attachment.type, url: this.fileUrl(attachment.name) },
+                attachment: attachment && {
+                  type: attachment.type,
+                  url: this.fileUrl(attachment.name),
+                  name: attachment.name,
+                },
                 timestamp,
               }),
         );

@@ -8,6 +8,7 @@ import {
   signedTiktokDelivery,
   signedZaloDelivery,
   tiktokEcho,
+  tiktokImageMessage,
   tiktokRead,
   tiktokTextMessage,
   zaloOaText,
@@ -30,8 +31,11 @@ const TIKTOK_BUSINESS = DEMO_CHANNELS.tiktok.externalId;
 export interface CustomerMessage {
   id: string;
   text: string;
-  /** An attachment at this URL (Facebook: image or file; Zalo: image with `text` as its caption). */
-  attachment?: { type: 'image' | 'file'; url: string };
+  /**
+   * An attachment the fake serves (Facebook: image or file at `url`; Zalo: image at `url` with `text` as its
+   * caption; TikTok: image by media id, the file's `name`, without the text: TikTok carries one or the other).
+   */
+  attachment?: { type: 'image' | 'file'; url: string; name: string };
   timestamp?: number;
 }
 
@@ -66,15 +70,25 @@ export function customerMessageDelivery(customer: DemoCustomer, message: Custome
       );
     case 'tiktok':
       return signedTiktokDelivery(
-        tiktokTextMessage({
-          businessId: TIKTOK_BUSINESS,
-          userId: customer.userId,
-          conversationId: threadOf(customer),
-          messageId: id,
-          text,
-          username: customer.username,
-          timestamp,
-        }),
+        attachment?.type === 'image'
+          ? tiktokImageMessage({
+              businessId: TIKTOK_BUSINESS,
+              userId: customer.userId,
+              conversationId: threadOf(customer),
+              messageId: id,
+              mediaId: attachment.name,
+              username: customer.username,
+              timestamp,
+            })
+          : tiktokTextMessage({
+              businessId: TIKTOK_BUSINESS,
+              userId: customer.userId,
+              conversationId: threadOf(customer),
+              messageId: id,
+              text,
+              username: customer.username,
+              timestamp,
+            }),
       );
   }
 }

@@ -13,9 +13,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * The send APIs, the token endpoints (`zalo_token` below ZALO_OAUTH_URL, `tiktok_token` below TIKTOK_API_URL)
- * and the media uploads (`zalo_upload_image`, `zalo_upload_file` below ZALO_API_URL, `tiktok_upload` below
- * TIKTOK_API_URL; Facebook uploads go to its send API as multipart).
+ * The send APIs, the token endpoints (`zalo_token` below ZALO_OAUTH_URL, `tiktok_token` below TIKTOK_API_URL),
+ * the media uploads (`zalo_upload_image`, `zalo_upload_file` below ZALO_API_URL, `tiktok_upload` below
+ * TIKTOK_API_URL; Facebook uploads go to its send API as multipart), TikTok's inbound media download
+ * (`tiktok_media` below TIKTOK_API_URL, handing out a `tiktok_cdn` URL for the file itself).
  */
 export type FakePlatform =
   | 'facebook'
@@ -25,7 +26,9 @@ export type FakePlatform =
   | 'tiktok_token'
   | 'zalo_upload_image'
   | 'zalo_upload_file'
-  | 'tiktok_upload';
+  | 'tiktok_upload'
+  | 'tiktok_media'
+  | 'tiktok_cdn';
 
 /** One part of a multipart/form-data body. */
 export interface MultipartPart {
@@ -59,7 +62,11 @@ export interface RecordedRequest {
  * `destroy` drops the connection without an answer (a network failure).
  */
 export type FakeReply =
-  { status: number; body: unknown; delayMs?: number } | { hang: true } | { destroy: true };
+  | { status: number; body: unknown; delayMs?: number }
+  /** A file's bytes with its content type (a CDN answer). */
+  | { status: number; file: FakeFile }
+  | { hang: true }
+  | { destroy: true };
 export type FakeResponder = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
 
 const PATHS: Record<FakePlatform, string> = {
@@ -71,6 +78,9 @@ const PATHS: Record<FakePlatform, string> = {
   zalo_upload_image: '/v2.0/oa/upload/image',
   zalo_upload_file: '/v2.0/oa/upload/file',
   tiktok_upload: '/open_api/v1.3/business/message/media/upload/',
+  tiktok_media: '/open_api/v1.3/business/message/media/download/',
+  /** `GET /tiktok_cdn/<key>/<file name>`: any path below it. */
+  tiktok_cdn: '',
 };
 
 /** Routes that share another route's prefix (the platform's API base URL). */
@@ -79,10 +89,12 @@ const SHARED_PREFIX: Partial<Record<FakePlatform, string>> = {
   zalo_upload_image: 'zalo',
   zalo_upload_file: 'zalo',
   tiktok_upload: 'tiktok',
+  tiktok_media: 'tiktok',
 };
 
 /** Which fake route a request is. */
 function routeOf(prefix: string, path: string): FakePlatform | null {
+  if (prefix === 'tiktok_cdn') return 'tiktok_cdn';
   for (const [platform, shared] of Object.entries(SHARED_PREFIX) as Array<[FakePlatform, string]>)
     if (prefix === shared && path === PATHS[platform]) return platform;
   const platform = prefix as FakePlatform;
@@ -257,6 +269,18 @@ export const fakeReplies = {
       body: { code: 40908, message: 'Unsupported file type', request_id: nextId(), data: {} },
     }),
   },
+  /** TikTok's media download: a URL for the file (served with the `x-user` token header only). */
+  tiktokMedia: {
+    success: (downloadUrl: string): FakeReply => ({
+      status: 200,
+      body: { code: 0, message: 'OK', request_id: nextId(), data: { download_url: downloadUrl } },
+    }),
+    /** 40002: a media id the platform does not know. */
+    unknownMedia: (): FakeReply => ({
+      status: 200,
+      body: { code: 40002, message: 'Invalid media_id', request_id: nextId(), data: {} },
+    }),
+  },
   /** Token endpoints: new rotating tokens; `expiresIn` as a number or, like Zalo sometimes, a numeric string. */
   zaloToken: {
     success: (expiresIn: number | string = 90_000): FakeReply => ({
@@ -305,10 +329,26 @@ export const fakeReplies = {
 export interface FakeFile {
   contentType: string;
   body: Buffer;
+  /** Sent as the Content-Disposition file name (a CDN may name a file that its URL does not). */
+  fileName?: string;
+}
+
+/** The headers a file is served with. */
+function fileHeaders(file: FakeFile): Record<string, string | number> {
+  return {
+    'Content-Type': file.contentType,
+    'Content-Length': file.body.length,
+    ...(file.fileName
+      ? { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}` }
+      : {}),
+  };
 }
 
 export interface FakePlatformsOptions {
-  /** Files served on `GET /files/<name>`, names URL-safe (let the app fetch them with MEDIA_FETCH_ALLOW_HOSTS). */
+  /**
+   * Files served on `GET /files/<name>`, names URL-safe (let the app fetch them with MEDIA_FETCH_ALLOW_HOSTS).
+   * TikTok media ids name these files too: the media download hands out a `tiktok_cdn` URL for the file.
+   */
   files?: Record<string, FakeFile>;
   /**
    * Keep every request for requests() and waitForRequests() (the default, for tests). A long-running fake
@@ -322,8 +362,10 @@ const FILES_PREFIX = 'files';
 
 export interface FakePlatforms {
   url: string;
-  /** The absolute URL of one of the `files` the fake was started with. */
+  /** The absolute URL of one of the `files`. */
   fileUrl(name: string): string;
+  /** Adds (or replaces) a file to serve, also as the TikTok media of that id. */
+  serveFile(name: string, file: FakeFile): void;
   /** Environment for startTestApp: FACEBOOK_GRAPH_URL, ZALO_API_URL, TIKTOK_API_URL pointing here. */
   env(): Record<string, string>;
   /** Refresh tokens the token endpoints have been shown (each is single-use: shown again → refused by default). */
@@ -354,10 +396,30 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
     zalo_upload_image: [],
     zalo_upload_file: [],
     tiktok_upload: [],
+    tiktok_media: [],
+    tiktok_cdn: [],
   };
   const spent = new Set<string>();
+  /** TikTok download URLs handed out: each serves one file, and only with the token that asked for it. */
+  const issuedDownloads = new Map<string, { name: string; accessToken: string }>();
+  const tiktokMediaReply = (entry: RecordedRequest): FakeReply => {
+    const mediaId = (entry.body as { media_id?: unknown } | null)?.media_id;
+    if (typeof mediaId !== 'string' || !files.has(mediaId)) return fakeReplies.tiktokMedia.unknownMedia();
+    const key = nextId();
+    issuedDownloads.set(key, { name: mediaId, accessToken: String(entry.headers['access-token'] ?? '') });
+    return fakeReplies.tiktokMedia.success(`${url}/tiktok_cdn/${key}/${encodeURIComponent(mediaId)}`);
+  };
+  const tiktokCdnReply = (entry: RecordedRequest): FakeReply => {
+    const [key] = entry.path.slice(1).split('/');
+    const issued = issuedDownloads.get(key);
+    const file = issued && files.get(issued.name);
+    if (!issued || !file) return { status: 404, body: { message: 'Not Found' } };
+    if (!issued.accessToken || entry.headers['x-user'] !== issued.accessToken)
+      return { status: 403, body: { message: 'Forbidden' } };
+    return { status: 200, file };
+  };
   /** Like the real token endpoints: a refresh token works once, even when its answer never arrived. */
-  const defaultReply = (platform: FakePlatform, reused: boolean): FakeReply => {
+  const defaultReply = (platform: FakePlatform, reused: boolean, entry: RecordedRequest): FakeReply => {
     if (platform === 'zalo_token')
       return reused ? fakeReplies.zaloToken.refused() : fakeReplies.zaloToken.success();
     if (platform === 'tiktok_token')
@@ -365,6 +427,8 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
     if (platform === 'zalo_upload_image') return fakeReplies.zaloUploadImage.success();
     if (platform === 'zalo_upload_file') return fakeReplies.zaloUploadFile.success();
     if (platform === 'tiktok_upload') return fakeReplies.tiktokUpload.success();
+    if (platform === 'tiktok_media') return tiktokMediaReply(entry);
+    if (platform === 'tiktok_cdn') return tiktokCdnReply(entry);
     return fakeReplies[platform].success();
   };
   const defaults: Partial<Record<FakePlatform, FakeReply | FakeResponder>> = {};
@@ -382,13 +446,11 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
         const file =
           prefix === FILES_PREFIX && request.method === 'GET' ? files.get(rest.join('/')) : undefined;
         if (file) {
-          response
-            .writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length })
-            .end(file.body);
+          response.writeHead(200, fileHeaders(file)).end(file.body);
           return;
         }
         const platform = routeOf(prefix, path);
-        if (!platform || request.method !== 'POST') {
+        if (!platform || request.method !== (platform === 'tiktok_cdn' ? 'GET' : 'POST')) {
           response
             .writeHead(404, { 'Content-Type': 'application/json' })
             .end(JSON.stringify({ error: 'not a fake route' }));
@@ -420,7 +482,9 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
         const reused = refreshToken !== null && spent.has(refreshToken);
         if (refreshToken !== null) spent.add(refreshToken);
         const next =
-          scripts[platform].shift() ?? defaults[platform] ?? (() => defaultReply(platform, reused));
+          scripts[platform].shift() ??
+          defaults[platform] ??
+          ((recordedEntry: RecordedRequest) => defaultReply(platform, reused, recordedEntry));
         const reply = typeof next === 'function' ? await next(entry) : next;
         if ('destroy' in reply) {
           request.socket.destroy();
@@ -429,6 +493,10 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
         if ('hang' in reply) {
           hanging.add(response);
           response.on('close', () => hanging.delete(response));
+          return;
+        }
+        if ('file' in reply) {
+          response.writeHead(reply.status, fileHeaders(reply.file)).end(reply.file.body);
           return;
         }
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
@@ -447,6 +515,9 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
   return {
     url,
     fileUrl: (name) => `${url}/${FILES_PREFIX}/${name}`,
+    serveFile: (name, file) => {
+      files.set(name, file);
+    },
     replies: fakeReplies,
     env: () => ({
       FACEBOOK_GRAPH_URL: `${url}/facebook`,
@@ -481,6 +552,7 @@ export async function startFakePlatforms(options: FakePlatformsOptions = {}): Pr
     reset: () => {
       recorded.length = 0;
       spent.clear();
+      issuedDownloads.clear();
       for (const platform of Object.keys(scripts) as FakePlatform[]) scripts[platform] = [];
       for (const platform of Object.keys(defaults) as FakePlatform[]) delete defaults[platform];
     },

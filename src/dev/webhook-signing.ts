@@ -423,10 +423,11 @@ export function tiktokImageMessage(options: {
   conversationId: string;
   messageId: string;
   mediaId: string;
+  username?: string;
   timestamp?: number;
 }): TiktokEnvelope {
   return tiktokEnvelope('im_receive_msg', options.businessId, {
-    from: 'someuser',
+    from: options.username ?? 'someuser',
     to: 'acmebrand',
     from_user: { id: options.userId, role: 'personal_account' },
     to_user: { id: options.businessId, role: 'business_account' },

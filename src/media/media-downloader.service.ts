@@ -14,6 +14,8 @@ import {
   type TransactionCommitted,
 } from '../database/transaction-runner.js';
 import { toMessageView, type MessageView } from '../messages/message.view.js';
+import { downloadedFileName } from './inbound-file-name.js';
+import { ChannelNeedsReconnectError, InboundMediaSources } from './inbound-media-sources.js';
 import { MediaDownloadsRepository, type PendingDownload } from './media-downloads.repository.js';
 import { mediaUrl } from './media.record.js';
 import { MediaService, MediaTooLargeError } from './media.service.js';
@@ -29,27 +31,22 @@ const LEASE_MS = DOWNLOAD_TIMEOUT_MS * 2;
 const POLL_MS = 2_000;
 const BASE_BACKOFF_MS = 1_000;
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
+/**
+ * A download whose channel needs reconnecting looks again this often (a reconnect is a person's doing, and one
+ * wakes it at once); longer than a lease, so the wake-up can tell it from a download in flight…
+ */
+const RECONNECT_RECHECK_MS = 5 * 60 * 1000;
+/** …for this long after the message arrived; then it is given up like any failing download. */
+const RECONNECT_WAIT_LIMIT_MS = 3 * 24 * 60 * 60 * 1000;
 /** Attachment types that are files (a location or link URL is not downloaded). */
 const DOWNLOADABLE_TYPES = new Set(['image', 'video', 'audio', 'file', 'sticker']);
 
-function isHttpUrl(value: string): boolean {
-  return /^https?:\/\//i.test(value);
-}
-
-/** A stored message's attachments still to download: http(s), of a kind we store, not stored yet. */
-function downloadsOf(message: Pick<MessageView, 'attachments'>): Array<{ index: number; url: string }> {
-  // Events committed by other paths (or older data) may carry no attachments at all.
-  return (message.attachments ?? [])
-    .map((attachment, index) => ({ index, url: attachment.url, type: attachment.type, mediaId: attachment.mediaId }))
-    .filter((entry) => !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && isHttpUrl(entry.url))
-    .map(({ index, url }) => ({ index, url }));
-}
-
 /**
  * Downloads inbound attachments after the webhook is answered. A stored customer message's http(s) attachments
- * are queued in the same transaction (media_downloads); after the commit, workers fetch them (several at a time,
- * retried with backoff), store them and emit `message_updated`. A permanent failure keeps the platform's URL.
- * The same timer runs the orphan sweep.
+ * and TikTok media references are queued in the same transaction (media_downloads); after the commit, workers
+ * fetch them (several at a time, retried with backoff), store them and emit `message_updated`. A permanent
+ * failure keeps the platform's URL. A TikTok download whose channel needs reconnecting waits for it, as its
+ * replies do. The same timer runs the orphan sweep.
  */
 @Injectable()
 export class MediaDownloaderService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -62,6 +59,7 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
   constructor(
     private readonly downloads: MediaDownloadsRepository,
     private readonly media: MediaService,
+    private readonly sources: InboundMediaSources,
     private readonly transactions: TransactionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -79,15 +77,41 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
 
   @OnEvent('message.received', { suppressErrors: false })
   async queueDownloads({ event, manager }: DomainEventEnvelope<'message.received'>): Promise<void> {
-    await this.downloads.enqueue(manager, event.workspaceId, event.data.id, downloadsOf(event.data));
+    await this.downloads.enqueue(manager, event.workspaceId, event.data.id, this.downloadsOf(event.data));
   }
 
-  /** Only a change that queued a download wakes the worker: text messages cost no claim query. */
+  /** Reconnected (new credentials, a refreshed token): the downloads waiting for it go now. */
+  @OnEvent('channel.updated', { suppressErrors: false })
+  async resumeChannel({ event, manager }: DomainEventEnvelope<'channel.updated'>): Promise<void> {
+    if (event.data.status === 'active')
+      await this.downloads.makeChannelDue(manager, event.workspaceId, event.data.id, LEASE_MS);
+  }
+
+  /** Only a change that queued a download (or reconnected a channel) wakes the worker: text costs no claim query. */
   @OnEvent(TRANSACTION_COMMITTED)
   onCommitted({ events }: TransactionCommitted): void {
-    const queued = (event: DomainEvent): boolean =>
-      event.name === 'message.received' && downloadsOf((event as DomainEvent<'message.received'>).data).length > 0;
-    if (events.some(queued)) this.tick();
+    const wakes = (event: DomainEvent): boolean =>
+      event.name === 'channel.updated' ||
+      (event.name === 'message.received' &&
+        this.downloadsOf((event as DomainEvent<'message.received'>).data).length > 0);
+    if (events.some(wakes)) this.tick();
+  }
+
+  /** A stored message's attachments still to download: fetchable, of a kind we store, not stored yet. */
+  private downloadsOf(message: Pick<MessageView, 'attachments'>): Array<{ index: number; url: string }> {
+    // Events committed by other paths (or older data) may carry no attachments at all.
+    return (message.attachments ?? [])
+      .map((attachment, index) => ({
+        index,
+        url: attachment.url,
+        type: attachment.type,
+        mediaId: attachment.mediaId,
+      }))
+      .filter(
+        (entry) =>
+          !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && this.sources.isFetchable(entry.url),
+      )
+      .map(({ index, url }) => ({ index, url }));
   }
 
   private tick(): void {
@@ -125,9 +149,14 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
       const permanent =
         error instanceof PermanentFetchError ||
         error instanceof MediaTooLargeError ||
-        error instanceof ValidationError;
+        error instanceof ValidationError ||
+        error instanceof ChannelNeedsReconnectError; // waited for the reconnect long enough
       const reason = error instanceof Error ? error.message : String(error);
       if (this.stopped) return;
+      if (error instanceof ChannelNeedsReconnectError && !this.waitedTooLong(download)) {
+        await this.downloads.holdUntil(download, RECONNECT_RECHECK_MS, reason).catch(() => undefined);
+        return;
+      }
       if (permanent || download.attempts >= MAX_ATTEMPTS) {
         this.logger.warn(`inbound attachment of message ${download.messageId} not downloaded: ${reason}`);
         await this.giveUp(download).catch(() => undefined);
@@ -138,11 +167,17 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
     }
   }
 
+  private waitedTooLong(download: PendingDownload): boolean {
+    return Date.now() - download.createdAt.getTime() > RECONNECT_WAIT_LIMIT_MS;
+  }
+
   private async download(download: PendingDownload): Promise<void> {
-    const { response, done } = await safeFetch(download.url, {
+    const source = await this.sources.resolve(download);
+    const { response, done } = await safeFetch(source.url, {
       maxRedirects: MAX_REDIRECTS,
       timeoutMs: DOWNLOAD_TIMEOUT_MS,
       allowHosts: this.config.mediaFetchAllowHosts,
+      headers: source.headers,
     });
     try {
       const declared = Number(response.headers['content-length']);
@@ -150,7 +185,7 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
         response.destroy();
         throw new MediaTooLargeError(this.config.uploadMaxBytes);
       }
-      const name = decodeURIComponent(new URL(download.url).pathname.split('/').pop() ?? '') || 'attachment';
+      const name = downloadedFileName(source.url, response.headers['content-disposition'], source.identity);
       const record = await this.media.store(response, {
         workspaceId: download.workspaceId,
         kind: 'inbound',

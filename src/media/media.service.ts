@@ -18,7 +18,8 @@ export const UPLOAD_USABLE_MS = 24 * 60 * 60 * 1000;
 export interface MediaMeta {
   workspaceId: string;
   kind: MediaKind;
-  name: string;
+  /** A function when the name depends on the type the bytes turn out to be (given the stored MIME type). */
+  name: string | ((mimeType: string) => string);
   messageId?: string | null;
   uploaderUserId?: string | null;
   customerId?: string | null;
@@ -129,7 +130,7 @@ export class MediaService {
           customerId: meta.customerId ?? null,
           kind: meta.kind,
           type,
-          name: cleanFileName(meta.name, `${sniffed.type}`),
+          name: cleanFileName(typeof meta.name === 'function' ? meta.name(sniffed.mimeType) : meta.name, sniffed.type),
           mimeType: sniffed.mimeType,
           size: inspector.size,
           sha256: inspector.hash.digest('hex'),

@@ -45,6 +45,8 @@ export interface SafeFetchOptions {
   timeoutMs: number;
   /** `host:port` entries allowed although they resolve to blocked addresses (local fakes in tests). */
   allowHosts: readonly string[];
+  /** Extra request headers (a platform's token), sent only to the first URL's origin, never after a redirect away. */
+  headers?: Record<string, string>;
 }
 
 function hostKey(url: URL): string {
@@ -65,7 +67,12 @@ function guardedLookup(allowed: boolean): LookupFunction {
   };
 }
 
-function requestOnce(url: URL, options: SafeFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
+function requestOnce(
+  url: URL,
+  options: SafeFetchOptions,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const allowed = options.allowHosts.includes(hostKey(url));
   // A literal IP never goes through lookup: check it here.
   const literal = url.hostname.replace(/^\[|\]$/g, '');
@@ -74,7 +81,11 @@ function requestOnce(url: URL, options: SafeFetchOptions, signal: AbortSignal): 
   }
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { lookup: guardedLookup(allowed), signal, headers: { 'user-agent': 'crm-inbox-media' } });
+    const request = client.get(url, {
+      lookup: guardedLookup(allowed),
+      signal,
+      headers: { ...headers, 'user-agent': 'crm-inbox-media' },
+    });
     request.once('response', resolve);
     request.once('error', reject);
   });
@@ -90,9 +101,12 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions): Prom
   const done = () => clearTimeout(timer);
   try {
     let url = new URL(rawUrl);
+    const origin = url.origin;
     for (let redirects = 0; ; redirects++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PermanentFetchError(`unsupported protocol ${url.protocol}`);
-      const response = await requestOnce(url, options, controller.signal);
+      // A token meant for the platform must not follow a redirect to some other host.
+      const headers = url.origin === origin ? (options.headers ?? {}) : {};
+      const response = await requestOnce(url, options, headers, controller.signal);
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();

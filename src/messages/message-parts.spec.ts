@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { planParts } from './message-parts.js';
+import { planParts, platformMessageCount } from './message-parts.js';
 
 describe('planParts', () => {
   it('sends the text first, then each file in order', () => {
@@ -12,5 +12,13 @@ describe('planParts', () => {
 
   it('has no text part without text', () => {
     expect(planParts('', ['a'])).toEqual([{ index: 0, kind: 'file', mediaId: 'a' }]);
+  });
+});
+
+describe('platformMessageCount', () => {
+  it('is one per part, and one for a text without attachments', () => {
+    expect(platformMessageCount('look', ['a', 'b'])).toBe(3);
+    expect(platformMessageCount('', ['a', 'b'])).toBe(2);
+    expect(platformMessageCount('just text', [])).toBe(1);
   });
 });

@@ -28,6 +28,11 @@ export function planParts(content: string, mediaIds: string[]): PlannedPart[] {
   ];
 }
 
+/** How many platform messages a reply goes out as: one per part, one for a text without attachments. */
+export function platformMessageCount(content: string, mediaIds: string[]): number {
+  return Math.max(1, planParts(content, mediaIds).length);
+}
+
 /** The attachment a sent upload becomes on its message (the stored file's shape; no platform URL). */
 export function uploadAttachment(upload: MediaRecord): MessageAttachment {
   return {

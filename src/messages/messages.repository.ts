@@ -669,28 +669,40 @@ export class MessagesRepository {
     }
   }
 
-  /** `pending` → `failed` with a readable error. Null when it is no longer pending. */
+  /**
+   * `pending` → `failed` with a readable error. Null when it is no longer pending. `returnedSlots`: how many
+   * counts of TikTok's cap it gave back to its conversation's current window.
+   */
   async markFailed(
     manager: EntityManager,
     workspaceId: string,
     messageId: string,
     error: string,
-  ): Promise<MessageEntity | null> {
-    // A reply that never went out does not count against TikTok's cap: the count it took when queued is given back.
-    const rows: MessageRow[] = await queryRows(
+  ): Promise<{ message: MessageEntity; returnedSlots: number } | null> {
+    // What never went out does not count against TikTok's cap: each platform message the reply counted when
+    // queued and did not send is given back (its parts not accepted; a text without parts is one).
+    const rows: Array<MessageRow & { returned_slots: number }> = await queryRows(
       manager,
       `WITH failed AS (
          UPDATE messages SET status = 'failed', error = $2, next_attempt_at = NULL, updated_at = now()
           WHERE id = $1 AND workspace_id = $3 AND status = 'pending' RETURNING *
+       ), unsent AS (
+         SELECT CASE WHEN count(p.message_id) = 0 THEN 1
+                     ELSE count(*) FILTER (WHERE p.platform_message_id IS NULL) END::int AS slots
+           FROM failed LEFT JOIN message_parts p ON p.message_id = failed.id AND p.workspace_id = $3
        ), uncounted AS (
-         UPDATE conversations c SET agent_messages_since_customer = GREATEST(c.agent_messages_since_customer - 1, 0)
-           FROM failed
-          WHERE c.id = failed.conversation_id AND c.workspace_id = $3 AND ${COUNTED_IN_WINDOW}
+         UPDATE conversations c
+            SET agent_messages_since_customer = GREATEST(c.agent_messages_since_customer - unsent.slots, 0)
+           FROM failed, unsent
+          WHERE c.id = failed.conversation_id AND c.workspace_id = $3 AND unsent.slots > 0 AND ${COUNTED_IN_WINDOW}
+          RETURNING unsent.slots
        )
-       SELECT * FROM failed`,
+       SELECT failed.*, COALESCE((SELECT slots FROM uncounted), 0) AS returned_slots FROM failed`,
       [messageId, error, workspaceId],
     );
-    return rows[0] ? messageFromRow(rows[0]) : null;
+    if (!rows[0]) return null;
+    const { returned_slots: returnedSlots, ...row } = rows[0];
+    return { message: messageFromRow(row), returnedSlots };
   }
 
   /** A transient failure: stays `pending`, due again after the backoff (no status change, no event). */

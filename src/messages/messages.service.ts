@@ -13,7 +13,7 @@ import { MessagesRepository } from './messages.repository.js';
 import { assertReplyWindowOpen } from './reply-window-check.js';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { MediaService } from '../media/media.service.js';
-import { planParts, uploadAttachment } from './message-parts.js';
+import { planParts, platformMessageCount, uploadAttachment } from './message-parts.js';
 import { MessagePartsRepository } from './message-parts.repository.js';
 import { OutboundAttachments } from './outbound-attachments.js';
 
@@ -69,17 +69,18 @@ export class MessagesService {
         );
         if (earlier) return toMessageView(earlier);
       }
-      assertReplyWindowOpen(conversation);
+      const attachmentIds = dto.attachmentIds ?? [];
+      // Validation allows blank text only beside files: then there is no text to send.
+      const content = dto.content !== undefined && /\S/.test(dto.content) ? dto.content : '';
+      const platformMessages = platformMessageCount(content, attachmentIds);
+      assertReplyWindowOpen(conversation, platformMessages);
       if (dto.afterMessageId !== undefined) {
         await this.collisionGuard.assertNothingNewer(
           { workspaceId, conversationId, senderUserId: actor.id, afterMessageId: dto.afterMessageId },
           tx.manager,
         );
       }
-      const attachmentIds = dto.attachmentIds ?? [];
       const uploads = await this.attachments.resolve(actor, conversation.platform, attachmentIds, tx.manager);
-      // Validation allows blank text only beside files: then there is no text to send.
-      const content = dto.content !== undefined && /\S/.test(dto.content) ? dto.content : '';
       const inserted = await this.messages.insertPendingUnlessDuplicate(
         {
           workspaceId,
@@ -107,7 +108,7 @@ export class MessagesService {
         await this.parts.insertParts(tx.manager, inserted, planParts(content, attachmentIds));
       }
       await this.conversations.touchLastMessageAt(workspaceId, conversationId, tx.manager);
-      await this.conversations.countAgentReply(workspaceId, conversationId, tx.manager);
+      await this.conversations.countAgentReply(workspaceId, conversationId, platformMessages, tx.manager);
       const message = toMessageView(inserted);
       const scope = {
         workspaceId,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
 import { MediaModule } from '../media/media.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { OutboundSenderService } from './outbound/outbound-sender.service.js';
@@ -7,7 +8,7 @@ import { PLATFORM_ADAPTERS, PlatformRegistry, platformRegistryProvider } from '.
 
 /** The platform adapters (verify, parse, send) and the outbound sender. */
 @Module({
-  imports: [ChannelsModule, MessagesModule, MediaModule],
+  imports: [ChannelsModule, ConversationsModule, MessagesModule, MediaModule],
   providers: [...PLATFORM_ADAPTERS, platformRegistryProvider, OutboundSenderService],
   exports: [PlatformRegistry, OutboundSenderService],
 })

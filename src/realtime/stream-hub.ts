@@ -46,7 +46,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     this.subscription = this.relay.events$.subscribe((event) => {
       if (event.accessChange) this.applyAccess(event.workspaceId, event.accessChange);
       else {
-        if (this.ephemeral.hasPending) this.flushEphemeral();
+        if (this.ephemeral.hasPending) this.flushEphemeral(event.workspaceId);
         this.fanout.deliver(event);
       }
     });
@@ -57,15 +57,15 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * Queued ephemeral frames go out with the durable event being delivered: both into the same corked write per
-   * stream (the relay's batch, or one held until the end of this task).
+   * The workspace's held ephemeral frames go out with the durable event being delivered: both into the same
+   * corked write per stream (the relay's batch, or one held until the end of this task).
    */
-  private flushEphemeral(): void {
+  private flushEphemeral(workspaceId: string): void {
     if (!this.output.batching) {
       this.output.beginBatch();
       queueMicrotask(() => this.output.endBatch());
     }
-    this.ephemeral.flush();
+    this.ephemeral.flush(workspaceId);
   }
 
   get openCount(): number {

@@ -4,9 +4,11 @@ import { createInbox, setChannelMembers, type Inbox } from '../support/inbox-fix
 import { commitCustomerCreated, sleep } from '../support/realtime-helpers.js';
 import { openSse, type SseReader } from '../support/sse-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { EPHEMERAL_HOLD_MS } from '../../src/realtime/ephemeral/ephemeral-hold.js';
 import { dataOf, framesOf } from './attention-helpers.js';
 
-const TTL_MS = 2000;
+/** Long enough that a repeat right after a delivered report is coalesced (the margin includes the hold). */
+const TTL_MS = 4000;
 
 interface Activity {
   conversationId: string;
@@ -149,6 +151,43 @@ describe('agent activity (ephemeral, across instances)', () => {
     }
   });
 
+  it('with no durable traffic, reaches the other instance within 2 s, once the hold runs out', async () => {
+    const colleagueStream = await stream(two, colleague);
+    try {
+      const started = Date.now();
+      await report(one, reporter, 'viewing').expect(204);
+      await colleagueStream.waitFor(() => framesOf(colleagueStream, 'agent_activity').length === 1, 2000);
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeLessThan(2000);
+      // Held for a durable write that never came (the timer may take a deadline a few ms early with another).
+      expect(elapsed).toBeGreaterThanOrEqual(EPHEMERAL_HOLD_MS - 50);
+      await report(one, reporter, 'idle').expect(204);
+      await colleagueStream.waitFor(() => framesOf(colleagueStream, 'agent_activity').length === 2, 2000);
+    } finally {
+      colleagueStream.close();
+    }
+  });
+
+  it('joins the next durable write to the stream: one socket write carries both, the activity first', async () => {
+    const colleagueStream = await stream(two, colleague);
+    try {
+      const started = Date.now();
+      await report(one, reporter, 'typing').expect(204);
+      await sleep(100);
+      expect(framesOf(colleagueStream, 'agent_activity')).toHaveLength(0);
+      await commitCustomerCreated(one, admin.user.workspaceId, 'joined');
+      await colleagueStream.waitFor(() => framesOf(colleagueStream, 'customer_created').length === 1, 2000);
+      expect(Date.now() - started).toBeLessThan(2000);
+      const read = colleagueStream.socketReads().find((text) => text.includes('event: customer_created'))!;
+      expect(read).toContain('event: agent_activity');
+      expect(read.indexOf('event: agent_activity')).toBeLessThan(read.indexOf('event: customer_created'));
+      expect(framesOf(colleagueStream, 'agent_activity').map((frame) => dataOf<Activity>(frame).kind)).toEqual(['typing']);
+      await report(one, reporter, 'idle').expect(204);
+    } finally {
+      colleagueStream.close();
+    }
+  });
+
   it('limits reports to 5 a second (idle never refused), rejects unknown kinds and invisible conversations', async () => {
     await sleep(1100);
     const statuses: number[] = [];
@@ -170,7 +209,7 @@ describe('agent activity (ephemeral, across instances)', () => {
     for (let attempt = 0; attempt < 40 && (await allowed()) !== 204; attempt++) await sleep(50);
     await report(two, outsider, 'idle').expect(204);
     await setChannelMembers(one, admin, inbox.channel.id, [reporter.user.id, colleague.user.id]);
-    // Well within the 10 s a remembered answer would otherwise hold.
+    // Well within the 60 s a remembered answer would otherwise hold.
     let status = await allowed();
     for (let attempt = 0; attempt < 40 && status !== 404; attempt++) {
       await sleep(50);

@@ -7,6 +7,7 @@ import * as platform from '../platforms/platform-test-helpers.js';
 import type { Loose, PlatformTestContext } from '../platforms/platform-test-helpers.js';
 
 const { channelMessages, createPlatformChannel, db, deliver, startPlatformTest, stopPlatformTest, uniqueId, waitFor } = platform;
+const { expectStoredAttachment, firstMessageUpdated } = platform;
 
 const UPLOAD_MAX_BYTES = 64 * 1024;
 const PNG = Buffer.from(
@@ -92,18 +93,9 @@ describe('media: inbound attachment downloads', () => {
     try {
       const url = `http://127.0.0.1:${port(cdn)}/photo.png`;
       const { channelId } = await receiveImage(url);
-      const frames = await stream.waitFor((all) => all.some((frame) => frame.event === 'message_updated'), 20_000);
-      const data = JSON.parse(frames.find((frame) => frame.event === 'message_updated')!.data!);
+      const data = await firstMessageUpdated(stream);
       const [attachment] = data.attachments;
-      expect(attachment).toEqual({
-        type: 'image',
-        url: `/api/media/${attachment.mediaId}`,
-        mediaId: expect.any(String),
-        name: 'photo.png',
-        mimeType: 'image/png',
-        size: PNG.length,
-        originalUrl: url,
-      });
+      expectStoredAttachment(attachment, { type: 'image', name: 'photo.png', mimeType: 'image/png', size: PNG.length, originalUrl: url });
       expect(data.sender).toBe('customer');
       const [stored] = await channelMessages(context.t, channelId);
       expect(stored.attachments[0].mediaId).toBe(attachment.mediaId);

@@ -1,8 +1,10 @@
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startFakePlatforms, type FakePlatforms } from '../support/fake-platforms.js';
 import { signupWorkspace, type Session } from '../support/fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { SseReader } from '../support/sse-reader.js';
 import { FAKE_SECRETS, type SignedDelivery } from '../support/webhook-signing.js';
 
 export type Platform = 'facebook' | 'zalo' | 'tiktok';
@@ -17,17 +19,37 @@ export interface PlatformTestContext {
   admin: Session;
 }
 
-/** The fake platform server, an app pointed at it, and a workspace admin. */
-export async function startPlatformTest(env: Record<string, string> = {}): Promise<PlatformTestContext> {
+/** The fake platform server, an app pointed at it, and a workspace admin; `env` may depend on the fake's URL. */
+export async function startPlatformTest(
+  env: Record<string, string> | ((fake: FakePlatforms) => Record<string, string>) = {},
+): Promise<PlatformTestContext> {
   const fake = await startFakePlatforms();
-  const t = await startTestApp({ env: { ...fake.env(), ...env } });
+  const t = await startTestApp({ env: { ...fake.env(), ...(typeof env === 'function' ? env(fake) : env) } });
   const admin = await signupWorkspace(t);
   return { fake, t, admin };
 }
 
 export async function stopPlatformTest(context: PlatformTestContext | undefined): Promise<void> {
-  await context?.t.close();
-  await context?.fake.close();
+  await context?.t?.close();
+  await context?.fake?.close();
+}
+
+/**
+ * A describe block's platform test: started before its tests (after the hooks declared earlier), stopped after
+ * them, the fake's requests and scripts reset before each test. The returned context is filled in once started.
+ */
+export function usePlatformTest(
+  env?: Record<string, string> | ((fake: FakePlatforms) => Record<string, string>),
+): PlatformTestContext {
+  const context = {} as PlatformTestContext;
+  beforeAll(async () => {
+    Object.assign(context, await startPlatformTest(env));
+  });
+  afterAll(async () => {
+    await stopPlatformTest(context);
+  });
+  beforeEach(() => context.fake.reset());
+  return context;
 }
 
 export function uniqueId(prefix = ''): string {
@@ -127,6 +149,21 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The message of the first `message_updated` on a stream (e.g. after an inbound download). */
+export async function firstMessageUpdated(stream: SseReader, timeoutMs = 20_000): Promise<Loose> {
+  const frames = await stream.waitFor((all) => all.some((frame) => frame.event === 'message_updated'), timeoutMs);
+  return JSON.parse(frames.find((frame) => frame.event === 'message_updated')!.data!);
+}
+
+/** An inbound attachment as stored: served from /api/media/<mediaId>, the platform's URL kept as originalUrl. */
+export function expectStoredAttachment(
+  attachment: Loose,
+  expected: { type: string; name: string; mimeType: string; size: number; originalUrl: string },
+): void {
+  expect(attachment.mediaId).toEqual(expect.any(String));
+  expect(attachment).toEqual({ ...expected, mediaId: attachment.mediaId, url: `/api/media/${attachment.mediaId}` });
 }
 
 /** Waits until a message reaches one of the given statuses, and returns its row. */

@@ -15,6 +15,11 @@ export interface SseReader {
   frames: SseFrame[];
   /** Every byte received, decoded as UTF-8. */
   text: () => string;
+  /**
+   * Each read from the socket as it came (HTTP chunk framing included), as latin1 text: frames the server wrote
+   * in one socket write arrive in one read (the response's 'data' events split them per HTTP chunk).
+   */
+  socketReads: () => string[];
   /** Durable domain events only (no connected/ping/resync/retry-only frames, no ephemeral events). */
   events: () => SseFrame[];
   waitFor: (predicate: (frames: SseFrame[]) => boolean, timeoutMs?: number) => Promise<SseFrame[]>;
@@ -62,6 +67,7 @@ export function frameSplitter(onFrame: (raw: string) => void): (text: string) =>
  */
 export function openSse(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
   return new Promise((resolve, reject) => {
+    const socketReads: Buffer[] = [];
     const request = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (response) => {
       const chunks: Buffer[] = [];
       const frames: SseFrame[] = [];
@@ -87,6 +93,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         headers: response.headers,
         frames,
         text: () => Buffer.concat(chunks).toString('utf8'),
+        socketReads: () => socketReads.map((read) => read.toString('latin1')),
         events: () => frames.filter((frame) => frame.event !== undefined && !CONTROL_EVENTS.has(frame.event)),
         ended,
         waitFor: (predicate, timeoutMs = 10_000) =>
@@ -112,6 +119,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
       };
       resolve(reader);
     });
+    request.on('socket', (socket) => socket.on('data', (read: Buffer) => socketReads.push(read)));
     request.on('error', reject);
   });
 }

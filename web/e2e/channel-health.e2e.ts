@@ -1,18 +1,22 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePlatforms, type FakePlatforms } from '../../test/support/fake-platforms';
-import { ApiClient, deliverFacebookMessage } from './support/api-client';
+import { ApiClient, deliverFacebookMessage, deliverTiktokMessage } from './support/api-client';
 import { AgentBrowser, signIn } from './support/browser';
+import { gradientPng } from './support/media-host';
 import { ServerProcess } from './support/server';
 
 const PASSWORD = 'agent-password-123';
 const PAGE_ID = '204729381029385';
 const HOUR_MS = 60 * 60 * 1000;
+const TIKTOK_BUSINESS_ID = 'biz-7301928374';
 
 let fake: FakePlatforms;
 let server: ServerProcess;
 let admin: ApiClient;
 let browser: AgentBrowser | undefined;
+/** The TikTok agent's own browser (its own sign-in). */
+let tiktokBrowser: AgentBrowser | undefined;
 
 beforeAll(async () => {
   fake = await startFakePlatforms();
@@ -23,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await tiktokBrowser?.close();
   await server?.dispose();
   await fake?.close();
 });
@@ -77,5 +82,45 @@ describe('channel health in the console', () => {
     );
     const health = await admin.call<{ status: string }>('GET', `/api/channels/${channel.id}`);
     expect(health.status).toBe('needs_reconnect');
+  });
+
+  it("counts TikTok's messages left live and holds a draft that needs more", async () => {
+    const agent = await admin.createAgent('thu@example.com', 'Thu Le', PASSWORD);
+    await admin.createChannel('tiktok', TIKTOK_BUSINESS_ID, 'Hanoi Bags (TikTok)', [agent.id]);
+    await deliverTiktokMessage(server.baseUrl, {
+      businessId: TIKTOK_BUSINESS_ID,
+      userId: `tt-user-${Date.now()}`,
+      conversationId: `conv-e2e-${Date.now()}`,
+      text: 'Do you ship to Da Nang?',
+    });
+    tiktokBrowser = await AgentBrowser.launch();
+    const page: Page = await tiktokBrowser.newPage();
+    await signIn(page, server.baseUrl, 'thu@example.com', PASSWORD);
+    await page.getByTestId('conversation-item').click({ timeout: 10_000 });
+    const notice = page.getByTestId('reply-window-notice');
+    await notice.filter({ hasText: 'TikTok: 10 of 10 messages left' }).waitFor({ timeout: 5_000 });
+
+    // Another agent's nine replies leave one message: the notice follows through conversation_updated.
+    const [conversation] = (await admin.conversations()).filter((c) => c.platform === 'tiktok');
+    for (let reply = 1; reply <= 9; reply++)
+      await admin.call('POST', `/api/conversations/${conversation.id}/messages`, {
+        content: `Reply ${reply}`,
+      });
+    await notice.filter({ hasText: 'TikTok: 1 of 10 messages left' }).waitFor({ timeout: 10_000 });
+
+    // A text and a photo go out as two messages: Send waits, and says why beside it.
+    await page.getByLabel('Reply').fill('Yes, here is the price list');
+    const buffer = gradientPng(40, 30, [254, 44, 85], [37, 244, 238]);
+    await page
+      .getByTestId('attach-input')
+      .setInputFiles({ name: 'prices.png', mimeType: 'image/png', buffer });
+    await page.locator('[data-testid="attachment-chip"][data-status="ready"]').waitFor({ timeout: 10_000 });
+    const send = page.getByRole('button', { name: 'Send' });
+    expect(await page.getByTestId('send-over-budget').textContent()).toBe(
+      'This goes out as 2 messages; TikTok allows 1 more until the customer writes',
+    );
+    expect(await send.isDisabled()).toBe(true);
+    await page.getByLabel('Reply').fill('');
+    expect(await send.isDisabled()).toBe(false);
   });
 });

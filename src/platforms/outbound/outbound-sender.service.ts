@@ -5,6 +5,8 @@ import type { PlatformChannel } from '../../channels/entities/platform-channel.j
 import { accessTokenOf } from '../../channels/channel-credentials.js';
 import { TokenRefreshService } from '../../channels/health/token-refresh.service.js';
 import { PlatformChannelsService } from '../../channels/platform-channels.service.js';
+import { toConversationView } from '../../conversations/conversation.view.js';
+import { ConversationsRepository } from '../../conversations/conversations.repository.js';
 import { replyWindowOf } from '../../conversations/reply-window.js';
 import {
   TRANSACTION_COMMITTED,
@@ -86,6 +88,7 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
     private readonly tokens: TokenRefreshService,
     private readonly parts: MessagePartsRepository,
     private readonly media: MediaService,
+    private readonly conversations: ConversationsRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -284,6 +287,7 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       );
     await this.transactions.run(async (tx) => {
       let recorded: MessageEntity | null;
+      let returnedSlots = 0;
       if (result.ok) {
         recorded = await this.messages.markSent(
           tx.manager,
@@ -294,10 +298,14 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       } else {
         const error = result.retryable ? `${result.error} (gave up after ${attempts} attempts)` : result.error;
         this.logger.warn({ messageId: message.id }, `send failed: ${error}`);
-        recorded = await this.messages.markFailed(tx.manager, message.workspaceId, message.id, error);
+        const failed = await this.messages.markFailed(tx.manager, message.workspaceId, message.id, error);
+        recorded = failed?.message ?? null;
+        returnedSlots = failed?.returnedSlots ?? 0;
       }
       if (!recorded) return; // already moved on (its echo arrived first)
       this.emitStatus(tx, recorded);
+      // TikTok's remaining count went up again: clients learn it without a refetch.
+      if (returnedSlots > 0) await this.emitConversation(tx, recorded);
     });
   }
 
@@ -313,6 +321,14 @@ export class OutboundSenderService implements OnApplicationBootstrap, BeforeAppl
       `transient send failure, retrying in ${delay} ms: ${error}`,
     );
     await reschedule(delay);
+  }
+
+  private async emitConversation(tx: Transaction, message: MessageEntity): Promise<void> {
+    const { workspaceId, channelId, conversationId } = message;
+    const conversation = await this.conversations.getWithCustomerOrFail(workspaceId, conversationId, tx.manager);
+    if (conversation.platform !== 'tiktok') return; // the count matters only for TikTok's cap
+    const attention = await this.conversations.sharedAttention(workspaceId, conversationId, tx.manager);
+    tx.emit('conversation.updated', { workspaceId, channelId, conversationId }, toConversationView(conversation, attention));
   }
 
   private emitStatus(tx: Transaction, message: MessageEntity): void {

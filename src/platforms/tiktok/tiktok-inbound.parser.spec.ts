@@ -68,6 +68,18 @@ describe('parseTiktokPayload', () => {
     });
   });
 
+  it('parses an emoji message as a sticker attachment (the contract has no emoji type)', () => {
+    const [delivery] = parseTiktokPayload(
+      envelope('im_receive_msg', {
+        ...receive,
+        type: 'emoji',
+        text: undefined,
+        emoji: { media_id: 'v0emoji' },
+      }),
+    );
+    expect(delivery.items[0]).toMatchObject({ attachments: [{ type: 'sticker', url: 'tiktok-media:v0emoji' }] });
+  });
+
   it('parses im_send_msg (T3) as an echo; source API may be one of ours', () => {
     const [delivery] = parseTiktokPayload(
       envelope('im_send_msg', {

@@ -10,9 +10,8 @@ import {
   requireId,
   type JsonRecord,
 } from '../payload-reader.js';
+import { tiktokMediaUrl } from './tiktok-media.js';
 
-/** Media is fetched through the Business API by id; the attachment keeps a reference to it. */
-export const TIKTOK_MEDIA_URL_PREFIX = 'tiktok-media:';
 const KNOWN_IGNORED = new Set([
   'im_referral_msg',
   'im_auto_message_config_update',
@@ -107,8 +106,9 @@ function messageBody(content: JsonRecord): { text: string; attachments: MessageA
     case 'sticker':
     case 'emoji': {
       const mediaId = optionalString(part.media_id);
-      const url = optionalHttpUrl(part.url) ?? (mediaId ? TIKTOK_MEDIA_URL_PREFIX + mediaId : '');
-      return { text: '', attachments: [{ type, url }] };
+      const url = optionalHttpUrl(part.url) ?? (mediaId ? tiktokMediaUrl(mediaId) : '');
+      // An emoji message is a picture like a sticker; attachments only have the contract's types.
+      return { text: '', attachments: [{ type: type === 'emoji' ? 'sticker' : type, url }] };
     }
     case 'share_post': {
       const url = optionalHttpUrl(part.embed_url);

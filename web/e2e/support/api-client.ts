@@ -1,9 +1,12 @@
-import type { Conversation, Customer, User } from '../../src/api/models';
+import type { Conversation, Customer, Platform, User } from '../../src/api/models';
 import {
   FAKE_SECRETS,
   facebookImageMessage,
   facebookTextMessage,
   signedFacebookDelivery,
+  signedTiktokDelivery,
+  tiktokTextMessage,
+  type SignedDelivery,
 } from '../../../test/support/webhook-signing';
 
 /** REST from the test process: sets up users and channels, and delivers signed webhooks. */
@@ -50,12 +53,22 @@ export class ApiClient {
     return this.call<User>('POST', '/api/users', { email, name, password, role: 'agent' });
   }
 
-  async createFacebookChannel(pageId: string, name: string, memberIds: string[]): Promise<{ id: string }> {
+  createFacebookChannel(pageId: string, name: string, memberIds: string[]): Promise<{ id: string }> {
+    return this.createChannel('facebook', pageId, name, memberIds);
+  }
+
+  /** A channel with the platform fake's credentials, worked by `memberIds`. */
+  async createChannel(
+    platform: Platform,
+    externalId: string,
+    name: string,
+    memberIds: string[],
+  ): Promise<{ id: string }> {
     const channel = await this.call<{ id: string }>('POST', '/api/channels', {
-      platform: 'facebook',
-      externalId: pageId,
+      platform,
+      externalId,
       name,
-      credentials: FAKE_SECRETS.facebook,
+      credentials: FAKE_SECRETS[platform],
     });
     await this.call('PUT', `/api/channels/${channel.id}/members`, { userIds: memberIds });
     return channel;
@@ -89,12 +102,23 @@ export async function deliverFacebookMessage(
   const mid = `m_e2e_${Date.now()}_${++sequence}`;
   const { appSecret, webhookUrl, ...message } = options;
   const delivery = signedFacebookDelivery(facebookTextMessage({ ...message, mid }), appSecret);
-  const response = await fetch(webhookUrl ?? `${baseUrl}${delivery.path}`, {
-    method: 'POST',
-    headers: delivery.headers,
-    body: delivery.body,
-  });
-  if (response.status !== 200) throw new Error(`webhook → ${response.status} ${await response.text()}`);
+  await post(webhookUrl ?? `${baseUrl}${delivery.path}`, delivery, 'webhook');
+}
+
+/** Posts a signed delivery as the platform does; anything but 200 fails the test. */
+async function post(url: string, { headers, body }: SignedDelivery, what: string): Promise<void> {
+  const answer = await fetch(url, { method: 'POST', headers, body });
+  if (answer.status !== 200) throw new Error(`${what} → ${answer.status} ${await answer.text()}`);
+}
+
+/** A customer's TikTok message in the thread `conversationId`, signed as TikTok signs it, delivered. */
+export async function deliverTiktokMessage(
+  baseUrl: string,
+  options: { businessId: string; userId: string; conversationId: string; text: string },
+): Promise<void> {
+  const messageId = `msg_e2e_${Date.now()}_${++sequence}`;
+  const delivery = signedTiktokDelivery(tiktokTextMessage({ ...options, messageId }));
+  await post(`${baseUrl}${delivery.path}`, delivery, 'TikTok webhook');
 }
 
 /** A customer's Facebook image (the platform's CDN URL, downloaded by the server), signed and delivered. */
@@ -102,9 +126,8 @@ export async function deliverFacebookImage(
   baseUrl: string,
   options: { pageId: string; psid: string; url: string },
 ): Promise<void> {
-  const { path, headers, body } = signedFacebookDelivery(
+  const delivery = signedFacebookDelivery(
     facebookImageMessage({ ...options, mid: `m_e2e_image_${Date.now()}_${++sequence}` }),
   );
-  const answer = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body });
-  if (answer.status !== 200) throw new Error(`image webhook → ${answer.status} ${await answer.text()}`);
+  await post(`${baseUrl}${delivery.path}`, delivery, 'image webhook');
 }

@@ -99,6 +99,10 @@ describe('admin screens', () => {
     expect(within(row.closest('tr')!).getByText('set')).toBeInTheDocument();
     await userEvent.click(within(row.closest('tr')!).getByRole('button', { name: 'Manage' }));
     expect(screen.getByTestId('webhook-url')).toHaveTextContent(`${window.location.origin}/api/webhooks/zalo`);
+    // Secrets are typed into masked inputs; identifiers stay readable.
+    expect(screen.getByLabelText('OA secret key')).toHaveAttribute('type', 'password');
+    expect(screen.getByLabelText('Access token')).toHaveAttribute('type', 'password');
+    expect(screen.getByLabelText('App id')).toHaveAttribute('type', 'text');
     const box = await screen.findByLabelText('Member Agent Lan');
     await waitFor(() => expect(box).toBeEnabled());
     await userEvent.click(box);

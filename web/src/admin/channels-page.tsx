@@ -30,7 +30,8 @@ function CredentialFields({
           {saved && <small className="muted"> (set; a new value replaces all credentials)</small>}
           <input
             aria-label={field.label}
-            autoComplete="off"
+            type={field.secret ? 'password' : 'text'}
+            autoComplete={field.secret ? 'new-password' : 'off'}
             required={field.required && !saved}
             value={values[field.name] ?? ''}
             onChange={(e) => onChange({ ...values, [field.name]: e.target.value })}

@@ -4,6 +4,8 @@ export interface CredentialField {
   name: string;
   label: string;
   required: boolean;
+  /** A secret: typed into a masked input, so it is not shown on screen or kept by the browser's autofill. */
+  secret?: boolean;
 }
 
 /** The credentials each platform's channel takes (docs/api.md "Channels"), and what to set up on the platform. */
@@ -11,8 +13,8 @@ export const PLATFORM_SETUP: Record<Platform, { label: string; fields: Credentia
   facebook: {
     label: 'Facebook page',
     fields: [
-      { name: 'appSecret', label: 'App secret', required: true },
-      { name: 'pageAccessToken', label: 'Page access token', required: true },
+      { name: 'appSecret', label: 'App secret', required: true, secret: true },
+      { name: 'pageAccessToken', label: 'Page access token', required: true, secret: true },
       { name: 'verifyToken', label: 'Verify token', required: true },
     ],
     help:
@@ -23,10 +25,10 @@ export const PLATFORM_SETUP: Record<Platform, { label: string; fields: Credentia
     label: 'Zalo OA',
     fields: [
       { name: 'appId', label: 'App id', required: true },
-      { name: 'oaSecretKey', label: 'OA secret key', required: true },
-      { name: 'accessToken', label: 'Access token', required: true },
-      { name: 'appSecret', label: 'App secret key (for token refresh)', required: false },
-      { name: 'refreshToken', label: 'Refresh token', required: false },
+      { name: 'oaSecretKey', label: 'OA secret key', required: true, secret: true },
+      { name: 'accessToken', label: 'Access token', required: true, secret: true },
+      { name: 'appSecret', label: 'App secret key (for token refresh)', required: false, secret: true },
+      { name: 'refreshToken', label: 'Refresh token', required: false, secret: true },
       { name: 'accessTokenExpiresAt', label: 'Access token expires at (ISO)', required: false },
     ],
     help:
@@ -36,10 +38,10 @@ export const PLATFORM_SETUP: Record<Platform, { label: string; fields: Credentia
   tiktok: {
     label: 'TikTok business account',
     fields: [
-      { name: 'appSecret', label: 'App secret', required: true },
-      { name: 'accessToken', label: 'Access token', required: true },
+      { name: 'appSecret', label: 'App secret', required: true, secret: true },
+      { name: 'accessToken', label: 'Access token', required: true, secret: true },
       { name: 'appId', label: 'App id / client key (for token refresh)', required: false },
-      { name: 'refreshToken', label: 'Refresh token', required: false },
+      { name: 'refreshToken', label: 'Refresh token', required: false, secret: true },
       { name: 'accessTokenExpiresAt', label: 'Access token expires at (ISO)', required: false },
     ],
     help:

@@ -56,6 +56,7 @@ beforeEach(() => {
     id: 'conv-2',
     customer: { id: 'cust-2', name: 'Bao', avatarUrl: null, externalUserId: null },
     lastMessageAt: '2026-01-01T09:00:00.000Z',
+    lastMessage: { id: 'm-2', sender: 'agent', content: 'It ships today', sentAt: '2026-01-01T09:00:00.000Z', hasAttachments: false },
   });
   counts = { unread: 1, unreadMine: 1, unreadUnassigned: 0, waiting: 1, byChannel: { 'channel-1': 1 } };
   sendAnswer = () =>
@@ -115,6 +116,10 @@ describe('conversation list attention', () => {
     expect(within(row).getByRole('img', { name: 'Attachment' })).toBeInTheDocument();
     expect(within(row).getByTestId('waiting')).toHaveTextContent('waiting 12 min');
     expect(within(item('conv-2')).queryByTestId('unread-badge')).toBeNull();
+    // The business's own last message is marked as a reply (it may be any agent's, so never "You").
+    expect(within(row).queryByRole('img', { name: 'Our reply' })).toBeNull();
+    expect(within(item('conv-2')).getByRole('img', { name: 'Our reply' })).toBeInTheDocument();
+    expect(within(item('conv-2')).getByTestId('last-message')).toHaveTextContent('It ships today');
     await waitFor(() => expect(document.title).toBe('(1) crm-inbox'));
     expect(screen.getByRole('option', { name: /Shop page.*1 unread/ })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Unread/ })).toHaveTextContent('Unread 1');

@@ -1,116 +1,27 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../app';
-import type { Conversation, Platform, Upload } from '../api/models';
-import { accessTokenFrom, tokenStore } from '../auth/token-store';
-import { createQueryClient } from '../cache/query-client';
-import { mediaCache } from '../media/media-cache';
-import { json, stubApi, type ApiCall } from '../test/fake-api';
-import { FakeEventSource } from '../test/fake-event-source';
+import { describe, expect, it } from 'vitest';
+import {
+  chip,
+  chips,
+  choose,
+  composerConsole,
+  file,
+  installComposerConsole,
+  openThread,
+  posts,
+  revokeObjectURL,
+  sendButton,
+  setUpConsole,
+  stored,
+} from '../test/composer-console';
 import { FakeXhr } from '../test/fake-xhr';
-import { agent, channel, conversation, message } from '../test/fixtures';
+import { json } from '../test/fake-api';
+import { message } from '../test/fixtures';
 
-const me = agent();
-const greeting = message({ id: 'm-1', conversationId: 'conv-1', content: 'Can I see the sole?' });
 const MB = 1024 * 1024;
 
-let calls: ApiCall[];
-const revokeObjectURL = vi.fn();
-let sendAnswer: (call: ApiCall) => Response;
-let chat: Conversation;
-
-function file(name: string, type: string, size = 2048): File {
-  return new File([new Uint8Array(size)], name, { type });
-}
-
-async function stored(request: FakeXhr, id: string, extra: Partial<Upload> = {}): Promise<Upload> {
-  const sent = request.file;
-  const upload: Upload = {
-    id,
-    type: sent.type.startsWith('image/') ? 'image' : 'file',
-    name: sent.name,
-    mimeType: sent.type,
-    size: sent.size,
-    url: `/api/media/${id}`,
-    ...extra,
-  };
-  await act(async () => request.respond(201, upload));
-  return upload;
-}
-
-function setUp(platform: Platform): void {
-  chat = conversation({
-    id: 'conv-1',
-    channelId: 'channel-1',
-    platform,
-    customer: { id: 'c', name: 'Alice', avatarUrl: null, externalUserId: null },
-  });
-  sendAnswer = () =>
-    json(message({ id: 'm-2', conversationId: 'conv-1', sender: 'agent', status: 'pending' }), 202);
-  calls = stubApi({
-    'GET /api/auth/me': { user: me },
-    'GET /api/channels': { items: [channel({ id: 'channel-1', platform, name: 'Shop' })], nextCursor: null },
-    'GET /api/users': { items: [me], nextCursor: null },
-    'GET /api/conversations': () => json({ items: [chat], nextCursor: null }),
-    'GET /api/conversations/counts': {
-      unread: 0,
-      unreadMine: 0,
-      unreadUnassigned: 0,
-      waiting: 0,
-      byChannel: {},
-    },
-    'GET /api/conversations/conv-1': () => json(chat),
-    'GET /api/conversations/conv-1/messages': { items: [greeting], nextCursor: null },
-    'POST /api/conversations/conv-1/messages': (call: ApiCall) => sendAnswer(call),
-    'POST /api/conversations/conv-1/read': null,
-    'POST /api/conversations/conv-1/activity': null,
-    'GET /api/presence': { items: [] },
-    'GET /api/media/up-1': () =>
-      new Response('png', { status: 200, headers: { 'Content-Type': 'image/png' } }),
-    'POST /api/events/ticket': () => json({ ticket: 't', expiresAt: '' }, 201),
-    'POST /api/events/ack': null,
-  });
-}
-
-beforeEach(() => {
-  revokeObjectURL.mockClear();
-  FakeEventSource.reset();
-  FakeXhr.reset();
-  vi.stubGlobal('EventSource', FakeEventSource);
-  vi.stubGlobal('XMLHttpRequest', FakeXhr);
-  let objectUrls = 0;
-  URL.createObjectURL = vi.fn(() => `blob:local-${(objectUrls += 1)}`);
-  URL.revokeObjectURL = revokeObjectURL;
-  tokenStore.set(accessTokenFrom('token-1', 3600));
-  setUp('facebook');
-});
-
-afterEach(() => {
-  mediaCache.clear();
-  vi.unstubAllGlobals();
-});
-
-async function openThread(): Promise<FakeEventSource> {
-  window.history.pushState({}, '', '/inbox/conv-1');
-  render(<App queryClient={createQueryClient()} />);
-  await screen.findByText('Can I see the sole?', { selector: '.content' });
-  await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
-  const source = FakeEventSource.latest();
-  act(() => source.connect());
-  return source;
-}
-
-const chips = (): HTMLElement[] => screen.queryAllByTestId('attachment-chip');
-const chip = (name: string): HTMLElement =>
-  chips().find((li) => li.textContent?.includes(name)) as HTMLElement;
-const sendButton = (): HTMLElement => screen.getByRole('button', { name: 'Send' });
-const posts = (): ApiCall[] =>
-  calls.filter((c) => c.method === 'POST' && c.path.endsWith('/conv-1/messages'));
-
-async function choose(...files: File[]): Promise<void> {
-  await userEvent.upload(screen.getByTestId('attach-input'), files);
-}
+installComposerConsole();
 
 // Whole-console tests: a busy machine can take longer than the default 5 s.
 describe('composer attachments', { timeout: 20_000 }, () => {
@@ -144,7 +55,7 @@ describe('composer attachments', { timeout: 20_000 }, () => {
 
     // The server answers 202 with the stored message, as pending as the optimistic copy.
     const attachment = { ...upload, mediaId: upload.id, originalUrl: null };
-    sendAnswer = (call) => {
+    composerConsole.sendAnswer = (call) => {
       const { content, clientMessageId } = call.body as { content: string; clientMessageId: string };
       return json(
         message({
@@ -203,7 +114,7 @@ describe('composer attachments', { timeout: 20_000 }, () => {
   });
 
   it('shows the platform limits and blocks Send for a file that breaks them, without uploading it', async () => {
-    setUp('tiktok');
+    setUpConsole('tiktok');
     await openThread();
     expect(screen.getByTestId('attachment-limits')).toHaveTextContent('TikTok: JPG/PNG images up to 3 MB');
     await userEvent.type(screen.getByLabelText('Reply'), 'See attached');
@@ -225,7 +136,7 @@ describe('composer attachments', { timeout: 20_000 }, () => {
   });
 
   it('marks a file whose bytes the server reads as a type the platform refuses', async () => {
-    setUp('zalo');
+    setUpConsole('zalo');
     await openThread();
     await choose(file('photo.png', 'image/png'));
     await stored(FakeXhr.instances[0], 'up-1', { type: 'image', mimeType: 'image/webp' });
@@ -310,7 +221,7 @@ describe('composer attachments', { timeout: 20_000 }, () => {
     await stored(FakeXhr.instances[0], 'up-1');
 
     const newer = message({ id: 'm-3', conversationId: 'conv-1', content: 'Also the heel?' });
-    sendAnswer = () =>
+    composerConsole.sendAnswer = () =>
       json({ statusCode: 409, error: 'Conflict', message: 'Newer', newMessages: [newer] }, 409);
     await userEvent.click(sendButton());
     const notice = await screen.findByTestId('collision');
@@ -318,7 +229,7 @@ describe('composer attachments', { timeout: 20_000 }, () => {
     expect(chip('sole.png')).toHaveAttribute('data-status', 'ready');
     expect(screen.queryByRole('button', { name: 'Enlarge sole.png' })).toBeNull();
 
-    sendAnswer = () =>
+    composerConsole.sendAnswer = () =>
       json({ statusCode: 422, error: 'Unprocessable Entity', message: 'The reply window has closed' }, 422);
     await userEvent.click(within(notice).getByRole('button', { name: 'Send anyway' }));
     expect(await screen.findByTestId('send-refused')).toHaveTextContent(
@@ -333,7 +244,7 @@ describe('composer attachments', { timeout: 20_000 }, () => {
     expect(chips()).toHaveLength(1);
     expect(screen.queryAllByTestId('message').filter((li) => li.dataset.status === 'failed')).toHaveLength(0);
 
-    sendAnswer = () =>
+    composerConsole.sendAnswer = () =>
       json(message({ id: 'm-4', conversationId: 'conv-1', sender: 'agent', status: 'pending' }), 202);
     await userEvent.click(sendButton());
     await waitFor(() => expect(posts()).toHaveLength(3));

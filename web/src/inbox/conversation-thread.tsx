@@ -155,7 +155,7 @@ export function ConversationThread({ conversationId, conversation, channels }: P
         />
       )}
       {conversation && <ReplyWindowNotice conversation={conversation} channel={channel} />}
-      <ReplyBox {...composer.replyBox} disabled={replyClosed} />
+      <ReplyBox {...composer.replyBox} replyWindow={conversation?.replyWindow} disabled={replyClosed} />
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Platform } from '../api/models';
+import type { Conversation, Platform } from '../api/models';
 import { AttachmentChipView } from '../media/attachment-chip';
 import { mediaLimitHint } from '../media/media-limits';
 import type { AttachmentChip } from '../media/use-composer-attachments';
 import { pasteFiles } from '../media/use-file-drop';
+import { replyBudgetProblem, replyPartCount } from './reply-budget';
 
 /** The composer's files: chosen with the paperclip, dropped or pasted; uploaded at once. */
 export interface ReplyAttachments {
@@ -25,6 +26,8 @@ interface Props {
   attachments?: ReplyAttachments;
   /** The conversation's platform: its attachment limits are shown before sending. */
   platform?: Platform;
+  /** The conversation's reply window: a draft needing more messages than it has `remaining` waits. */
+  replyWindow?: Conversation['replyWindow'];
   /** Why the server refused the last send (the draft was kept). */
   refusal?: string | null;
 }
@@ -89,16 +92,20 @@ export function ReplyBox({
   onBlur,
   attachments,
   platform,
+  replyWindow,
   refusal,
 }: Props) {
   const [ownDraft, setOwnDraft] = useState('');
   const draft = heldDraft ?? ownDraft;
   const setDraft = onDraftChange ?? setOwnDraft;
   const blockedId = useId();
+  const overBudgetId = useId();
   const chips = attachments?.chips ?? [];
   const blocked = attachments?.blockedReason ?? null;
+  const overBudget = replyBudgetProblem(platform, replyWindow, replyPartCount(draft, chips.length));
   const uploading = chips.some((chip) => chip.status === 'uploading');
-  const canSend = !disabled && !blocked && (draft.trim() !== '' || chips.length > 0);
+  const canSend = !disabled && !blocked && !overBudget && (draft.trim() !== '' || chips.length > 0);
+  const sendDescribedBy = [blocked && blockedId, overBudget && overBudgetId].filter(Boolean).join(' ');
   const send = (): void => {
     if (!canSend) return;
     onSend(draft.trim());
@@ -133,6 +140,11 @@ export function ReplyBox({
           {blocked}
         </p>
       )}
+      {overBudget && !disabled && (
+        <p className="error small send-note" id={overBudgetId} data-testid="send-over-budget">
+          {overBudget}
+        </p>
+      )}
       {refusal && (
         <p className="error small" role="alert" data-testid="send-refused">
           Not sent: {refusal}
@@ -151,7 +163,7 @@ export function ReplyBox({
           onBlur={onBlur}
           onPaste={attachments && !disabled ? (event) => pasteFiles(event, attachments.add) : undefined}
         />
-        <button type="submit" disabled={!canSend} aria-describedby={blocked ? blockedId : undefined}>
+        <button type="submit" disabled={!canSend} aria-describedby={sendDescribedBy || undefined}>
           Send
         </button>
       </div>

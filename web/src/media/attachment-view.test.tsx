@@ -97,6 +97,27 @@ describe('attachments in a message bubble', () => {
     expect(requests).toEqual([]);
   });
 
+  it('shows a platform media reference still being fetched as a label, with no dead link', () => {
+    bubble([
+      attachment({ type: 'image', url: 'tiktok-media:v0media1', originalUrl: null }),
+      attachment({ type: 'video', url: 'tiktok-media:v0media2', originalUrl: null }),
+    ]);
+    const [photo, video] = screen.getAllByTestId('attachment-placeholder');
+    expect(photo).toHaveTextContent('Photo loading…');
+    expect(video).toHaveTextContent('Video loading…');
+    expect(screen.queryByRole('link')).not.toBeInTheDocument();
+    expect(requests).toEqual([]);
+  });
+
+  it('says a platform media reference the server gave up on is not available', () => {
+    bubble([
+      attachment({ type: 'image', url: 'tiktok-media:v0media3', originalUrl: 'tiktok-media:v0media3' }),
+    ]);
+    expect(screen.getByTestId('attachment-placeholder')).toHaveTextContent('Photo not available');
+    expect(screen.queryByRole('link')).not.toBeInTheDocument();
+    expect(requests).toEqual([]);
+  });
+
   it('shows links and locations readably without fetching', () => {
     bubble([
       attachment({ type: 'link', url: 'https://shop.example/p/1', name: 'Blue shoe' }),

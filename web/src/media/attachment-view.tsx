@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatBytes, isAwaitingStorage, type Attachment } from './attachment';
+import { formatBytes, isAwaitingStorage, isHttpUrl, kindLabel, type Attachment } from './attachment';
 import { useMediaUrl } from './use-media-url';
 
 function ImageViewer({ src, alt, onClose }: { src: string; alt: string; onClose: () => void }) {
@@ -70,8 +70,23 @@ function StoredMedia({ attachment }: { attachment: Attachment }) {
   }
 }
 
+/**
+ * A file the platform names by id (TikTok): there is no link to offer. While the server is still fetching it
+ * `originalUrl` is null; once it gave up, `originalUrl` holds the reference.
+ */
+function PlatformMediaPlaceholder({ attachment }: { attachment: Attachment }) {
+  const kind = kindLabel(attachment.type);
+  return (
+    <div className="attachment pending-media" data-testid="attachment-placeholder">
+      {attachment.originalUrl ? `${kind} not available` : `${kind} loading…`}
+    </div>
+  );
+}
+
 /** One attachment of a message bubble. */
 export function AttachmentView({ attachment }: { attachment: Attachment }) {
+  if (isAwaitingStorage(attachment) && !isHttpUrl(attachment.url))
+    return <PlatformMediaPlaceholder attachment={attachment} />;
   if (isAwaitingStorage(attachment))
     return (
       <div className="attachment pending-media" data-testid="attachment-placeholder">

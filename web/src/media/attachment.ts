@@ -21,6 +21,24 @@ export function isAwaitingStorage(attachment: Attachment): boolean {
   return isStoredType(attachment.type) && !attachment.mediaId;
 }
 
+/** Whether a URL can be opened in a browser (a platform's media reference, e.g. `tiktok-media:…`, cannot). */
+export function isHttpUrl(url: string | null | undefined): boolean {
+  return !!url && /^https?:\/\//i.test(url);
+}
+
+const KIND_LABELS: Record<string, string> = {
+  image: 'Photo',
+  video: 'Video',
+  audio: 'Audio',
+  file: 'File',
+  sticker: 'Sticker',
+};
+
+/** How an attachment's kind reads in a sentence ("Photo loading…"). */
+export function kindLabel(type: string): string {
+  return KIND_LABELS[type] ?? 'Attachment';
+}
+
 const KIB = 1024;
 const MIB = KIB * KIB;
 
