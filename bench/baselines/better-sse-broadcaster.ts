@@ -4,7 +4,8 @@
  * (the library serialises the frame per session), its own keep-alive timer per session.
  *
  *   GET  /stream   -> text/event-stream: `retry:` + `event: connected`, then `id/event/data` per published event
- *   POST /publish  -> JSON body, broadcast as `event: message` with the next id; answers {id, streams}
+ *   POST /publish  -> JSON body, broadcast as `event: message` with the next id; answers {id, streams, broadcastAt}
+ *                     (broadcastAt: epoch ms right before the broadcast, the benchmark's commit → receive reference)
  *   GET  /health   -> 200
  *
  * Run: PORT=4000 node dist/bench/baselines/better-sse-broadcaster.js
@@ -57,10 +58,11 @@ function publish(req: IncomingMessage, res: ServerResponse): void {
       return;
     }
     const id = ++lastEventId;
+    const broadcastAt = performance.timeOrigin + performance.now();
     channel.broadcast(data, 'message', { eventId: String(id) });
     res
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ id: String(id), streams: channel.sessionCount }));
+      .end(JSON.stringify({ id: String(id), streams: channel.sessionCount, broadcastAt }));
   });
 }
 

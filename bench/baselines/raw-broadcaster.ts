@@ -3,7 +3,8 @@
  * and writes ONE pre-serialised frame (one shared Buffer per event) to each socket; one shared heartbeat timer.
  *
  *   GET  /stream   -> text/event-stream: `retry:` + `event: connected`, then `id/event/data` per published event
- *   POST /publish  -> JSON body, broadcast as `event: message` with the next id; answers {id, streams}
+ *   POST /publish  -> JSON body, broadcast as `event: message` with the next id; answers {id, streams, broadcastAt}
+ *                     (broadcastAt: epoch ms right before the broadcast, the benchmark's commit → receive reference)
  *   GET  /health   -> 200
  *
  * Run: PORT=4000 node dist/bench/baselines/raw-broadcaster.js
@@ -73,6 +74,7 @@ function publish(req: IncomingMessage, res: ServerResponse): void {
       return;
     }
     const id = ++lastEventId;
+    const broadcastAt = performance.timeOrigin + performance.now();
     // Serialised once, shared by every socket.
     const frame = Buffer.from(`id: ${id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`);
     const fault = INJECT_FAULTS ? faultFor(data) : undefined;
@@ -80,7 +82,7 @@ function publish(req: IncomingMessage, res: ServerResponse): void {
     if (fault === 'duplicate') broadcast(frame);
     res
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ id: String(id), streams: streams.size }));
+      .end(JSON.stringify({ id: String(id), streams: streams.size, broadcastAt }));
   });
 }
 

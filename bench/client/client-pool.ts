@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNode } from '../lib/spawn-node.js';
-import { askWorker, splitEvenly } from '../lib/worker-ipc.js';
+import { askWorker, splitEvenly, stopWorker } from '../lib/worker-ipc.js';
 import type {
   AwaitCommand,
   AwaitWarmupCommand,
@@ -70,21 +70,8 @@ export class ClientPool {
 
   async close(): Promise<void> {
     await Promise.all(
-      this.workers.map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
-            const timer = setTimeout(() => {
-              worker.kill('SIGKILL');
-              resolve();
-            }, WORKER_EXIT_WAIT_MS);
-            worker.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            if (worker.connected) worker.send({ command: 'close' } satisfies ClientCommand);
-            else worker.kill('SIGTERM');
-          }),
+      this.workers.map((worker) =>
+        stopWorker(worker, { command: 'close' } satisfies ClientCommand, WORKER_EXIT_WAIT_MS),
       ),
     );
   }

@@ -82,6 +82,10 @@ export interface DeliveryReport {
   lastReceivedAt: number;
   /** Receive time minus publish time, ms, one per delivery. */
   latenciesMs: Float64Array;
+  /** Receive time (epoch ms) of each delivery, in the order of latenciesMs. */
+  receivedAtMs: Float64Array;
+  /** Sequence number of each delivery, in the order of latenciesMs (to match it with that event's commit). */
+  receivedSeqs: Int32Array;
   errors: string[];
 }
 

@@ -71,6 +71,8 @@ function parsePending(): void {
 const errors: string[] = [];
 let settings: OpenCommand | undefined;
 let latencies = new Float64Array(0);
+let receivedAts = new Float64Array(0);
+let receivedSeqs = new Int32Array(0);
 let latencyCount = 0;
 let duplicates = 0;
 let outOfOrder = 0;
@@ -160,7 +162,15 @@ function onFrame(state: StreamState, frame: ReadFrame, receivedAt: number, confi
     state.receivedAt[payload.seq] = receivedAt;
     return;
   }
-  if (latencyCount < latencies.length) latencies[latencyCount++] = receivedAt - payload.t;
+  recordLatency(receivedAt - payload.t, receivedAt, payload.seq);
+}
+
+function recordLatency(latency: number, receivedAt: number, seq: number): void {
+  if (latencyCount >= latencies.length) return;
+  latencies[latencyCount] = latency;
+  receivedAts[latencyCount] = receivedAt;
+  receivedSeqs[latencyCount] = seq;
+  latencyCount += 1;
 }
 
 function openOne(config: OpenCommand): Promise<boolean> {
@@ -249,6 +259,8 @@ function chunkReader(config: OpenCommand, handle: (frame: ReadFrame) => void): (
 async function openAll(config: OpenCommand): Promise<void> {
   settings = config;
   latencies = new Float64Array(config.streams * config.maxEvents);
+  receivedAts = new Float64Array(latencies.length);
+  receivedSeqs = new Int32Array(latencies.length);
   idBySeq = new Float64Array(config.maxEvents);
   let next = 0;
   let opened = 0;
@@ -300,6 +312,8 @@ async function awaitDeliveries(command: AwaitCommand): Promise<void> {
     idMismatches,
     lastReceivedAt,
     latenciesMs: latencies.slice(0, latencyCount),
+    receivedAtMs: receivedAts.slice(0, latencyCount),
+    receivedSeqs: receivedSeqs.slice(0, latencyCount),
     errors,
   });
 }
@@ -310,8 +324,8 @@ function latenciesFromSendTimes(sentAt: Float64Array): void {
   for (const state of streams) {
     if (!state.receivedAt) continue;
     for (let seq = 0; seq < sentAt.length; seq++) {
-      if (state.seen[seq] === 1 && latencyCount < latencies.length)
-        latencies[latencyCount++] = state.receivedAt[seq] - sentAt[seq];
+      if (state.seen[seq] === 1)
+        recordLatency(state.receivedAt[seq] - sentAt[seq], state.receivedAt[seq], seq);
     }
   }
 }

@@ -50,3 +50,27 @@ export function splitEvenly(total: number, parts: number): number[] {
     (_, index) => Math.floor(total / parts) + (index < total % parts ? 1 : 0),
   );
 }
+
+/**
+ * Asks a worker process to stop with `command` (SIGTERM once its IPC channel is gone) and resolves when it has
+ * exited, or after `waitMs`, when it is killed.
+ */
+export function stopWorker(
+  worker: ChildProcess,
+  command: { command: string },
+  waitMs: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+    const timer = setTimeout(() => {
+      worker.kill('SIGKILL');
+      resolve();
+    }, waitMs);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (worker.connected) worker.send(command);
+    else worker.kill('SIGTERM');
+  });
+}

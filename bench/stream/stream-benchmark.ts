@@ -9,8 +9,15 @@ import {
   loadAverage,
   rssKib,
 } from '../lib/process-stats.js';
-import { mergeSorted, percentile, sleep } from '../lib/stats.js';
+import { epochMs, mergeSorted, percentile, sleep } from '../lib/stats.js';
 import type { StreamTarget } from '../targets/stream-target.js';
+import {
+  commitToReceive,
+  earliest,
+  publishToCommit,
+  type CommitClock,
+  type CommitTimes,
+} from './commit-clock.js';
 
 /** One (stream count, event count, rate) combination, run against every target. */
 export interface StreamScenario {
@@ -39,9 +46,18 @@ export interface StreamRunResult {
   badHandshakes?: number;
   closedEarly?: number;
   idMismatches?: number;
+  /** Publish → receive: from the stamp taken just before the publish request was sent. */
   p50Ms?: number;
   p99Ms?: number;
   maxMs?: number;
+  /** Commit → receive (targets with a commit clock): from the moment a listener of the log could know of the commit. */
+  commitP50Ms?: number;
+  commitP99Ms?: number;
+  commitMaxMs?: number;
+  /** Publish stamp → commit stamp p99: the publish request's handling up to its commit. */
+  publishToCommitP99Ms?: number;
+  /** Why commit → receive is missing for a target with a commit clock. */
+  commitUnmeasured?: string;
   cpuMicrosPerDelivery?: number;
   /** Share of the server's CPU spent in the kernel (system time): socket writes on loopback. */
   systemCpuShare?: number;
@@ -81,6 +97,7 @@ export async function runStreamScenario(
 ): Promise<StreamRunResult> {
   const base: StreamRunResult = { target: target.key, label: target.label, scenario };
   let pool: ClientPool | undefined;
+  let clock: CommitClock | undefined;
   try {
     const started = await target.start();
     if ('skipped' in started) return { ...base, skipped: started.skipped };
@@ -125,6 +142,7 @@ export async function runStreamScenario(
       await sleep(WARMUP_QUIET_MS);
     }
 
+    clock = await target.startCommitClock?.();
     const cpuBefore = cpuMicros(pid);
     const splitBefore = cpuSplitMicros(pid);
     const childCpuBefore = descendantsCpu(pid);
@@ -132,7 +150,12 @@ export async function runStreamScenario(
     const clientCpu = (): number => pool!.pids.reduce((sum, clientPid) => sum + cpuMicros(clientPid), 0);
     const clientCpuBefore = clientCpu();
     const phaseStarted = performance.now();
-    await publishAtRate(target, scenario.events, scenario.eventsPerSecond, (index) => index);
+    const published = await publishAtRate(
+      target,
+      scenario.events,
+      scenario.eventsPerSecond,
+      (index) => index,
+    );
     const reports = await pool.awaitDeliveries({ events: scenario.events, timeoutMs: DELIVERY_TIMEOUT_MS });
     const eventPhaseSeconds = (performance.now() - phaseStarted) / 1000;
     const cpuUsed = cpuMicros(pid) - cpuBefore;
@@ -145,8 +168,15 @@ export async function runStreamScenario(
       reports.reduce((sum, report) => sum + pick(report), 0);
     const latencies = mergeSorted(reports.map((report) => report.latenciesMs));
     const delivered = total((r) => r.delivered);
+    // The app's answer comes after its commit, as does the clock's notification: the earlier of the two.
+    const commits = clock
+      ? commitFigures(earliest(await clock.read(target.payloadShape), published.answeredAt), reports)
+      : published.server.size === scenario.events
+        ? commitFigures({ committedAt: published.server }, reports)
+        : {};
     return {
       ...base,
+      ...commits,
       opened: opened.opened,
       openFailures: opened.failed,
       openSeconds,
@@ -179,18 +209,46 @@ export async function runStreamScenario(
     log(`  error: ${message}`);
     return { ...base, failed: message.split('\n')[0] };
   } finally {
+    await clock?.stop();
     await pool?.close();
     await target.stop();
   }
 }
 
-/** Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding). */
+/** Commit → receive percentiles of a run, from its commit stamps and the deliveries' receive times. */
+function commitFigures(
+  times: CommitTimes | { unmatched: string },
+  reports: DeliveryReport[],
+): Partial<StreamRunResult> {
+  if ('unmatched' in times) return { commitUnmeasured: times.unmatched };
+  const { latenciesMs, unstamped } = commitToReceive(reports, times.committedAt);
+  if (unstamped > 0) return { commitUnmeasured: `${unstamped} deliveries without a commit stamp` };
+  return {
+    commitP50Ms: percentile(latenciesMs, 50),
+    commitP99Ms: percentile(latenciesMs, 99),
+    commitMaxMs: latenciesMs.length > 0 ? latenciesMs[latenciesMs.length - 1] : Number.NaN,
+    publishToCommitP99Ms: times.publishedAt
+      ? percentile(publishToCommit(times.committedAt, times.publishedAt), 99)
+      : undefined,
+  };
+}
+
+/** By sequence number: the stamps the server answered (see StreamTarget.publish), and when its answer arrived. */
+export interface PublishStamps {
+  server: Map<number, number>;
+  answeredAt: Map<number, number>;
+}
+
+/**
+ * Publishes `events` events at a steady rate (open loop, at most MAX_PUBLISHES_IN_FLIGHT outstanding).
+ */
 export async function publishAtRate(
   target: Pick<StreamTarget, 'publish'>,
   events: number,
   eventsPerSecond: number,
   seqOf: (index: number) => number,
-): Promise<void> {
+): Promise<PublishStamps> {
+  const stamps: PublishStamps = { server: new Map(), answeredAt: new Map() };
   const agent = publisherAgent(MAX_PUBLISHES_IN_FLIGHT);
   const intervalMs = 1000 / eventsPerSecond;
   const started = performance.now();
@@ -202,9 +260,16 @@ export async function publishAtRate(
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       while (inFlight.size >= MAX_PUBLISHES_IN_FLIGHT) await Promise.race(inFlight);
-      const publication = target.publish(seqOf(index), agent).catch((error: Error) => {
-        failures.push(error);
-      });
+      const seq = seqOf(index);
+      const publication = target.publish(seq, agent).then(
+        (stamp) => {
+          stamps.answeredAt.set(seq, epochMs());
+          if (typeof stamp === 'number') stamps.server.set(seq, stamp);
+        },
+        (error: Error) => {
+          failures.push(error);
+        },
+      );
       const tracked = publication.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     }
@@ -214,4 +279,5 @@ export async function publishAtRate(
   }
   if (failures.length > 0)
     throw new Error(`${failures.length} publish requests failed, first: ${failures[0].message}`);
+  return stamps;
 }

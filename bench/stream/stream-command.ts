@@ -121,7 +121,13 @@ function summary(r: StreamRunResult): string {
   const f = (v: number | undefined, d = 1): string => (v === undefined ? '?' : v.toFixed(d));
   return (
     `open ${r.opened}/${r.scenario.streams}, delivered ${r.delivered}/${r.expectedDeliveries}, lost ${r.lost}, dup ${r.duplicates}, ` +
-    `out-of-order ${r.outOfOrder}, p50 ${f(r.p50Ms)} ms, p99 ${f(r.p99Ms)} ms, max ${f(r.maxMs)} ms, ` +
+    `out-of-order ${r.outOfOrder}, publish → receive p50 ${f(r.p50Ms)} ms, p99 ${f(r.p99Ms)} ms, max ${f(r.maxMs)} ms, ` +
+    (r.commitP99Ms !== undefined
+      ? `commit → receive p50 ${f(r.commitP50Ms)} ms, p99 ${f(r.commitP99Ms)} ms, max ${f(r.commitMaxMs)} ms` +
+        (r.publishToCommitP99Ms === undefined ? ', ' : ` (publish → commit p99 ${f(r.publishToCommitP99Ms)} ms), `)
+      : r.commitUnmeasured
+        ? `commit → receive not measured: ${r.commitUnmeasured}, `
+        : '') +
     `CPU ${f(r.cpuMicrosPerDelivery, 2)} µs/delivery (${f(r.cpuPercent, 0)}% core, ${f((r.systemCpuShare ?? NaN) * 100, 0)}% system), child CPU ${f(r.childCpuMicrosPerDelivery, 2)} µs, client CPU ${f(r.clientCpuMicrosPerDelivery, 2)} µs, ` +
     `RSS ${f((r.rssBeforeKib ?? 0) / 1024, 0)}→${f((r.rssIdleKib ?? 0) / 1024, 0)} MB = ${f(r.kibPerIdleStream)} KB/stream` +
     (r.clientErrors?.length ? `, client errors: ${r.clientErrors.join(' | ')}` : '')

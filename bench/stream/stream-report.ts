@@ -5,6 +5,7 @@ import type { StreamRunResult, StreamScenario } from './stream-benchmark.js';
 export const STREAM_TARGETS = {
   concurrentStreams: 10_000,
   p99AtThousandMs: 25,
+  commitP99VersusRawAtThousand: 1.1,
   p99VersusRawAtTenThousand: 1.2,
   cpuVersusRaw: 1.3,
   cpuAdvantageOverNaive: 2.5,
@@ -28,6 +29,12 @@ function integrity(result: StreamRunResult): string {
   return problems.length === 0 ? '0 lost, 0 dup, in order' : problems.join(', ');
 }
 
+function commitCell(result: StreamRunResult): string {
+  if (result.commitP99Ms !== undefined)
+    return `${fixed(result.commitP50Ms, 1)} / ${fixed(result.commitP99Ms, 1)} / ${fixed(result.commitMaxMs, 1)}`;
+  return result.commitUnmeasured ? `not measured: ${result.commitUnmeasured}` : '—';
+}
+
 export function resultsTable(results: StreamRunResult[]): string {
   const header = [
     'target',
@@ -35,9 +42,10 @@ export function resultsTable(results: StreamRunResult[]): string {
     'events × rate',
     'delivered',
     'integrity',
-    'p50 ms',
+    'publish → receive p50 ms',
     'p99 ms',
     'max ms',
+    'commit → receive p50 / p99 / max ms',
     'server CPU µs / delivery',
     'child-process CPU µs / delivery',
     'server CPU % (event phase)',
@@ -62,6 +70,7 @@ export function resultsTable(results: StreamRunResult[]): string {
         '',
         '',
         '',
+        '',
       ];
     }
     return [
@@ -73,6 +82,7 @@ export function resultsTable(results: StreamRunResult[]): string {
       fixed(r.p50Ms, 1),
       fixed(r.p99Ms, 1),
       fixed(r.maxMs, 1),
+      commitCell(r),
       r.systemCpuShare === undefined || Number.isNaN(r.systemCpuShare)
         ? fixed(r.cpuMicrosPerDelivery, 1)
         : `${fixed(r.cpuMicrosPerDelivery, 1)} (${fixed(r.systemCpuShare * 100, 0)}% sys)`,
@@ -130,6 +140,16 @@ export function verdicts(results: StreamRunResult[], small: number, large: numbe
   add(`p99 ≤ ${t.p99AtThousandMs} ms at ${small.toLocaleString('en')} streams`, () => {
     const a = app(small);
     return a?.p99Ms !== undefined ? [`${fixed(a.p99Ms, 1)} ms`, a.p99Ms <= t.p99AtThousandMs] : undefined;
+  });
+  add(`commit → receive p99 ≤ ${t.commitP99VersusRawAtThousand}× raw at ${small.toLocaleString('en')} streams`, () => {
+    const a = app(small);
+    const r = raw(small);
+    if (a?.commitP99Ms === undefined || !r?.commitP99Ms) return undefined;
+    const ratio = a.commitP99Ms / r.commitP99Ms;
+    return [
+      `${fixed(a.commitP99Ms, 1)} vs ${fixed(r.commitP99Ms, 1)} ms = ${fixed(ratio, 2)}×`,
+      ratio <= t.commitP99VersusRawAtThousand,
+    ];
   });
   add(`p99 ≤ ${t.p99VersusRawAtTenThousand}× raw at ${large.toLocaleString('en')} streams`, () => {
     const a = app(large);
@@ -213,7 +233,8 @@ export function streamSection(options: {
   const large = Math.max(...scenarios.map((s) => s.streams));
   const verdictRows = verdicts(results, small, large).map((v) => [v.target, v.measured, v.verdict]);
   const notes = [
-    '- **Latency** = receive time in the load client − the publish stamp `t` put into the event just before the publish request was sent (both `performance.timeOrigin + performance.now()`, separate processes on one machine). For the app this is REST request → commit → relay → stream → client, an upper bound of commit → receive.',
+    '- **Publish → receive** = receive time in the load client − the publish stamp `t` put into the event just before the publish request was sent (both `performance.timeOrigin + performance.now()`, separate processes on one machine). For the app this is REST request → insert → commit (with its fsync) → relay → stream → client; for the baselines it is their publish request → broadcast → client, as they commit nothing.',
+    "- **Commit → receive** (the app) = receive time − the earlier of two outside sightings of the commit, both after COMMIT returned in the app: the arrival of the publish request's answer (sent after the commit), and the commit's notification to a process of the benchmark's own that `LISTEN`s on the log's channel, a peer of the app's relay (Postgres sends one notification per committed transaction that wrote events, in commit order, once it is durable and visible; after the run the k-th stamp is matched with the k-th transaction, `xmin`, of the events written since). It excludes the REST request, the insert and the fsync; it may start up to about a millisecond after the COMMIT returned (so it can slightly understate). Nothing in the app is changed or asked. The raw and better-sse baselines commit nothing: their reference is the stamp they answer the publish request with, taken right before their broadcast loop. `publish → commit p99` in the run's log line is the app's REST handling up to the commit.",
     '- **Warm-up**: each run first publishes a few unmeasured events (10 in the full run) and waits until every stream has them, so every target is measured with its hot path already compiled; their order is still checked.',
     '- **CPU / delivery** = server process utime+stime (`/proc/<pid>/stat`) over the event phase (first measured publish → every stream has every event) ÷ deliveries; it includes handling the publish requests. For the app, the embedded Postgres (child processes) is shown separately.',
     '- **% sys** = share of that CPU spent in the kernel (stime): on loopback the socket writes (and much of the receiving side) are kernel work, about the same for every target; the rest is user-space (JS) cost per delivery.',

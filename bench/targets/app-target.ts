@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { requestJson } from '../lib/http-json.js';
 import { freePort } from '../../src/database/embedded-postgres.js';
 import { ServerProcess } from '../lib/server-process.js';
 import { epochMs } from '../lib/stats.js';
+import { CommitClock } from '../stream/commit-clock.js';
 import type { StreamTarget } from './stream-target.js';
 
 /** Embedded Postgres runs initdb on a fresh DATA_DIR: allow for it. */
@@ -15,6 +16,10 @@ const READY_TIMEOUT_MS = 180_000;
 const ADMIN_EMAIL = 'admin@example.com';
 const ADMIN_PASSWORD = 'bench-admin-Password-2026';
 const STREAM_PATH = '/api/events/stream';
+/** The embedded server's superuser and the app's database (src/database/embedded-postgres.ts). */
+const EMBEDDED_USER = 'postgres';
+const EMBEDDED_PASSWORD = 'postgres';
+const EMBEDDED_DATABASE = 'crm_inbox';
 const APP_ENTRY = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
 /**
@@ -112,6 +117,19 @@ export class AppTarget implements StreamTarget {
   /** The embedded Postgres' data directory of this run (its postmaster.pid names the port), once started. */
   get databaseDir(): string | undefined {
     return this.dataDir && join(this.dataDir, 'postgres');
+  }
+
+  /** The database of this run: DATABASE_URL when given, else the embedded server's (its port: 4th line of postmaster.pid). */
+  get databaseUrl(): string {
+    if (this.env.DATABASE_URL) return this.env.DATABASE_URL;
+    const databaseDir = this.databaseDir;
+    if (!databaseDir) throw new Error('app not started');
+    const port = Number(readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+    return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+  }
+
+  startCommitClock(): Promise<CommitClock> {
+    return CommitClock.start(this.databaseUrl);
   }
 
   get port(): number {

@@ -58,12 +58,14 @@ class BaselineTarget implements StreamTarget {
     return { path: '/stream', headers: {} };
   }
 
-  async publish(seq: number, agent: Agent): Promise<void> {
+  async publish(seq: number, agent: Agent): Promise<number | void> {
     const response = await requestJson(this.server!.port, 'POST', '/publish', customerLikePayload(seq), {
       agent,
     });
     if (response.status !== 200)
       throw new Error(`publish answered ${response.status}: ${response.text.slice(0, 200)}`);
+    const { broadcastAt } = (response.body ?? {}) as { broadcastAt?: unknown };
+    return typeof broadcastAt === 'number' ? broadcastAt : undefined;
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Agent } from 'node:http';
 import type { PayloadShape } from '../client/protocol.js';
 import type { ServerProcess } from '../lib/server-process.js';
+import type { CommitClock } from '../stream/commit-clock.js';
 
 /** Something the stream benchmark can start, stream from and publish into. */
 export interface StreamTarget {
@@ -17,8 +18,17 @@ export interface StreamTarget {
   start(): Promise<{ server: ServerProcess } | { skipped: string }>;
   /** Path and headers of one stream request (after start). */
   streamRequest(): { path: string; headers: Record<string, string> };
-  /** Produces one event carrying `{t, seq}`; resolves when the server accepted it. */
-  publish(seq: number, agent: Agent): Promise<void>;
+  /**
+   * Produces one event carrying `{t, seq}`; resolves when the server accepted it, with the server's own stamp
+   * (epoch ms) of the moment it started sending the event out, when it answers one (the baselines: they commit
+   * nothing, so that moment is their commit).
+   */
+  publish(seq: number, agent: Agent): Promise<number | void>;
+  /**
+   * For a server that commits its events to a database before streaming them: a clock of those commits, started
+   * while nothing is written (after start).
+   */
+  startCommitClock?(): Promise<CommitClock>;
   /** Stops the server and removes anything the target created (temp dirs). */
   stop(): Promise<void>;
   /** Removes what the target keeps between runs (the app's temporary DATA_DIR). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -8,6 +9,9 @@ import type { EventRow } from './relayed-event.js';
 import type { StreamFilters } from './stream-filters.js';
 
 const EVENT_COLUMNS = 'event.id, event.type, event.workspace_id, event.channel_id, event.conversation_id, event.user_id, event.data::text AS data, event.created_at';
+const READ_AFTER = `SELECT ${EVENT_COLUMNS} FROM events event WHERE event.id > $1 ORDER BY event.id LIMIT $2`;
+/** The relay's read as a named statement: parsed and planned once per connection. */
+const READ_AFTER_STATEMENT = 'crm_events_read_after';
 
 /** Every query on the event log. */
 @Injectable()
@@ -26,10 +30,13 @@ export class EventLogRepository {
   }
 
   readAfter(afterId: number, limit: number): Promise<EventRow[]> {
-    return this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events event WHERE event.id > $1 ORDER BY event.id LIMIT $2`, [
-      afterId,
-      limit,
-    ]);
+    return this.dataSource.query(READ_AFTER, [afterId, limit]);
+  }
+
+  /** readAfter on a connection the caller holds (the relay's LISTEN connection), as a prepared statement. */
+  async readAfterOn(client: pg.ClientBase, afterId: number, limit: number): Promise<EventRow[]> {
+    const result = await client.query<EventRow>({ name: READ_AFTER_STATEMENT, text: READ_AFTER, values: [afterId, limit] });
+    return result.rows;
   }
 
   /** A page of the events this user may see now, for GET /api/events. */

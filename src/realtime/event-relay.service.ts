@@ -1,12 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import pg from 'pg';
 import { Subject } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DatabaseService } from '../database/database.service.js';
+import { TRANSACTION_COMMITTED } from '../database/transaction-runner.js';
 import { toRelayedEvent } from './event-row.mapper.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { EVENT_NOTIFY_CHANNEL } from './event-log.writer.js';
-import type { RelayedEvent } from './relayed-event.js';
+import type { EventRow, RelayedEvent } from './relayed-event.js';
 import { EPHEMERAL_NOTIFY_CHANNEL, parseEphemeralEvent, type EphemeralEvent } from './ephemeral/ephemeral-event.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 
@@ -16,9 +18,9 @@ const RECONNECT_MAX_MS = 5000;
 
 /**
  * Reads the event log in id order and publishes each committed event, once, into one RxJS Subject. Wake-ups
- * come from LISTEN/NOTIFY; a poll (RELAY_POLL_MS, ≤ 1 s) is the safety net, and every (re)connection of the
- * LISTEN client is followed by a catch-up read, so a lost notification never loses an event. Each instance
- * runs its own relay and serves its own streams.
+ * come from this instance's own commits and, for every instance's, from LISTEN/NOTIFY; a poll (RELAY_POLL_MS,
+ * ≤ 1 s) is the safety net, and every (re)connection of the LISTEN client is followed by a catch-up read, so a
+ * lost notification never loses an event. Each instance runs its own relay and serves its own streams.
  */
 @Injectable()
 export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,6 +32,8 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
   readonly batches$ = new Subject<boolean>();
   private readonly logger = new Logger(EventRelay.name);
   private head = 0;
+  /** Set once the head is known: before, a read would start from the beginning of the log. */
+  private started = false;
   private listener: pg.Client | undefined;
   private listenerUp = false;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -58,6 +62,7 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     // Live delivery starts at the current end of the log; older events are served by resume (catch-up reads).
     this.head = await this.log.headId();
+    this.started = true;
     await this.connectListener();
     this.pollTimer = setInterval(() => this.wake(), this.config.relayPollMs);
     this.pollTimer.unref();
@@ -74,6 +79,17 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
     await listener?.end().catch(() => undefined);
     this.events$.complete();
     this.ephemeral$.complete();
+  }
+
+  /**
+   * A commit of this instance wakes the relay as soon as COMMIT returns, without waiting for its notification
+   * to come back through Postgres (about a millisecond later, more under load). The log is still the only
+   * source: the read takes whatever is committed after the head, in id order, and the notification that
+   * follows finds nothing new.
+   */
+  @OnEvent(TRANSACTION_COMMITTED)
+  onLocalCommit(): void {
+    if (this.started) this.wake();
   }
 
   /** Reads whatever was committed since the head; concurrent wake-ups coalesce into one more read. */
@@ -96,7 +112,7 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const rows = await this.log.readAfter(this.head, READ_BATCH);
+      const rows = await this.readAfterHead();
       const batch = rows.length > 1;
       if (batch) this.batches$.next(true);
       try {
@@ -111,6 +127,16 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
       }
       if (rows.length < READ_BATCH || this.stopped) return;
     }
+  }
+
+  /**
+   * On the LISTEN connection: no pool checkout behind the requests' transactions, and a statement Postgres has
+   * already planned, so the read goes out in the same tick as the wake-up. While that connection is down, the
+   * poll's reads go through the pool.
+   */
+  private readAfterHead(): Promise<EventRow[]> {
+    const listener = this.listenerUp ? this.listener : undefined;
+    return listener ? this.log.readAfterOn(listener, this.head, READ_BATCH) : this.log.readAfter(this.head, READ_BATCH);
   }
 
   private async connectListener(): Promise<void> {
