@@ -20,6 +20,13 @@ export interface OpenCommand {
   /** The domain event type carrying the benchmark payload; every other event type is ignored. */
   eventType: string;
   payloadShape: PayloadShape;
+  /**
+   * `json` (the default): parse each frame's `data` and read `{t, seq}` where `payloadShape` says.
+   * `scan`: no JSON parsing: the id from the `id:` line and the sequence number found by its `"seq":` key in
+   * the raw frame; the publish time comes from the sender (`AwaitCommand.sentAt`). Loss, duplicates and
+   * order are checked the same way.
+   */
+  reader?: 'json' | 'scan';
   /** Upper bound of events this run publishes (sizes the per-stream bookkeeping). */
   maxEvents: number;
   timeoutMs: number;
@@ -30,6 +37,8 @@ export interface AwaitCommand {
   /** Number of events published (sequence numbers 0..events-1). */
   events: number;
   timeoutMs: number;
+  /** With the `scan` reader: when each sequence number was sent (epoch ms), for the latencies. */
+  sentAt?: Float64Array;
 }
 
 /** Waits until every stream has received `events` warm-up events (sequence number -1), which are not measured. */

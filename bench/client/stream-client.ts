@@ -6,6 +6,7 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { SseFrameParser, type SseFrame } from '../lib/sse-frame-parser.js';
+import { SseSeqScanner, type ScannedFrame } from '../lib/sse-seq-scanner.js';
 import { epochMs, sleep } from '../lib/stats.js';
 import type {
   AwaitCommand,
@@ -29,7 +30,18 @@ interface StreamState {
   received: number;
   warmupReceived: number;
   seen: Uint8Array;
+  /** With the `scan` reader: when each sequence number arrived (epoch ms), turned into latencies at the end. */
+  receivedAt: Float64Array | undefined;
   closed: boolean;
+}
+
+/** What a frame carries once read, by either reader. */
+interface ReadFrame {
+  id: number;
+  event: string;
+  retry: boolean;
+  /** Undefined when the frame has no readable payload. */
+  payload: { t: number; seq: number } | undefined;
 }
 
 const streams: StreamState[] = [];
@@ -41,8 +53,7 @@ const streams: StreamState[] = [];
 interface PendingChunk {
   chunk: Buffer;
   receivedAt: number;
-  decoder: StringDecoder;
-  parser: SseFrameParser;
+  push: (chunk: Buffer) => void;
   setTime: (time: number) => void;
 }
 let pending: PendingChunk[] = [];
@@ -54,7 +65,7 @@ function parsePending(): void {
   pending = [];
   for (const item of batch) {
     item.setTime(item.receivedAt);
-    item.parser.push(item.decoder.write(item.chunk));
+    item.push(item.chunk);
   }
 }
 const errors: string[] = [];
@@ -94,15 +105,36 @@ function readPayload(data: string, shape: PayloadShape): { t: number; seq: numbe
   }
 }
 
-function onFrame(state: StreamState, frame: SseFrame, receivedAt: number, config: OpenCommand): void {
+function parsedFrame(frame: SseFrame, config: OpenCommand): ReadFrame {
+  const payload =
+    frame.event !== config.eventType || frame.data.includes('\n')
+      ? undefined
+      : readPayload(frame.data, config.payloadShape);
+  return { id: Number(frame.id), event: frame.event, retry: frame.retry !== undefined, payload };
+}
+
+/** The scanning reader has no publish time: 0 here, the sender's send time replaces it at the end. */
+function scannedFrame(frame: ScannedFrame): ReadFrame {
+  return {
+    id: frame.id,
+    event: frame.event,
+    retry: frame.retry,
+    payload: Number.isSafeInteger(frame.seq) ? { t: 0, seq: frame.seq } : undefined,
+  };
+}
+
+/** Where the sequence key sits: inside a JSON string field its quotes are escaped. */
+const seqKey = (shape: PayloadShape): string => (shape === 'data' ? '"seq":' : '\\"seq\\":');
+
+function onFrame(state: StreamState, frame: ReadFrame, receivedAt: number, config: OpenCommand): void {
   if (!state.handshakeSeen) {
     state.handshakeSeen = true;
-    if (frame.retry === undefined || frame.event !== 'connected') badHandshakes += 1;
+    if (!frame.retry || frame.event !== 'connected') badHandshakes += 1;
     return;
   }
   if (frame.event !== config.eventType) return;
-  const id = Number(frame.id);
-  const payload = frame.data.includes('\n') ? undefined : readPayload(frame.data, config.payloadShape);
+  const id = frame.id;
+  const payload = frame.payload;
   if (payload && payload.seq === WARMUP_SEQ && Number.isSafeInteger(id)) {
     // Warm-up events are only checked for order.
     if (id <= state.lastId) outOfOrder += 1;
@@ -125,13 +157,20 @@ function onFrame(state: StreamState, frame: SseFrame, receivedAt: number, config
   state.received += 1;
   if (idBySeq[payload.seq] === 0) idBySeq[payload.seq] = id;
   else if (idBySeq[payload.seq] !== id) idMismatches += 1;
-  if (latencyCount < latencies.length) {
-    latencies[latencyCount] = receivedAt - payload.t;
-    receivedAts[latencyCount] = receivedAt;
-    receivedSeqs[latencyCount] = payload.seq;
-    latencyCount += 1;
-  }
   if (receivedAt > lastReceivedAt) lastReceivedAt = receivedAt;
+  if (state.receivedAt) {
+    state.receivedAt[payload.seq] = receivedAt;
+    return;
+  }
+  recordLatency(receivedAt - payload.t, receivedAt, payload.seq);
+}
+
+function recordLatency(latency: number, receivedAt: number, seq: number): void {
+  if (latencyCount >= latencies.length) return;
+  latencies[latencyCount] = latency;
+  receivedAts[latencyCount] = receivedAt;
+  receivedSeqs[latencyCount] = seq;
+  latencyCount += 1;
 }
 
 function openOne(config: OpenCommand): Promise<boolean> {
@@ -144,6 +183,7 @@ function openOne(config: OpenCommand): Promise<boolean> {
       received: 0,
       warmupReceived: 0,
       seen: new Uint8Array(config.maxEvents),
+      receivedAt: config.reader === 'scan' ? new Float64Array(config.maxEvents) : undefined,
       closed: false,
     };
     let settled = false;
@@ -154,11 +194,12 @@ function openOne(config: OpenCommand): Promise<boolean> {
       if (ok) streams.push(state);
       resolve(ok);
     };
-    const parser = new SseFrameParser((frame) => {
+    const handle = (frame: ReadFrame): void => {
       const wasOpen = state.handshakeSeen;
       onFrame(state, frame, currentChunkTime, config);
       if (!wasOpen) settle(true);
-    });
+    };
+    const push = chunkReader(config, handle);
     state.request = request(
       {
         host: '127.0.0.1',
@@ -179,12 +220,11 @@ function openOne(config: OpenCommand): Promise<boolean> {
         }
         if (res.headers['content-encoding'])
           noteError(`stream is compressed: ${res.headers['content-encoding']}`);
-        const decoder = new StringDecoder('utf8');
         const setTime = (time: number): void => {
           currentChunkTime = time;
         };
         res.on('data', (chunk: Buffer) => {
-          pending.push({ chunk, receivedAt: epochMs(), decoder, parser, setTime });
+          pending.push({ chunk, receivedAt: epochMs(), push, setTime });
           if (!parseScheduled) {
             parseScheduled = true;
             setImmediate(parsePending);
@@ -203,6 +243,17 @@ function openOne(config: OpenCommand): Promise<boolean> {
     });
     state.request.end();
   });
+}
+
+/** Feeds one stream's chunks to the configured reader. */
+function chunkReader(config: OpenCommand, handle: (frame: ReadFrame) => void): (chunk: Buffer) => void {
+  if (config.reader === 'scan') {
+    const scanner = new SseSeqScanner(seqKey(config.payloadShape), (frame) => handle(scannedFrame(frame)));
+    return (chunk) => scanner.push(chunk.toString('latin1'));
+  }
+  const decoder = new StringDecoder('utf8');
+  const parser = new SseFrameParser((frame) => handle(parsedFrame(frame, config)));
+  return (chunk) => parser.push(decoder.write(chunk));
 }
 
 async function openAll(config: OpenCommand): Promise<void> {
@@ -247,6 +298,7 @@ async function awaitDeliveries(command: AwaitCommand): Promise<void> {
     if (state.received === command.events) completeStreams += 1;
   }
   const clean = outOfOrder === 0 && duplicates === 0;
+  if (command.sentAt) latenciesFromSendTimes(command.sentAt);
   send({
     report: 'delivered',
     streams: streams.length,
@@ -264,6 +316,18 @@ async function awaitDeliveries(command: AwaitCommand): Promise<void> {
     receivedSeqs: receivedSeqs.slice(0, latencyCount),
     errors,
   });
+}
+
+/** The scanning reader's latencies: each stream's arrival time of a sequence number minus its send time. */
+function latenciesFromSendTimes(sentAt: Float64Array): void {
+  latencyCount = 0;
+  for (const state of streams) {
+    if (!state.receivedAt) continue;
+    for (let seq = 0; seq < sentAt.length; seq++) {
+      if (state.seen[seq] === 1)
+        recordLatency(state.receivedAt[seq] - sentAt[seq], state.receivedAt[seq], seq);
+    }
+  }
 }
 
 async function awaitWarmup(command: AwaitWarmupCommand): Promise<void> {

@@ -8,7 +8,6 @@ import {
   zaloUserText,
   type SignedDelivery,
 } from '../../test/support/webhook-signing.js';
-import { epochMs } from '../lib/stats.js';
 
 /** The three channels the ingest benchmark creates (ids in the platforms' own formats). */
 export const BENCH_CHANNELS = [
@@ -34,15 +33,28 @@ export const BENCH_CHANNELS = [
 
 const [FACEBOOK, ZALO, TIKTOK] = BENCH_CHANNELS;
 
+/** Warm-up deliveries come from senders of their own, so the measured ones still open their conversations. */
+const WARMUP_SENDER_OFFSET = 1_000_000;
+/** The sequence number the load client recognises as warm-up (only its order is checked). */
+const WARMUP_SEQ = -1;
+
 /**
  * Delivery number `seq`: platforms in turn, senders in turn (so most messages land in an existing
- * conversation, a few open new ones), the text is `{"t":<send time>,"seq":n}` — what the load client reads
- * back from `new_message.content`.
+ * conversation, a few open new ones), the text is `{"seq":n}` — what the load client finds in
+ * `new_message.content`. Deliveries are signed before the timed window, so the send time is not in the text:
+ * the sender records it per sequence number. A warm-up delivery has its own senders and message ids and the
+ * text `{"seq":-1}`.
  */
-export function signedDelivery(seq: number, runId: string, sendersPerPlatform: number): SignedDelivery {
-  const text = JSON.stringify({ t: epochMs(), seq });
-  const sender = Math.floor(seq / BENCH_CHANNELS.length) % sendersPerPlatform;
-  const messageId = `bench_${runId}_${seq}`;
+export function signedDelivery(
+  seq: number,
+  runId: string,
+  sendersPerPlatform: number,
+  warmup = false,
+): SignedDelivery {
+  const text = JSON.stringify({ seq: warmup ? WARMUP_SEQ : seq });
+  const sender =
+    (Math.floor(seq / BENCH_CHANNELS.length) % sendersPerPlatform) + (warmup ? WARMUP_SENDER_OFFSET : 0);
+  const messageId = `bench_${runId}_${warmup ? 'w' : ''}${seq}`;
   switch (seq % BENCH_CHANNELS.length) {
     case 0:
       return signedFacebookDelivery(

@@ -284,6 +284,44 @@ export class ConversationsRepository {
     return rows[0] ? conversationFromRow(rows[0], customer) : null;
   }
 
+  /**
+   * insertForThreadUnlessExists for many new threads in one statement. One answer per input, in order: null
+   * where the thread already has a conversation (another transaction created it first).
+   */
+  async insertManyForThreadsUnlessExist(
+    manager: EntityManager,
+    threads: ReadonlyArray<{
+      channel: ChannelRef;
+      threadKey: string;
+      customer: CustomerEntity;
+      lastMessageAt: Date;
+    }>,
+  ): Promise<Array<ConversationEntity | null>> {
+    if (threads.length === 0) return [];
+    const rows: ConversationRow[] = await queryRows(
+      manager,
+      `INSERT INTO conversations (workspace_id, channel_id, customer_id, platform, thread_key, status, last_message_at)
+       SELECT workspace_id, channel_id, customer_id, platform, thread_key, 'open', last_message_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+           AS batch (workspace_id, channel_id, customer_id, platform, thread_key, last_message_at)
+       ON CONFLICT ON CONSTRAINT conversations_channel_thread_key DO NOTHING RETURNING *, ${channelHumanAgentTagSql()}`,
+      [
+        threads.map((thread) => thread.channel.workspaceId),
+        threads.map((thread) => thread.channel.id),
+        threads.map((thread) => thread.customer.id),
+        threads.map((thread) => thread.channel.platform),
+        threads.map((thread) => thread.threadKey),
+        threads.map((thread) => thread.lastMessageAt),
+      ],
+    );
+    const key = (channelId: string, threadKey: string): string => `${channelId}\u0000${threadKey}`;
+    const created = new Map(rows.map((row) => [key(row.channel_id, row.thread_key), row]));
+    return threads.map((thread) => {
+      const row = created.get(key(thread.channel.id, thread.threadKey));
+      return row ? conversationFromRow(row, thread.customer) : null;
+    });
+  }
+
   /** Points a thread whose customer was deleted at the new customer its next message created. */
   async relinkToCustomer(
     manager: EntityManager,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { fetchNewestFirst } from '../common/pagination-query.js';
@@ -28,6 +29,37 @@ function likePattern(term: string): string {
  * Every query on customers and their identities. Lookups are scoped by workspace and never return a deleted
  * customer (customers are soft-deleted).
  */
+/** The identity a new customer was created with, beside its row; null when another transaction had taken it. */
+interface TakenIdentityColumns {
+  identity_id: string | null;
+  identity_platform: IdentityRow['platform'] | null;
+  identity_created_at: Date | null;
+}
+
+/** A new customer's row with the identity it was created with (identity_id not null). */
+function customerWithIdentity(
+  row: CustomerRow & TakenIdentityColumns,
+  channel: ChannelRef,
+  externalUserId: string,
+): CustomerEntity {
+  const {
+    identity_id: identityId,
+    identity_platform: platform,
+    identity_created_at: identityCreatedAt,
+    ...customer
+  } = row;
+  const identity: IdentityRow = {
+    id: identityId ?? '',
+    customer_id: customer.id,
+    workspace_id: channel.workspaceId,
+    channel_id: channel.id,
+    platform: platform ?? channel.platform,
+    external_user_id: externalUserId,
+    created_at: identityCreatedAt ?? customer.created_at,
+  };
+  return customerFromRow(customer, [identity]);
+}
+
 @Injectable()
 export class CustomersRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -90,6 +122,37 @@ export class CustomersRepository {
   }
 
   /**
+   * findByIdentity for many (channel, external user id) pairs in one query: the customers found, each with
+   * the pair it was found by. Pairs without a customer are absent from the answer.
+   */
+  async findByIdentities(
+    manager: EntityManager,
+    wanted: ReadonlyArray<{ channel: ChannelRef; externalUserId: string }>,
+  ): Promise<Array<{ channelId: string; externalUserId: string; customer: CustomerEntity }>> {
+    if (wanted.length === 0) return [];
+    const rows: Array<CustomerRow & { found_channel_id: string; found_external_user_id: string }> =
+      await queryRows(
+        manager,
+        `SELECT i.channel_id AS found_channel_id, i.external_user_id AS found_external_user_id, c.*
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS wanted (channel_id, external_user_id, workspace_id)
+         JOIN customer_identities i ON i.channel_id = wanted.channel_id
+                                   AND i.external_user_id = wanted.external_user_id
+                                   AND i.workspace_id = wanted.workspace_id
+         JOIN customers c ON c.id = i.customer_id`,
+        [
+          wanted.map((pair) => pair.channel.id),
+          wanted.map((pair) => pair.externalUserId),
+          wanted.map((pair) => pair.channel.workspaceId),
+        ],
+      );
+    return rows.map(({ found_channel_id: channelId, found_external_user_id: externalUserId, ...row }) => ({
+      channelId,
+      externalUserId,
+      customer: customerFromRow(row),
+    }));
+  }
+
+  /**
    * Creates a customer with its platform identity on this channel, or returns null when another transaction
    * created the identity first (our customer row is then removed again, inside this transaction). Settled by
    * the identity's unique constraint (ON CONFLICT), so concurrent deliveries never fail.
@@ -100,26 +163,76 @@ export class CustomersRepository {
     externalUserId: string,
     name: string | null,
   ): Promise<CustomerEntity | null> {
-    const [customer]: CustomerRow[] = await queryRows(
+    // One statement for both rows: the identity's columns come back beside the customer's, null when taken.
+    const [row]: Array<CustomerRow & TakenIdentityColumns> = await queryRows(
       manager,
-      `INSERT INTO customers (workspace_id, name) VALUES ($1, $2) RETURNING *`,
-      [channel.workspaceId, name],
+      `WITH customer AS (
+         INSERT INTO customers (workspace_id, name) VALUES ($1, $2) RETURNING *
+       ), identity AS (
+         INSERT INTO customer_identities (customer_id, workspace_id, channel_id, platform, external_user_id)
+         SELECT id, $1, $3, $4, $5 FROM customer
+         ON CONFLICT ON CONSTRAINT customer_identities_channel_user_key DO NOTHING RETURNING *
+       )
+       SELECT customer.*, identity.id AS identity_id, identity.platform AS identity_platform,
+              identity.created_at AS identity_created_at
+         FROM customer LEFT JOIN identity ON true`,
+      [channel.workspaceId, name, channel.id, channel.platform, externalUserId],
     );
-    const identities: IdentityRow[] = await queryRows(
-      manager,
-      `INSERT INTO customer_identities (customer_id, workspace_id, channel_id, platform, external_user_id)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ON CONSTRAINT customer_identities_channel_user_key DO NOTHING RETURNING *`,
-      [customer.id, channel.workspaceId, channel.id, channel.platform, externalUserId],
-    );
-    if (identities.length === 0) {
+    if (row.identity_id === null) {
       await manager.query(`DELETE FROM customers WHERE id = $1 AND workspace_id = $2`, [
-        customer.id,
+        row.id,
         channel.workspaceId,
       ]);
       return null;
     }
-    return customerFromRow(customer, identities);
+    return customerWithIdentity(row, channel, externalUserId);
+  }
+
+  /**
+   * createWithIdentityUnlessTaken for many senders in one statement (ids made here, so that every answer
+   * finds its row). One answer per input, in order: null where another transaction took the identity first
+   * (those customer rows are removed again). The inputs must name distinct identities.
+   */
+  async createManyWithIdentitiesUnlessTaken(
+    manager: EntityManager,
+    wanted: ReadonlyArray<{ channel: ChannelRef; externalUserId: string; name: string | null }>,
+  ): Promise<Array<CustomerEntity | null>> {
+    if (wanted.length === 0) return [];
+    const ids = wanted.map(() => randomUUID());
+    const rows: Array<CustomerRow & TakenIdentityColumns> = await queryRows(
+      manager,
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[])
+           AS batch (id, workspace_id, name, channel_id, platform, external_user_id)
+       ), customer AS (
+         INSERT INTO customers (id, workspace_id, name) SELECT id, workspace_id, name FROM input RETURNING *
+       ), identity AS (
+         INSERT INTO customer_identities (customer_id, workspace_id, channel_id, platform, external_user_id)
+         SELECT input.id, input.workspace_id, input.channel_id, input.platform, input.external_user_id
+           FROM customer JOIN input ON input.id = customer.id
+         ON CONFLICT ON CONSTRAINT customer_identities_channel_user_key DO NOTHING RETURNING *
+       )
+       SELECT customer.*, identity.id AS identity_id, identity.platform AS identity_platform,
+              identity.created_at AS identity_created_at
+         FROM customer LEFT JOIN identity ON identity.customer_id = customer.id`,
+      [
+        ids,
+        wanted.map((sender) => sender.channel.workspaceId),
+        wanted.map((sender) => sender.name),
+        wanted.map((sender) => sender.channel.id),
+        wanted.map((sender) => sender.channel.platform),
+        wanted.map((sender) => sender.externalUserId),
+      ],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const taken = rows.filter((row) => row.identity_id === null).map((row) => row.id);
+    if (taken.length > 0) await manager.query(`DELETE FROM customers WHERE id = ANY($1::uuid[])`, [taken]);
+    return wanted.map((sender, index) => {
+      const row = byId.get(ids[index]);
+      return row && row.identity_id !== null
+        ? customerWithIdentity(row, sender.channel, sender.externalUserId)
+        : null;
+    });
   }
 
   /** Newest first; `search` matches name, phone or email as a case-insensitive substring. */

@@ -6,14 +6,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { DomainEventEnvelope } from '../common/domain-events.js';
+import type { DomainEvent, DomainEventEnvelope } from '../common/domain-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import {
   TRANSACTION_COMMITTED,
   TransactionRunner,
   type TransactionCommitted,
 } from '../database/transaction-runner.js';
-import { toMessageView } from '../messages/message.view.js';
+import { toMessageView, type MessageView } from '../messages/message.view.js';
 import { downloadedFileName } from './inbound-file-name.js';
 import { ChannelNeedsReconnectError, InboundMediaSources } from './inbound-media-sources.js';
 import { MediaDownloadsRepository, type PendingDownload } from './media-downloads.repository.js';
@@ -77,18 +77,7 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
 
   @OnEvent('message.received', { suppressErrors: false })
   async queueDownloads({ event, manager }: DomainEventEnvelope<'message.received'>): Promise<void> {
-    // Events committed by other paths (or older data) may carry no attachments at all.
-    const urls = (event.data.attachments ?? [])
-      .map((attachment, index) => ({
-        index,
-        url: attachment.url,
-        type: attachment.type,
-        mediaId: attachment.mediaId,
-      }))
-      .filter(
-        (entry) => !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && this.sources.isFetchable(entry.url),
-      );
-    await this.downloads.enqueue(manager, event.workspaceId, event.data.id, urls);
+    await this.downloads.enqueue(manager, event.workspaceId, event.data.id, this.downloadsOf(event.data));
   }
 
   /** Reconnected (new credentials, a refreshed token): the downloads waiting for it go now. */
@@ -98,9 +87,31 @@ export class MediaDownloaderService implements OnApplicationBootstrap, OnApplica
       await this.downloads.makeChannelDue(manager, event.workspaceId, event.data.id, LEASE_MS);
   }
 
+  /** Only a change that queued a download (or reconnected a channel) wakes the worker: text costs no claim query. */
   @OnEvent(TRANSACTION_COMMITTED)
   onCommitted({ events }: TransactionCommitted): void {
-    if (events.some((event) => event.name === 'message.received' || event.name === 'channel.updated')) this.tick();
+    const wakes = (event: DomainEvent): boolean =>
+      event.name === 'channel.updated' ||
+      (event.name === 'message.received' &&
+        this.downloadsOf((event as DomainEvent<'message.received'>).data).length > 0);
+    if (events.some(wakes)) this.tick();
+  }
+
+  /** A stored message's attachments still to download: fetchable, of a kind we store, not stored yet. */
+  private downloadsOf(message: Pick<MessageView, 'attachments'>): Array<{ index: number; url: string }> {
+    // Events committed by other paths (or older data) may carry no attachments at all.
+    return (message.attachments ?? [])
+      .map((attachment, index) => ({
+        index,
+        url: attachment.url,
+        type: attachment.type,
+        mediaId: attachment.mediaId,
+      }))
+      .filter(
+        (entry) =>
+          !entry.mediaId && DOWNLOADABLE_TYPES.has(entry.type) && this.sources.isFetchable(entry.url),
+      )
+      .map(({ index, url }) => ({ index, url }));
   }
 
   private tick(): void {

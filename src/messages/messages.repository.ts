@@ -55,6 +55,40 @@ export interface InsertedInboundMessage {
   };
 }
 
+/** A customer's message for the multi-row insert: its channel and (locked) conversation are known. */
+export interface NewCustomerMessage {
+  channel: ChannelRef;
+  conversationId: string;
+  content: string;
+  attachments: MessageAttachment[];
+  sentAt: Date;
+  platformMessageId: string;
+}
+
+/** The conversation's fields an inbound insert moved, returned beside the message row. */
+interface TouchedConversationColumns {
+  conversation_status: ConversationStatus;
+  conversation_last_message_at: Date;
+  conversation_updated_at: Date;
+  conversation_last_customer_message_at: Date | null;
+  conversation_agent_messages_since_customer: number;
+}
+
+function insertedFromRow(row: MessageRow & TouchedConversationColumns): InsertedInboundMessage {
+  const {
+    conversation_status: status,
+    conversation_last_message_at: lastMessageAt,
+    conversation_updated_at: updatedAt,
+    conversation_last_customer_message_at: lastCustomerMessageAt,
+    conversation_agent_messages_since_customer: agentMessagesSinceCustomer,
+    ...inserted
+  } = row;
+  return {
+    message: messageFromRow(inserted),
+    conversation: { status, lastMessageAt, updatedAt, lastCustomerMessageAt, agentMessagesSinceCustomer },
+  };
+}
+
 /** The echo of one of our messages, recorded on it; `statusChanged` when it moved it to `sent`. */
 export interface RecordedEcho {
   message: MessageEntity;
@@ -102,6 +136,44 @@ const REPLY_WINDOW_ON_INBOUND = `
     ELSE agent_messages_since_customer END,
   last_customer_message_at = CASE WHEN $4 = 'customer' THEN GREATEST(last_customer_message_at, $7)
     ELSE last_customer_message_at END`;
+
+/**
+ * Customer messages ($1..$7: workspace, channel, conversation, content, attachments, sent at, platform id, one
+ * array element per message) inserted in one statement, ids in input order. Each touched conversation is then
+ * updated ONCE with the latest of its new messages, which moves it exactly as those customer messages one by one
+ * would (REPLY_WINDOW_ON_INBOUND with sender 'customer': a resolved conversation reopens, the window restarts
+ * when one of them is the newest customer message, lastMessageAt and lastCustomerMessageAt take the latest).
+ */
+const CUSTOMER_MESSAGES_INSERT = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
+      WITH ORDINALITY AS batch (workspace_id, channel_id, conversation_id, content, attachments, sent_at, platform_message_id, position)
+  ), inserted AS (
+    INSERT INTO messages (workspace_id, channel_id, conversation_id, sender, content, attachments, sent_at, platform_message_id, status)
+    SELECT workspace_id, channel_id, conversation_id, 'customer', content, attachments::jsonb, sent_at, platform_message_id, 'received'
+      FROM input ORDER BY position
+    ON CONFLICT (channel_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
+    RETURNING *
+  ), latest AS (
+    SELECT conversation_id, workspace_id, max(sent_at) AS sent_at FROM inserted GROUP BY conversation_id, workspace_id
+  ), touched AS (
+    UPDATE conversations c
+       SET last_message_at = GREATEST(c.last_message_at, latest.sent_at),
+           status = CASE WHEN c.status = 'resolved' THEN 'open' ELSE c.status END,
+           agent_messages_since_customer = CASE
+             WHEN c.last_customer_message_at IS NULL OR latest.sent_at >= c.last_customer_message_at THEN 0
+             ELSE c.agent_messages_since_customer END,
+           last_customer_message_at = GREATEST(c.last_customer_message_at, latest.sent_at),
+           updated_at = now()
+      FROM latest
+     WHERE c.id = latest.conversation_id AND c.workspace_id = latest.workspace_id
+    RETURNING c.id, c.status, c.last_message_at, c.updated_at, c.last_customer_message_at, c.agent_messages_since_customer
+  )
+  SELECT inserted.*, touched.status AS conversation_status, touched.last_message_at AS conversation_last_message_at,
+         touched.updated_at AS conversation_updated_at,
+         touched.last_customer_message_at AS conversation_last_customer_message_at,
+         touched.agent_messages_since_customer AS conversation_agent_messages_since_customer
+    FROM inserted JOIN touched ON touched.id = inserted.conversation_id`;
 
 /** The message `id` was sent in parts and one of them has a platform id among `ids` on channel $1. */
 function holdsPartId(id: string, ids: string): string {
@@ -202,15 +274,7 @@ export class MessagesRepository {
     message: NewInboundMessage,
     reopen: boolean,
   ): Promise<InsertedInboundMessage | null> {
-    const rows = await queryRows<
-      MessageRow & {
-        conversation_status: ConversationStatus;
-        conversation_last_message_at: Date;
-        conversation_updated_at: Date;
-        conversation_last_customer_message_at: Date | null;
-        conversation_agent_messages_since_customer: number;
-      }
-    >(
+    const rows = await queryRows<MessageRow & TouchedConversationColumns>(
       manager,
       `WITH inserted AS (
          INSERT INTO messages (workspace_id, channel_id, conversation_id, sender, content, attachments, sent_at, platform_message_id, status)
@@ -244,20 +308,41 @@ export class MessagesRepository {
         reopen,
       ],
     );
-    const row = rows[0];
-    if (!row) return null;
-    const {
-      conversation_status: status,
-      conversation_last_message_at: lastMessageAt,
-      conversation_updated_at: updatedAt,
-      conversation_last_customer_message_at: lastCustomerMessageAt,
-      conversation_agent_messages_since_customer: agentMessagesSinceCustomer,
-      ...inserted
-    } = row;
-    return {
-      message: messageFromRow(inserted),
-      conversation: { status, lastMessageAt, updatedAt, lastCustomerMessageAt, agentMessagesSinceCustomer },
-    };
+    return rows[0] ? insertedFromRow(rows[0]) : null;
+  }
+
+  /**
+   * Customer messages into conversations the caller has already locked, in ONE statement: a multi-row insert,
+   * then each touched conversation moved once, as the messages one after another would have moved it (see
+   * CUSTOMER_MESSAGES_INSERT). One answer per input, in order: null for a message whose (channel, platform
+   * message id) is already stored, or repeats an earlier input.
+   */
+  async insertCustomerMessagesUnlessDuplicate(
+    manager: EntityManager,
+    messages: ReadonlyArray<NewCustomerMessage>,
+  ): Promise<Array<InsertedInboundMessage | null>> {
+    const key = (channelId: string, platformMessageId: string): string => `${channelId}\u0000${platformMessageId}`;
+    const firstOfKey = new Map<string, number>();
+    messages.forEach((message, index) => {
+      const messageKey = key(message.channel.id, message.platformMessageId);
+      if (!firstOfKey.has(messageKey)) firstOfKey.set(messageKey, index);
+    });
+    const unique = [...firstOfKey.values()].map((index) => messages[index]);
+    const rows = await queryRows<MessageRow & TouchedConversationColumns>(manager, CUSTOMER_MESSAGES_INSERT, [
+      unique.map((message) => message.channel.workspaceId),
+      unique.map((message) => message.channel.id),
+      unique.map((message) => message.conversationId),
+      unique.map((message) => message.content),
+      unique.map((message) => JSON.stringify(message.attachments)),
+      unique.map((message) => message.sentAt),
+      unique.map((message) => message.platformMessageId),
+    ]);
+    const stored = new Map<string, InsertedInboundMessage>();
+    for (const row of rows) stored.set(key(row.channel_id, row.platform_message_id ?? ''), insertedFromRow(row));
+    return messages.map((message, index) => {
+      const messageKey = key(message.channel.id, message.platformMessageId);
+      return firstOfKey.get(messageKey) === index ? (stored.get(messageKey) ?? null) : null;
+    });
   }
 
   async existsByPlatformId(

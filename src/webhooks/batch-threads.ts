@@ -12,6 +12,8 @@ const threadId = (channelId: string, threadKey: string): string => `${channelId}
  */
 export class BatchThreads {
   private readonly known = new Map<string, ThreadConversation>();
+  /** Every thread the opening query looked for, found or not. */
+  private readonly lookedFor = new Set<string>();
 
   static async lock(
     tx: Transaction,
@@ -25,6 +27,7 @@ export class BatchThreads {
           if (item.kind === 'message' && item.direction === 'customer')
             wanted.set(threadId(channel.id, item.threadKey), { channel, threadKey: item.threadKey });
     const threads = new BatchThreads();
+    for (const id of wanted.keys()) threads.lookedFor.add(id);
     for (const found of await conversations.findByThreadsLocked(tx.manager, [...wanted.values()]))
       threads.known.set(threadId(found.channelId, found.threadKey), found.thread);
     return threads;
@@ -33,6 +36,14 @@ export class BatchThreads {
   /** The thread's conversation as this batch last left it; undefined when it was not read up front. */
   get(channel: ChannelRef, threadKey: string): ThreadConversation | undefined {
     return this.known.get(threadId(channel.id, threadKey));
+  }
+
+  /**
+   * The opening query looked for this thread. When it found none, there is no need to look again: a
+   * conversation another transaction creates meanwhile is caught by the insert's unique constraint.
+   */
+  lookedUp(channel: ChannelRef, threadKey: string): boolean {
+    return this.lookedFor.has(threadId(channel.id, threadKey));
   }
 
   set(channel: ChannelRef, threadKey: string, thread: ThreadConversation): void {

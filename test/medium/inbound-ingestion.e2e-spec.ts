@@ -115,6 +115,88 @@ describe('inbound ingestion (medium)', () => {
     expect(updates[0].data).toMatchObject({ id: conversation.id, lastMessageAt: later.toISOString() });
   });
 
+  it('inserts a run of customer messages together: in order, repeats once, one reopen event per conversation', async () => {
+    const channel = await channelRef(context, 'facebook');
+    const [ana, bo] = [uniqueId(), uniqueId()];
+    const first = customerMessage(bo);
+    await ingest(context, channel, customerMessage(ana));
+    await ingest(context, channel, first);
+    const conversationOf = async (customer: string) =>
+      (await channelConversations(context.t, channel.id)).find((row: Loose) => row.thread_key === customer);
+    const anaConversation = await conversationOf(ana);
+    await db(context.t).query(`UPDATE conversations SET status = 'resolved' WHERE id = $1`, [
+      anaConversation.id,
+    ]);
+    const before = await eventCount(channel.workspaceId);
+
+    const at = (seconds: number) => new Date(Date.now() + seconds * 1000);
+    const ana1 = customerMessage(ana, { text: 'ana 1', sentAt: at(1) });
+    const bo1 = customerMessage(bo, { text: 'bo 1', sentAt: at(2) });
+    const ana2 = customerMessage(ana, { text: 'ana 2', sentAt: at(3) });
+    await ingest(context, channel, ana1, bo1, ana1, first, ana2);
+
+    const texts = (await channelMessages(context.t, channel.id)).map((row: Loose) => row.content);
+    expect(texts.filter((text: string) => text !== 'hello').sort()).toEqual(['ana 1', 'ana 2', 'bo 1']);
+    expect(texts).toHaveLength(5);
+    const events = await eventsAfter(channel.workspaceId, before);
+    expect(events.map((event) => [event.type, event.data.content ?? event.data.status])).toEqual([
+      ['new_message', 'ana 1'],
+      ['conversation_updated', 'open'],
+      ['new_message', 'bo 1'],
+      ['new_message', 'ana 2'],
+    ]);
+    expect(events[1].data).toMatchObject({
+      id: anaConversation.id,
+      lastMessageAt: ana2.sentAt!.toISOString(),
+    });
+    const reopened = await conversationOf(ana);
+    expect(reopened).toMatchObject({ status: 'open', agent_messages_since_customer: 0 });
+    expect(reopened.last_message_at.getTime()).toBe(ana2.sentAt!.getTime());
+    expect(reopened.last_customer_message_at.getTime()).toBe(ana2.sentAt!.getTime());
+    expect((await conversationOf(bo)).last_message_at.getTime()).toBe(bo1.sentAt!.getTime());
+  });
+
+  it('opens a batch of new threads together, each one’s events in causal order where its first item stood', async () => {
+    const channel = await channelRef(context, 'zalo');
+    const [ana, bo, chi] = [uniqueId(), uniqueId(), uniqueId()];
+    const before = await eventCount(channel.workspaceId);
+    const contact = { kind: 'contact' as const, customerExternalId: chi, customerName: 'Chi' };
+    await Promise.all([
+      ingest(
+        context,
+        channel,
+        customerMessage(ana, { text: 'ana 1', customerName: 'Ana' }),
+        customerMessage(bo, { text: 'bo 1' }),
+        customerMessage(ana, { text: 'ana 2' }),
+      ),
+      ingest(context, channel, customerMessage(bo, { text: 'bo 2' })),
+    ]);
+    await ingest(context, channel, contact, customerMessage(chi, { text: 'chi 1' }));
+
+    const events = await eventsAfter(channel.workspaceId, before);
+    const summary = events.map((event) =>
+      event.type === 'new_message'
+        ? `message ${event.data.content}`
+        : `${event.type} ${event.data.name ?? event.data.customer?.name ?? ''}`.trim(),
+    );
+    expect(summary).toEqual([
+      'customer_created Ana',
+      'new_conversation Ana',
+      'message ana 1',
+      'customer_created',
+      'new_conversation',
+      'message bo 1',
+      'message ana 2',
+      'message bo 2',
+      'customer_created Chi',
+      'new_conversation Chi',
+      'message chi 1',
+    ]);
+    const conversations = await channelConversations(context.t, channel.id);
+    expect(conversations.map((row: Loose) => row.thread_key).sort()).toEqual([ana, bo, chi].sort());
+    expect(await channelIdentities(context.t, channel.id)).toHaveLength(3);
+  });
+
   it('stores the echo of a message sent from elsewhere as a sent agent message', async () => {
     const channel = await channelRef(context, 'facebook');
     const customer = uniqueId();

@@ -1,5 +1,5 @@
 import type { ChannelRef } from '../../src/channels/entities/platform-channel.js';
-import type { InboundMessage, InboundReceipt } from '../../src/platforms/platform-adapter.js';
+import type { InboundContact, InboundMessage, InboundReceipt } from '../../src/platforms/platform-adapter.js';
 import type { FakeReply } from '../support/fake-platforms.js';
 import { InboundIngestionService } from '../../src/webhooks/inbound-ingestion.service.js';
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
@@ -47,7 +47,7 @@ export async function channelRef(context: PlatformTestContext, platform: Platfor
 export function ingest(
   context: PlatformTestContext,
   channel: ChannelRef,
-  ...items: Array<InboundMessage | InboundReceipt>
+  ...items: Array<InboundMessage | InboundReceipt | InboundContact>
 ) {
   return context.t.app.get(InboundIngestionService).ingest([{ channel, items }]);
 }

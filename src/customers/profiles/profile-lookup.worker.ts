@@ -1,8 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { PlatformChannelsService } from '../../channels/platform-channels.service.js';
-import type { DomainEventEnvelope } from '../../common/domain-events.js';
-import { TRANSACTION_COMMITTED, type TransactionCommitted } from '../../database/transaction-runner.js';
+import type { DomainEvent } from '../../common/domain-events.js';
+import {
+  TRANSACTION_COMMITTED,
+  TRANSACTION_EVENTS,
+  type TransactionCommitted,
+  type TransactionEvents,
+} from '../../database/transaction-runner.js';
 import type { MediaRecord } from '../../media/media.record.js';
 import { SEND_TIMEOUT_MS } from '../../platforms/platform-http.js';
 import { AVATAR_TIMEOUT_MS, AvatarDownloader, UnusableAvatarError } from './avatar-downloader.js';
@@ -20,7 +25,7 @@ const BASE_BACKOFF_MS = 1_000;
 
 /**
  * Fills the names and faces of customers that webhooks created. Their lookups are queued in the transaction that
- * creates them (a listener of `customer.created`: one per platform identity with a profile API); after the commit,
+ * creates them (a listener of the transaction's events: one per platform identity with a profile API); after the commit,
  * and on a timer, due lookups are claimed and run a few at a time. A timeout, network failure, 5xx or rate limit
  * is retried with backoff up to MAX_LOOKUP_ATTEMPTS; any other refusal, a channel that needs reconnecting, or
  * the last failed attempt leaves the customer as it is.
@@ -52,16 +57,21 @@ export class ProfileLookupWorker implements OnApplicationBootstrap, OnApplicatio
     clearInterval(this.timer);
   }
 
-  @OnEvent('customer.created', { suppressErrors: false })
-  async queueLookups({ event, manager }: DomainEventEnvelope<'customer.created'>): Promise<void> {
-    const targets = event.data.identities
-      .filter((identity) => this.fetchers.for(identity.platform))
-      .map((identity) => ({
-        customerId: event.data.id,
-        workspaceId: event.workspaceId,
-        channelId: identity.channelId,
-        externalUserId: identity.externalUserId,
-      }));
+  /** All of a transaction's new customers in one insert (a webhook batch may create dozens). */
+  @OnEvent(TRANSACTION_EVENTS, { suppressErrors: false })
+  async queueLookups({ events, manager }: TransactionEvents): Promise<void> {
+    const targets = events
+      .filter((event): event is DomainEvent<'customer.created'> => event.name === 'customer.created')
+      .flatMap((event) =>
+        event.data.identities
+          .filter((identity) => this.fetchers.for(identity.platform))
+          .map((identity) => ({
+            customerId: event.data.id,
+            workspaceId: event.workspaceId,
+            channelId: identity.channelId,
+            externalUserId: identity.externalUserId,
+          })),
+      );
     await this.lookups.enqueue(manager, targets);
   }
 
