@@ -1,6 +1,6 @@
 /**
  * `npm run bench:ingest [-- --quick] [-- --messages=10000 --concurrency=32 --ingest-streams=100] [-- --no-write]`
- * Webhook ingest benchmark of issue 4. Writes its section of BENCHMARKS.md.
+ * Webhook ingest benchmark. Writes its section of BENCHMARKS.md.
  */
 import { runBenchCommand } from './lib/bench-args.js';
 import { parseIngestArgs, runIngestCommand } from './ingest/ingest-command.js';

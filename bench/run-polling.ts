@@ -1,6 +1,6 @@
 /**
  * `npm run bench:polling [-- --quick] [-- --poll-agents=1000,5000] [-- --poll-rate=5] [-- --poll-seconds=30]
- * [-- --poll-path=/api/customers?limit=50] [-- --no-write]`: issue 6 scenario 1, SSE vs polling.
+ * [-- --poll-path=/api/customers?limit=50] [-- --no-write]`: SSE vs polling.
  */
 import { runBenchCommand } from './lib/bench-args.js';
 import { parsePollingArgs, pollingFailed, runPollingCommand } from './polling/polling-benchmark.js';

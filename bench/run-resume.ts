@@ -1,5 +1,5 @@
 /**
- * `npm run bench:resume [-- --quick] [-- --resume-events=10000] [-- --no-write]`: issue 6's resume scenario.
+ * `npm run bench:resume [-- --quick] [-- --resume-events=10000] [-- --no-write]`: the resume scenario.
  */
 import { runBenchCommand } from './lib/bench-args.js';
 import { parseResumeArgs, runResumeCommand } from './resume/resume-benchmark.js';

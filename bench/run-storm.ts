@@ -1,6 +1,6 @@
 /**
  * `npm run bench:storm [-- --quick] [-- --storm-streams=5000] [-- --storm-rate=5] [-- --storm-before=10] [-- --no-write]`:
- * issue 6 scenario 5, reconnect storm across a server restart.
+ * reconnect storm across a server restart.
  */
 import { runBenchCommand } from './lib/bench-args.js';
 import { parseStormArgs, runStormCommand, stormFailed } from './storm/storm-benchmark.js';

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:stream [-- --quick] [-- --targets=raw,naive] [-- --streams=1000,10000 --events=200 --rate=5] [-- --no-write]`
- * SSE fan-out benchmark of issue 3: the app vs a raw node:http broadcaster vs a naive Nest @Sse, each in its own
+ * SSE fan-out benchmark: the app vs a raw node:http broadcaster vs a naive Nest @Sse, each in its own
  * server process, streams opened by separate load-client processes. Writes its section of BENCHMARKS.md.
  */
 import { runBenchCommand } from './lib/bench-args.js';

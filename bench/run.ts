@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick]`: every benchmark scenario in one run — the SSE fan-out of issue 3, the webhook
- * ingest of issue 4, and issue 6's resume, SSE-vs-polling and reconnect-storm scenarios. Each writes its own
+ * `npm run bench [-- --quick]`: every benchmark scenario in one run — the SSE fan-out, the webhook
+ * ingest, and the resume, SSE-vs-polling and reconnect-storm scenarios. Each writes its own
  * section of BENCHMARKS.md. Takes the flags of every bench:* command.
  */
 import { INGEST_FLAGS, ingestOptions, runIngestCommand } from './ingest/ingest-command.js';

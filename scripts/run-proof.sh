@@ -1,5 +1,5 @@
 #!/bin/sh
-# The long proof tests of issue 6, run through jest (whose global setup starts the test Postgres):
+# The long proof tests, run through jest (whose global setup starts the test Postgres):
 #   scripts/run-proof.sh chaos          the short chaos run (the same one npm test runs)
 #   scripts/run-proof.sh chaos --full   >= 50,000 events (CHAOS_EVENTS overrides the count)
 #   scripts/run-proof.sh soak           100,000 connect/disconnect cycles (SOAK_CYCLES overrides the count)

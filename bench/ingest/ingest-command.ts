@@ -3,7 +3,7 @@ import { COMMON_FLAGS, commonOptions, countFlag, readFlags, type FlagSpec, type 
 import { machineDescription, markdownTable, replaceSection } from '../lib/benchmarks-md.js';
 import { runIngestScenario, type IngestResult, type IngestScenario } from './ingest-benchmark.js';
 
-/** Issue 4's targets. */
+/** The targets. */
 const TARGET_MESSAGES_PER_SECOND = 1000;
 const TARGET_RESPONSE_P99_MS = 100;
 
@@ -166,7 +166,7 @@ function ingestSection(
   );
   const pass = (ok: boolean): string => (ok ? '**pass**' : '**FAIL**');
   const verdicts = markdownTable(
-    ['target (issue 4)', 'measured', 'verdict'],
+    ['target', 'measured', 'verdict'],
     [
       [
         `≥ ${TARGET_MESSAGES_PER_SECOND} messages/s end to end`,

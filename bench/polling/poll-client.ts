@@ -1,5 +1,5 @@
 /**
- * Load-client process for the polling side of issue 6 scenario 1: simulated inbox agents that each re-fetch the
+ * Load-client process for the polling side scenario 1: simulated inbox agents that each re-fetch the
  * first page of a REST list every `intervalMs` (the polls of all agents spread evenly over the interval), with one
  * keep-alive connection per agent as a browser tab would have. For every benchmark event (a customer whose `notes`
  * carries `{"t":...,"seq":...}`) it records when each agent first saw it: freshness = that poll's response time −

@@ -20,7 +20,7 @@ import type {
 } from './poll-protocol.js';
 
 /**
- * Issue 6, scenario 1: N agents polling the REST API every 3 s (as the inbox does today) vs the same N agents on
+ * N agents polling the REST API every 3 s (as the inbox does today) vs the same N agents on
  * the stream, against the real app with a busy inbox's live event rate produced through REST.
  */
 const POLL_INTERVAL_MS = 3000;
@@ -661,7 +661,7 @@ function pollingSection(
     `[Freshness distribution chart](${run.chartFile}): share of (agent, event) pairs seen within x seconds of the publish request.`,
     '',
     ...(saturationNotes(results).length ? [...saturationNotes(results), ''] : []),
-    "### Against issue 6's target",
+    "### Against the target",
     '',
     markdownTable(
       ['target', 'measured', 'verdict'],

@@ -20,7 +20,7 @@ import type {
 } from './storm-protocol.js';
 
 /**
- * Issue 6, scenario 5: many streams, the server restarts (SIGTERM, then started again on the same DATA_DIR and
+ * Many streams, the server restarts (SIGTERM, then started again on the same DATA_DIR and
  * port) while events keep being produced; every client reconnects after the `retry:` it was sent and resumes
  * with `Last-Event-ID`. Measures the time to full recovery, loss/duplicates against the event log, and the
  * restarted server's peak CPU and RSS.
@@ -38,7 +38,7 @@ const SAMPLE_MS = 500;
 const STATUS_MS = 250;
 const MAX_PUBLISHES_IN_FLIGHT = 8;
 const IPC_TIMEOUT_MS = 120_000;
-/** Retry hints the server sends on shutdown (issue 3): randomised in [1 s, 10 s). */
+/** Retry hints the server sends on shutdown: randomised in [1 s, 10 s). */
 const SHUTDOWN_RETRY_RANGE: [number, number] = [1000, 10_000];
 
 export interface StormOptions {
@@ -633,7 +633,7 @@ export async function runStormCommand(options: StormOptions, commandLine: string
       '',
       `[Reconnect timeline](${chartFile}): streams connected and streams caught up, and the restarted app's CPU, in seconds after SIGTERM.`,
       '',
-      "### Against issue 6's target",
+      "### Against the target",
       '',
       markdownTable(
         ['target', 'measured', 'verdict'],

@@ -1,5 +1,5 @@
 /**
- * Load-client process for the reconnect storm (issue 6 scenario 5): many SSE streams that behave like a browser
+ * Load-client process for the reconnect storm: many SSE streams that behave like a browser
  * `EventSource`: remember the last `id:` and the last `retry:`, and when the server ends the stream (or a
  * connection attempt fails while it is down) wait exactly that `retry:` and reconnect with `Last-Event-ID`.
  * Every benchmark event's first receipt is timestamped per stream, duplicates and id order are checked.

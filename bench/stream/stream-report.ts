@@ -1,7 +1,7 @@
 import { machineDescription, markdownTable } from '../lib/benchmarks-md.js';
 import type { StreamRunResult, StreamScenario } from './stream-benchmark.js';
 
-/** The targets of issue 3's "Benchmark" section. */
+/** The benchmark's targets. */
 export const STREAM_TARGETS = {
   concurrentStreams: 10_000,
   p99AtThousandMs: 25,
@@ -113,7 +113,7 @@ function find(
 
 const passFail = (ok: boolean): string => (ok ? '**pass**' : '**FAIL**');
 
-/** Pass/fail against issue 3; `small`/`large` are the stream counts standing in for 1,000 and 10,000. */
+/** Pass/fail against the targets; `small`/`large` are the stream counts standing in for 1,000 and 10,000. */
 export function verdicts(results: StreamRunResult[], small: number, large: number): Verdict[] {
   const app = (n: number): StreamRunResult | undefined => find(results, 'app', n);
   const raw = (n: number): StreamRunResult | undefined => find(results, 'raw', n);
@@ -239,7 +239,7 @@ export function streamSection(options: {
     '- **CPU / delivery** = server process utime+stime (`/proc/<pid>/stat`) over the event phase (first measured publish → every stream has every event) ÷ deliveries; it includes handling the publish requests. For the app, the embedded Postgres (child processes) is shown separately.',
     '- **% sys** = share of that CPU spent in the kernel (stime): on loopback the socket writes (and much of the receiving side) are kernel work, about the same for every target; the rest is user-space (JS) cost per delivery.',
     '- **KB / idle stream** = (VmRSS with all streams open and idle − VmRSS before the first stream) ÷ streams, each read after 3 s of quiet, no forced GC.',
-    "- **load avg** = the machine's 1-minute load average before and after the event phase: other engineers' test runs share these 2 CPUs, and every figure above (latency most) is inflated when it is above ~2.",
+    "- **load avg** = the machine's 1-minute load average before and after the event phase: other processes on the machine (test runs) share these 2 CPUs, and every figure above (latency most) is inflated when it is above ~2.",
     '- Load clients are separate processes (one per 5,000 streams) reading with a bare `node:http` SSE parser; publishing is open-loop at the stated rate from the runner process; everything shares the same CPUs, on loopback.',
     `- Baselines: \`bench/baselines/raw-broadcaster.ts\` (one pre-serialised Buffer written to each socket), \`bench/baselines/better-sse-broadcaster.ts\` (the better-sse library: a Session per request, one Channel, \`broadcast\` per event) and \`bench/baselines/naive-nest-sse.ts\` (\`@Sse()\` + per-connection RxJS \`filter\`/\`map\`, per-client \`JSON.stringify\`); their events are customer-shaped JSON of about the app's size.`,
   ];
@@ -256,7 +256,7 @@ export function streamSection(options: {
     '',
     resultsTable(results),
     '',
-    `### Against issue 3's targets`,
+    `### Against the targets`,
     '',
     markdownTable(['target', 'measured', 'verdict'], verdictRows),
     '',

@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openSse, type SseReader } from '../support/sse-reader.js';
 
 /**
- * Isolation (issue 6): random workspaces, channels, memberships and events (committed in random groups, some
+ * Isolation: random workspaces, channels, memberships and events (committed in random groups, some
  * transactions concurrent) → every stream and every page of GET /api/events holds exactly the events its
  * user may see: same workspace; for agents, workspace-wide events and those of member channels; further
  * narrowed by a random `types=` filter. Nothing from elsewhere, nothing missing, in id order.

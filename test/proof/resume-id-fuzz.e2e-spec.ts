@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openSse } from '../support/sse-reader.js';
 
 /**
- * `Last-Event-ID` / `lastEventId` / `after` fuzz (issue 6): negative, huge, non-numeric, padded, unicode and
+ * `Last-Event-ID` / `lastEventId` / `after` fuzz: negative, huge, non-numeric, padded, unicode and
  * future ids, in the header, the query or both. Every stream answers 200 and either resumes with exactly the
  * events after the id (no gap, no duplicate) or, for an id that is not decimal or beyond the head, says
  * `resync` with the head id — and then carries on live (a 400 would make a browser EventSource give up).

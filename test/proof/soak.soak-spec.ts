@@ -9,7 +9,7 @@ import { commitEvents, customerPayload, sleep } from '../support/realtime-helper
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Soak (issue 6, `npm run test:soak`, not part of `npm test`): 100,000 stream connect/disconnect cycles on
+ * Soak (`npm run test:soak`, not part of `npm test`): 100,000 stream connect/disconnect cycles on
  * one in-process app while events keep flowing and memberships keep changing. Cycles mix live streams,
  * resumes that replay recent events, and clients that hang up mid-replay. Every 10,000 cycles it prints heap
  * (after a full GC), RSS, active handles and the hub's map sizes; at the end they must be back at baseline.

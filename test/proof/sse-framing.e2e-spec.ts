@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openSse, type SseReader } from '../support/sse-reader.js';
 
 /**
- * SSE framing (issue 6): whatever JSON content a customer or message field holds — newlines, `\r`, U+2028,
+ * SSE framing: whatever JSON content a customer or message field holds — newlines, `\r`, U+2028,
  * emoji, lone surrogates, text that looks like SSE fields, very long strings — the `data:` line parses back
  * to exactly what the REST API answered, on a raw `node:http` reader and on the `eventsource` package.
  * Lone surrogates and NUL cannot be stored as UTF-8 text: they arrive as U+FFFD, the same on REST and SSE.

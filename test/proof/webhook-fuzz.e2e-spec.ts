@@ -17,7 +17,7 @@ import {
 } from '../support/webhook-signing.js';
 
 /**
- * Webhook fuzz (issue 6): ≥ 10,000 generated deliveries across the three platforms — valid ones with any
+ * Webhook fuzz: ≥ 10,000 generated deliveries across the three platforms — valid ones with any
  * unicode text, redeliveries (also concurrent with the original), bad/missing/stale signatures, truncated,
  * oversized and non-JSON bodies, wrong types, huge ids, unknown channels — 20 in flight at a time.
  * Properties: never a 5xx; each category gets its documented answer; a message is stored exactly once per

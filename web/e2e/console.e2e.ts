@@ -7,7 +7,7 @@ import { ApiClient, deliverFacebookMessage } from './support/api-client';
 import { AgentBrowser, recordApiRequests, signIn, waitForConnection } from './support/browser';
 import { ServerProcess } from './support/server';
 
-/** The bar for a webhook message to reach every allowed agent's screen. */
+/** The bar for a webhook message to reach every allowed agent's screen. */
 const LIVE_DELIVERY_MS = 1_000;
 const IDLE_WINDOW_MS = 60_000;
 const PASSWORD = 'agent-password-123';

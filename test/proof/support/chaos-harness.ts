@@ -140,7 +140,7 @@ async function addChannel(baseUrl: string, admin: Actor, platform: Platform): Pr
 }
 
 /**
- * The chaos run of issue 6: two app processes on one database, resilient clients spread over both, writers
+ * The chaos run: two app processes on one database, resilient clients spread over both, writers
  * on REST and signed webhooks, while the harness drops client connections, SIGKILLs and restarts instances
  * and terminates the relays' LISTEN connections. Returns what every client got against what it may see.
  */
