@@ -117,8 +117,8 @@ describe('conversation list attention', () => {
     expect(within(row).getByTestId('waiting')).toHaveTextContent('waiting 12 min');
     expect(within(item('conv-2')).queryByTestId('unread-badge')).toBeNull();
     // The business's own last message is marked as a reply (it may be any agent's, so never "You").
-    expect(within(row).queryByRole('img', { name: 'Our reply' })).toBeNull();
-    expect(within(item('conv-2')).getByRole('img', { name: 'Our reply' })).toBeInTheDocument();
+    expect(within(row).queryByRole('img', { name: 'Outgoing' })).toBeNull();
+    expect(within(item('conv-2')).getByRole('img', { name: 'Outgoing' })).toBeInTheDocument();
     expect(within(item('conv-2')).getByTestId('last-message')).toHaveTextContent('It ships today');
     await waitFor(() => expect(document.title).toBe('(1) crm-inbox'));
     expect(screen.getByRole('option', { name: /Shop page.*1 unread/ })).toBeInTheDocument();

@@ -9,7 +9,7 @@ export function LastMessagePreview({ message }: { message: LastMessage | null })
   return (
     <span className="ellipsis preview" data-testid="last-message">
       {message.sender === 'agent' && (
-        <span className="muted reply-mark" role="img" aria-label="Our reply">
+        <span className="muted reply-mark" role="img" aria-label="Outgoing">
           ↩{' '}
         </span>
       )}
