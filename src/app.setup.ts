@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app-config.js';
 import { createOpenApiDocument } from './openapi/openapi-document.js';
 import { securityHeaders } from './common/security-headers.js';
 import { ExpressHttpAdapter } from './common/express-http-adapter.js';
+import { REFRESH_COOKIE_PATH } from './auth/sessions/refresh-cookie.js';
 
 /** Webhook bodies may be up to 1 MiB (docs/api.md); larger ones get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -28,9 +29,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // No ETag (a SHA-1 of every JSON answer) on API responses: no client revalidates them. Media sets its own.
+  app.set('etag', false);
   app.use(securityHeaders());
-  // Only the refresh routes read a cookie (crm_refresh).
-  app.use(cookieParser());
+  // Only the auth routes read a cookie (crm_refresh, whose Path is /api/auth): nothing else parses cookies.
+  app.use(REFRESH_COOKIE_PATH, cookieParser());
   app.setGlobalPrefix('api', { exclude: [] });
   app.enableShutdownHooks();
   setupOpenApi(app);

@@ -4,6 +4,8 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { ActorCache } from './actor-cache.js';
 import { ActorLoader } from './actor-loader.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -19,6 +21,8 @@ import { TokenService } from './token.service.js';
 @Module({
   imports: [
     UsersModule,
+    // The relay: user changes committed on any instance drop cached actors.
+    RealtimeModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -36,6 +40,7 @@ import { TokenService } from './token.service.js';
   providers: [
     AuthService,
     TokenService,
+    ActorCache,
     ActorLoader,
     JwtStrategy,
     LoginAttempts,
@@ -45,6 +50,6 @@ import { TokenService } from './token.service.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [TokenService, ActorLoader, UsersModule],
+  exports: [TokenService, ActorCache, ActorLoader, UsersModule],
 })
 export class AuthModule {}

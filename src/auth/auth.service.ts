@@ -5,6 +5,7 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { toUserView, type UserView } from '../users/user.view.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { WorkspaceEntity } from '../workspaces/entities/workspace.entity.js';
+import { ActorCache } from './actor-cache.js';
 import type { AuthUser } from './auth-user.js';
 import type { ChangePasswordDto, LoginDto, SignupDto } from './dto/auth.dto.js';
 import { LoginAttempts } from './login-attempts.js';
@@ -25,6 +26,7 @@ export class AuthService {
     private readonly attempts: LoginAttempts,
     private readonly refreshTokens: RefreshTokensService,
     private readonly transactions: TransactionRunner,
+    private readonly actors: ActorCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -80,11 +82,13 @@ export class AuthService {
     if (!user) throw new UnauthenticatedError('User no longer exists');
     if (!(await verifyPassword(dto.currentPassword, user.passwordHash))) throw new ForbiddenError('Current password is wrong');
     const passwordHash = await hashPassword(dto.newPassword);
-    return this.transactions.run(async ({ manager }) => {
+    const session = await this.transactions.run(async ({ manager }) => {
       const updated = await this.users.update(actor.workspaceId, actor.id, { passwordHash }, manager);
       await this.refreshTokens.revokeAllOfUser(actor.workspaceId, actor.id, manager);
       return this.newSession(updated, manager);
     });
+    this.actors.invalidate(actor.id);
+    return session;
   }
 
   me(actor: AuthUser): { user: UserView } {

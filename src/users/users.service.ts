@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ActorCache } from '../auth/actor-cache.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { workspaceScope } from '../common/domain-events.js';
 import { hashPassword } from '../auth/password-hasher.js';
@@ -16,6 +17,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly transactions: TransactionRunner,
     private readonly refreshTokens: RefreshTokensRepository,
+    private readonly actors: ActorCache,
   ) {}
 
   async createUser(actor: AuthUser, dto: CreateUserDto): Promise<UserView> {
@@ -46,7 +48,7 @@ export class UsersService {
   /** A change of name, role or password emits `user_updated` (admins only). A role change takes effect on the user's open streams at once (they are closed; the client reconnects). */
   async updateUser(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
     const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
-    return this.transactions.run(async (tx) => {
+    const view = await this.transactions.run(async (tx) => {
       const user = await this.users.getInWorkspace(actor.workspaceId, id, tx.manager);
       if (!user) throw new NotFoundError('User not found');
       if (dto.role === 'agent' && user.id === actor.id) {
@@ -63,6 +65,9 @@ export class UsersService {
       }
       return view;
     });
+    // Here at once, before the answer (other instances drop it when the relay brings `user_updated`).
+    this.actors.invalidate(id);
+    return view;
   }
 
   async deleteUser(actor: AuthUser, id: string): Promise<void> {
@@ -74,6 +79,7 @@ export class UsersService {
       tx.emit('user.deleted', workspaceScope(actor.workspaceId), { id });
       tx.emit('access.changed', workspaceScope(actor.workspaceId), { kind: 'user_changed', userId: id });
     });
+    this.actors.invalidate(id);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 
 export const REFRESH_COOKIE = 'crm_refresh';
 /** Sent only to the auth routes that read it: no other request carries the refresh token. */
-const REFRESH_COOKIE_PATH = '/api/auth';
+export const REFRESH_COOKIE_PATH = '/api/auth';
 
 function cookieOptions(request: Request) {
   // req.secure honours `trust proxy`, so HTTPS terminated at a trusted proxy counts as HTTPS.
