@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'coverage/**', '.data/**', 'jest.config.js', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'coverage/**', '.data/**', '.demo-data/**', '.bench-tmp/**', 'jest.config.js', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
