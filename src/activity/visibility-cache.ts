@@ -1,3 +1,5 @@
+import { ExpiringCache } from '../common/expiring-cache.js';
+
 /**
  * How long a reporter's visibility of a conversation is taken as known without asking the database again.
  * Every change that can take it away (membership, channel deleted, user changed) clears the cache as it is
@@ -15,45 +17,33 @@ export const VISIBILITY_MAX_ENTRIES = 10_000;
  * change (membership, channel deleted, user changed) as the relay delivers it, and the TTL bounds the rest.
  */
 export class VisibilityCache {
-  private readonly entries = new Map<string, { channelId: string; expiresAt: number }>();
-  private clears = 0;
+  private readonly entries: ExpiringCache<string, string>;
 
-  constructor(
-    private readonly ttlMs = VISIBILITY_TTL_MS,
-    private readonly maxEntries = VISIBILITY_MAX_ENTRIES,
-  ) {}
+  constructor(ttlMs = VISIBILITY_TTL_MS, maxEntries = VISIBILITY_MAX_ENTRIES) {
+    this.entries = new ExpiringCache(ttlMs, maxEntries);
+  }
 
   /** The conversation's channel when the user was allowed to see it within the TTL, else undefined. */
   get(userId: string, conversationId: string, now: number): string | undefined {
-    const key = `${userId}:${conversationId}`;
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt > now) return entry.channelId;
-    this.entries.delete(key);
-    return undefined;
+    return this.entries.get(`${userId}:${conversationId}`, now);
   }
 
   /** Changes at every clear: an answer read from the database before a clear is not stored after it. */
   get generation(): number {
-    return this.clears;
+    return this.entries.generation;
   }
 
   set(userId: string, conversationId: string, channelId: string, now: number, generation: number): void {
-    if (generation !== this.clears) return;
-    const key = `${userId}:${conversationId}`;
-    this.entries.delete(key); // re-inserted last: Map order is the eviction order
-    this.entries.set(key, { channelId, expiresAt: now + this.ttlMs });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(`${userId}:${conversationId}`, channelId, now, generation);
   }
 
   clear(): void {
-    this.clears += 1;
     this.entries.clear();
   }
 
   /** Drops expired entries. */
   sweep(now: number): void {
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    this.entries.sweep(now);
   }
 
   get size(): number {

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import { ExpiringCache } from '../common/expiring-cache.js';
 import { EventRelay } from '../realtime/event-relay.service.js';
 import type { RelayedEvent } from '../realtime/relayed-event.js';
 import type { UserRole } from '../users/entities/user.entity.js';
@@ -32,9 +33,7 @@ const USER_EVENTS = new Set<RelayedEvent['type']>(['user_updated', 'user_deleted
  */
 @Injectable()
 export class ActorCache implements OnModuleInit, OnModuleDestroy {
-  private readonly entries = new Map<string, { user: CachedUser; expiresAt: number }>();
-  /** Bumped by every invalidation: a read that started before one must not store what it read. */
-  private invalidations = 0;
+  private readonly entries = new ExpiringCache<string, CachedUser>(ACTOR_CACHE_TTL_MS, ACTOR_CACHE_MAX_ENTRIES);
   private subscription: Subscription | undefined;
 
   constructor(private readonly relay: EventRelay) {}
@@ -51,33 +50,24 @@ export class ActorCache implements OnModuleInit, OnModuleDestroy {
 
   /** Reads through the cache; `read` is asked when the user is not known or the entry has run out. */
   async get(userId: string, read: () => Promise<CachedUser | null>, now = Date.now()): Promise<CachedUser | null> {
-    const entry = this.entries.get(userId);
-    if (entry && entry.expiresAt > now) return entry.user;
-    if (entry) this.entries.delete(userId);
-    const generation = this.invalidations;
+    const cached = this.entries.get(userId, now);
+    if (cached) return cached;
+    const generation = this.entries.generation;
     const user = await read();
-    if (user && generation === this.invalidations) this.remember(user, now);
+    if (user) this.entries.set(userId, user, now, generation);
     return user;
   }
 
   /** After a committed change of this user, before the change is answered. */
   invalidate(userId: string): void {
-    this.invalidations += 1;
     this.entries.delete(userId);
   }
 
   invalidateAll(): void {
-    this.invalidations += 1;
     this.entries.clear();
   }
 
   get size(): number {
     return this.entries.size;
-  }
-
-  private remember(user: CachedUser, now: number): void {
-    this.entries.delete(user.id); // re-inserted last: Map order is the eviction order
-    this.entries.set(user.id, { user, expiresAt: now + ACTOR_CACHE_TTL_MS });
-    if (this.entries.size > ACTOR_CACHE_MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
   }
 }
